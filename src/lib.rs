@@ -1,0 +1,7 @@
+//! loneliness-eval: turns an operational export of a loneliness programme into its evaluation.
+//!
+//! The pipeline runs one way: [`read`] (CSV to typed assessments) → [`scale`] (scoring) →
+//! [`pair`] (people × timepoints into paired samples per group) → [`stats`] (pure functions)
+//! → [`output`] (tables, summary, terminal). [`cli`] holds one module per subcommand.
+
+pub mod stats;

@@ -1,0 +1,12 @@
+//! Statistics as pure functions of slices and summaries: no I/O, no knowledge of files or
+//! groups. Each function names the R call it reproduces; tests beside them hold R's values.
+
+pub mod describe;
+pub mod dist;
+pub mod effect;
+pub mod padjust;
+pub mod paired;
+pub mod roots;
+pub mod special;
+pub mod ttest;
+pub mod wilcoxon;
