@@ -4,4 +4,14 @@
 //! [`pair`] (people × timepoints into paired samples per group) → [`stats`] (pure functions)
 //! → [`output`] (tables, summary, terminal). [`cli`] holds one module per subcommand.
 
+pub mod cli;
+pub mod compare;
+pub mod error;
+pub mod flow;
+pub mod model;
+pub mod output;
+pub mod pair;
+pub mod read;
+pub mod scale;
+pub mod settings;
 pub mod stats;

@@ -1,1 +1,45 @@
-fn main(){}
+//! The `loneliness-eval` binary: parses arguments, runs one subcommand, reports errors.
+//! Exit codes: 0 ok, 1 error (or problems found by `validate`), 2 usage error.
+
+use clap::{Parser, Subcommand};
+use loneliness_eval::cli::{analyse, common::InputArgs, scales, score, validate};
+use std::process::ExitCode;
+
+/// Evaluate a loneliness programme from its operational export: score UCLA scales and compare
+/// pre, post and follow-up within the same people, overall, by trigger group and by location.
+#[derive(Parser)]
+#[command(name = "loneliness-eval", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the evaluation: comparisons.csv, flow.csv and summary.json under --out.
+    Analyse(analyse::AnalyseArgs),
+    /// List every problem in an export (line, column, value); exit 1 if there is any.
+    Validate(InputArgs),
+    /// Write each person's scored totals and categories as CSV.
+    Score(score::ScoreArgs),
+    /// Print the scale definitions.
+    Scales(scales::ScalesArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Analyse(args) => analyse::run(args).map(|()| true),
+        Command::Validate(args) => validate::run(args),
+        Command::Score(args) => score::run(args).map(|()| true),
+        Command::Scales(args) => scales::run(args).map(|()| true),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -60,7 +60,11 @@ impl MeanSd {
 pub fn mean_sd(x: &[f64]) -> Option<MeanSd> {
     let mean = mean(x)?;
     let var = variance(x, mean);
-    Some(MeanSd { n: x.len(), mean, var })
+    Some(MeanSd {
+        n: x.len(),
+        mean,
+        var,
+    })
 }
 
 #[cfg(test)]
@@ -73,7 +77,11 @@ mod tests {
         // offsets exactly representable in binary: mean 1e9 + 0.25, sd exactly 0.125.
         let mut x = vec![1_000_000_000.25];
         for i in 0..1000 {
-            x.push(if i % 2 == 0 { 1_000_000_000.125 } else { 1_000_000_000.375 });
+            x.push(if i % 2 == 0 {
+                1_000_000_000.125
+            } else {
+                1_000_000_000.375
+            });
         }
         let m = mean_sd(&x).expect("non-empty");
         assert_eq!(m.mean, 1_000_000_000.25);
@@ -83,7 +91,14 @@ mod tests {
     #[test]
     fn small_samples() {
         assert_eq!(mean(&[]), None);
-        assert_eq!(mean_sd(&[4.0]), Some(MeanSd { n: 1, mean: 4.0, var: None }));
+        assert_eq!(
+            mean_sd(&[4.0]),
+            Some(MeanSd {
+                n: 1,
+                mean: 4.0,
+                var: None
+            })
+        );
         let m = mean_sd(&[1.0, 2.0, 3.0, 4.0]).expect("non-empty");
         assert_eq!(m.mean, 2.5);
         assert!((m.sd().expect("n > 1") - (5.0f64 / 3.0).sqrt()).abs() < 1e-15);

@@ -20,7 +20,11 @@ pub struct CohensDz {
 pub fn cohens_dz(dz: f64, t: f64, df: f64, n: usize, conf_level: f64) -> Option<CohensDz> {
     let (lo, hi) = ncp_interval(t, df, conf_level)?;
     let root_n = (n as f64).sqrt();
-    Some(CohensDz { dz, ci_low: lo / root_n, ci_high: hi / root_n })
+    Some(CohensDz {
+        dz,
+        ci_low: lo / root_n,
+        ci_high: hi / root_n,
+    })
 }
 
 /// Interval for the noncentrality parameter of an observed t on `df` degrees of freedom.

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 /// Adjustment method (`--p-adjust`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PAdjust {
     /// Holm (1979) step-down: controls the family-wise error rate, uniformly better than Bonferroni.
@@ -24,6 +24,23 @@ impl PAdjust {
             PAdjust::Bh => "bh",
             PAdjust::Bonferroni => "bonferroni",
             PAdjust::None => "none",
+        }
+    }
+}
+
+impl std::str::FromStr for PAdjust {
+    type Err = String;
+
+    /// Accepts R's names too (`BH`, `fdr`), in any case.
+    fn from_str(s: &str) -> Result<PAdjust, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "holm" => Ok(PAdjust::Holm),
+            "bh" | "fdr" => Ok(PAdjust::Bh),
+            "bonferroni" => Ok(PAdjust::Bonferroni),
+            "none" => Ok(PAdjust::None),
+            _ => Err(format!(
+                "unknown p-value adjustment {s:?} (expected holm, bh, bonferroni or none)"
+            )),
         }
     }
 }

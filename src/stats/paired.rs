@@ -51,7 +51,12 @@ impl PairedComparison {
 }
 
 /// Compares `later` with `earlier` (equal length, paired by position).
-pub fn compare_paired(earlier: &[f64], later: &[f64], better: Better, conf_level: f64) -> PairedComparison {
+pub fn compare_paired(
+    earlier: &[f64],
+    later: &[f64],
+    better: Better,
+    conf_level: f64,
+) -> PairedComparison {
     debug_assert_eq!(earlier.len(), later.len());
     let changes: Vec<f64> = later.iter().zip(earlier).map(|(b, a)| b - a).collect();
     let n = changes.len();

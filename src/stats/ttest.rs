@@ -42,5 +42,11 @@ pub fn paired_t(change: &MeanSd, conf_level: f64) -> Result<PairedT, TUnavailabl
     let t = change.mean / stderr;
     let p = pt_two_sided(t, df);
     let q = qt_upper((1.0 - conf_level) / 2.0, df);
-    Ok(PairedT { t, df, p, ci_low: (t - q) * stderr, ci_high: (t + q) * stderr })
+    Ok(PairedT {
+        t,
+        df,
+        p,
+        ci_low: (t - q) * stderr,
+        ci_high: (t + q) * stderr,
+    })
 }

@@ -57,7 +57,12 @@ pub fn signed_rank(changes: &[f64]) -> Option<SignedRank> {
         } else {
             psignrank(v, n, true)
         };
-        return Some(SignedRank { v, p: (2.0 * p).min(1.0), exact: true, n_nonzero: n });
+        return Some(SignedRank {
+            v,
+            p: (2.0 * p).min(1.0),
+            exact: true,
+            n_nonzero: n,
+        });
     }
     let z = v - nf * (nf + 1.0) / 4.0;
     let sigma = (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0 - sum(tie_term) / 48.0).sqrt();
@@ -70,7 +75,12 @@ pub fn signed_rank(changes: &[f64]) -> Option<SignedRank> {
     };
     let z = (z - correction) / sigma;
     let p = 2.0 * pnorm_lower(z).min(pnorm_upper(z));
-    Some(SignedRank { v, p, exact: false, n_nonzero: n })
+    Some(SignedRank {
+        v,
+        p,
+        exact: false,
+        n_nonzero: n,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,111 @@
+//! `loneliness-eval analyse data.csv`: the whole evaluation, from export to tables.
+//!
+//! Reads and scores the export, pairs each person's timepoints, runs the paired comparisons
+//! for the whole sample and every group, and writes comparisons.csv, flow.csv, summary.json
+//! (and scored.csv with --write-scored) under --out, then prints a short report.
+
+use super::common::{load, InputArgs};
+use crate::compare::{compare_groups, CompareOptions};
+use crate::error::Error;
+use crate::flow::participant_flow;
+use crate::output::comparisons::write_comparisons;
+use crate::output::summary::summary_json;
+use crate::output::tables::{write_flow, write_scored};
+use crate::output::{terminal, to_bytes, write_file};
+use crate::pair::pair_groups;
+use crate::settings::Settings;
+use crate::stats::padjust::PAdjust;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Options of `analyse`.
+#[derive(Debug, Clone, Args)]
+pub struct AnalyseArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output directory [default: results].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// p-value adjustment within each family (same group_by and comparison): holm (default), bh, bonferroni, none.
+    #[arg(long, value_name = "METHOD")]
+    pub p_adjust: Option<PAdjust>,
+    /// Confidence level of the intervals [default: 0.95].
+    #[arg(long, value_name = "LEVEL")]
+    pub conf_level: Option<f64>,
+    /// Suppress groups with fewer people than this in a comparison [default: 10]; 0 turns it off.
+    #[arg(long, value_name = "N")]
+    pub min_cell: Option<usize>,
+    /// Also write scored.csv (ids, groups, each timepoint's total and category).
+    #[arg(long)]
+    pub write_scored: bool,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs `analyse`.
+pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
+    let settings = Settings::resolve(crate::settings::CliOptions {
+        out: args.out.clone(),
+        p_adjust: args.p_adjust,
+        conf_level: args.conf_level,
+        min_cell: args.min_cell,
+        write_scored: args.write_scored,
+        quiet: args.quiet,
+        ..args.input.cli_options()
+    })?;
+    let loaded = load(&args.input.input, &settings)?;
+    let (scale, export, scored) = (&loaded.scale, &loaded.export, &loaded.scored);
+    let flow = participant_flow(export, scored);
+    let groups = pair_groups(&export.groups, scored);
+    let options = CompareOptions {
+        conf_level: settings.conf_level,
+        min_cell: settings.min_cell,
+        p_adjust: settings.p_adjust,
+        better: scale.better(),
+    };
+    let rows = compare_groups(&groups, &options);
+
+    let out = &settings.out;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    write_file(
+        out,
+        "comparisons.csv",
+        &to_bytes(|w| write_comparisons(w, &rows)),
+    )?;
+    write_file(out, "flow.csv", &to_bytes(|w| write_flow(w, &flow)))?;
+    if settings.write_scored {
+        write_file(
+            out,
+            "scored.csv",
+            &to_bytes(|w| write_scored(w, export, scored, scale)),
+        )?;
+    }
+    let summary = summary_json(&export.source, export, &settings, scale, &flow, &rows)
+        .map_err(|e| Error::Option(format!("cannot render summary.json: {e}")))?;
+    write_file(out, "summary.json", summary.as_bytes())?;
+
+    if !settings.quiet {
+        for notice in &export.notices {
+            eprintln!("note: {notice}");
+        }
+        let shown = settings
+            .by
+            .iter()
+            .find(|b| b.eq_ignore_ascii_case("trigger_group"))
+            .or(settings.by.first());
+        print!(
+            "{}",
+            terminal::render(
+                &rows,
+                &flow,
+                scale,
+                settings.conf_level,
+                settings.min_cell,
+                shown.map(String::as_str)
+            )
+        );
+        println!("Results written to {}/", out.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! `loneliness-eval validate data.csv`: lists every problem in an export with its line,
+//! column and value, and exits 1 if there is any. Nothing is written.
+
+use super::common::{load, InputArgs};
+use crate::error::Error;
+use crate::settings::Settings;
+
+/// One problem line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// Line where the record starts.
+    pub line: u64,
+    /// The message after the line.
+    pub message: String,
+}
+
+/// Runs `validate`; returns whether the export is clean.
+pub fn run(args: &InputArgs) -> Result<bool, Error> {
+    let settings = Settings::resolve(args.cli_options())?;
+    let loaded = load(&args.input, &settings)?;
+    let name = args.input.display();
+    let mut problems: Vec<Problem> = loaded
+        .export
+        .excluded
+        .iter()
+        .map(|e| Problem {
+            line: e.line,
+            message: format!("record excluded ({}): {}", e.reason.stage(), e.detail),
+        })
+        .collect();
+    problems.extend(loaded.scored.problems.iter().map(|p| Problem {
+        line: p.line,
+        message: format!("column {}: {:?} {}", p.column, p.value, p.message),
+    }));
+    problems.sort();
+    for p in &problems {
+        println!("{name} line {}, {}", p.line, p.message);
+    }
+    let export = &loaded.export;
+    if problems.is_empty() {
+        println!(
+            "{name}: no problems ({} records, {} people, {} layout, scale {})",
+            export.rows_read,
+            export.ids.len(),
+            if export.layout == crate::read::Layout::Wide {
+                "wide"
+            } else {
+                "long"
+            },
+            loaded.scale.name
+        );
+    } else {
+        println!(
+            "{name}: {} problem{} in {} records",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" },
+            export.rows_read
+        );
+    }
+    Ok(problems.is_empty())
+}

@@ -1,0 +1,115 @@
+//! The participant flow: how every input record ends up, so that counts reconcile
+//! (`rows_read = rows_kept + exclusions`) and readers can see who was analysed.
+
+use crate::model::Timepoint;
+use crate::read::{Exclusion, Export, Layout};
+use crate::scale::Scored;
+
+/// One stage of the flow.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Stage {
+    /// Stage name (`rows_read`, `with_pre_post`, ...).
+    pub stage: &'static str,
+    /// Count.
+    pub n: u64,
+    /// What the count means.
+    pub detail: String,
+}
+
+/// Builds the flow from the read and scoring stages.
+pub fn participant_flow(export: &Export, scored: &Scored) -> Vec<Stage> {
+    let unit = match export.layout {
+        Layout::Wide => "records (one per person)",
+        Layout::Long => "records (one per assessment)",
+    };
+    let mut flow = vec![Stage {
+        stage: "rows_read",
+        n: export.rows_read,
+        detail: format!("data {unit} after the header; blank lines not counted"),
+    }];
+    for (reason, detail) in [
+        (
+            Exclusion::Malformed,
+            "records with a different number of fields from the header",
+        ),
+        (Exclusion::MissingId, "records with a blank id"),
+        (
+            Exclusion::UnknownTimepoint,
+            "long layout: records whose timepoint is not a known alias",
+        ),
+        (
+            Exclusion::DuplicateId,
+            "later records repeating an id (wide) or id + timepoint (long); the first is kept",
+        ),
+    ] {
+        flow.push(Stage {
+            stage: reason.stage(),
+            n: export.excluded_count(reason),
+            detail: detail.into(),
+        });
+    }
+    flow.push(Stage {
+        stage: "rows_kept",
+        n: export.rows_kept,
+        detail: "rows_read minus the exclusions above".into(),
+    });
+    let people = export.ids.len();
+    flow.push(Stage {
+        stage: "people",
+        n: people as u64,
+        detail: "distinct ids kept, including people with no valid score".into(),
+    });
+    for tp in Timepoint::ALL {
+        flow.push(Stage {
+            stage: match tp {
+                Timepoint::Pre => "invalid_pre",
+                Timepoint::Post => "invalid_post",
+                Timepoint::Followup => "invalid_followup",
+            },
+            n: scored.invalid_count(tp),
+            detail: format!("people whose {} score broke the scale's rules (excluded from comparisons using it)", tp.name()),
+        });
+    }
+    let with = |tps: &[Timepoint]| {
+        (0..people)
+            .filter(|&p| tps.iter().all(|&tp| scored.valid(tp, p).is_some()))
+            .count() as u64
+    };
+    use Timepoint::{Followup, Post, Pre};
+    for (stage, tps, detail) in [
+        ("with_pre", &[Pre][..], "people with a valid pre score"),
+        ("with_post", &[Post][..], "people with a valid post score"),
+        (
+            "with_followup",
+            &[Followup][..],
+            "people with a valid follow-up score",
+        ),
+        (
+            "with_pre_post",
+            &[Pre, Post][..],
+            "people in the pre_post comparison",
+        ),
+        (
+            "with_pre_followup",
+            &[Pre, Followup][..],
+            "people in the pre_followup comparison",
+        ),
+        (
+            "with_post_followup",
+            &[Post, Followup][..],
+            "people in the post_followup comparison",
+        ),
+        (
+            "with_all_three",
+            &[Pre, Post, Followup][..],
+            "people with valid scores at all three timepoints",
+        ),
+    ] {
+        flow.push(Stage {
+            stage,
+            n: with(tps),
+            detail: detail.into(),
+        });
+    }
+    flow
+}

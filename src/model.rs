@@ -1,0 +1,98 @@
+//! Vocabulary shared by every stage: timepoints and the comparisons between them.
+
+/// When a score was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Timepoint {
+    /// At referral.
+    Pre,
+    /// At the end of support.
+    Post,
+    /// About three months after support ended.
+    Followup,
+}
+
+impl Timepoint {
+    /// All timepoints in time order.
+    pub const ALL: [Timepoint; 3] = [Timepoint::Pre, Timepoint::Post, Timepoint::Followup];
+
+    /// Name used in column names and outputs (`pre_score`, `invalid_followup`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Timepoint::Pre => "pre",
+            Timepoint::Post => "post",
+            Timepoint::Followup => "followup",
+        }
+    }
+
+    /// Position in [`Timepoint::ALL`], for indexing per-timepoint arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Reads a long-layout timepoint value; the aliases real exports use, in any case.
+    pub fn from_alias(value: &str) -> Option<Timepoint> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "pre" | "baseline" | "initial" | "start" => Some(Timepoint::Pre),
+            "post" | "end" | "exit" | "final" => Some(Timepoint::Post),
+            "followup" | "follow-up" | "follow_up" | "fu" => Some(Timepoint::Followup),
+            _ => None,
+        }
+    }
+}
+
+/// A pair of timepoints compared within the same people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Comparison {
+    /// Referral to end of support: did loneliness fall?
+    PrePost,
+    /// Referral to follow-up: was the fall still there later?
+    PreFollowup,
+    /// End of support to follow-up: did it drift back?
+    PostFollowup,
+}
+
+impl Comparison {
+    /// All comparisons in output order.
+    pub const ALL: [Comparison; 3] = [
+        Comparison::PrePost,
+        Comparison::PreFollowup,
+        Comparison::PostFollowup,
+    ];
+
+    /// Name in the `comparison` column.
+    pub fn name(self) -> &'static str {
+        match self {
+            Comparison::PrePost => "pre_post",
+            Comparison::PreFollowup => "pre_followup",
+            Comparison::PostFollowup => "post_followup",
+        }
+    }
+
+    /// (earlier, later) timepoints; change is later minus earlier.
+    pub fn timepoints(self) -> (Timepoint, Timepoint) {
+        match self {
+            Comparison::PrePost => (Timepoint::Pre, Timepoint::Post),
+            Comparison::PreFollowup => (Timepoint::Pre, Timepoint::Followup),
+            Comparison::PostFollowup => (Timepoint::Post, Timepoint::Followup),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_in_any_case() {
+        for (text, tp) in [
+            ("Baseline", Timepoint::Pre),
+            (" EXIT ", Timepoint::Post),
+            ("Follow-Up", Timepoint::Followup),
+            ("FU", Timepoint::Followup),
+            ("final", Timepoint::Post),
+        ] {
+            assert_eq!(Timepoint::from_alias(text), Some(tp), "{text}");
+        }
+        assert_eq!(Timepoint::from_alias("midpoint"), None);
+    }
+}

@@ -1,0 +1,94 @@
+//! comparisons.csv: one row per group × comparison, the columns of the `analyse` contract.
+
+use super::number::format_opt;
+use crate::compare::ComparisonRow;
+
+/// Column names in contract order.
+pub const COLUMNS: [&str; 28] = [
+    "group_by",
+    "group",
+    "comparison",
+    "n",
+    "mean_a",
+    "sd_a",
+    "mean_b",
+    "sd_b",
+    "mean_change",
+    "sd_change",
+    "ci_low",
+    "ci_high",
+    "t",
+    "df",
+    "p_t",
+    "p_t_adj",
+    "wilcoxon_v",
+    "p_wilcoxon",
+    "p_wilcoxon_adj",
+    "dz",
+    "dz_ci_low",
+    "dz_ci_high",
+    "n_improved",
+    "n_unchanged",
+    "n_worse",
+    "pct_improved",
+    "suppressed",
+    "note",
+];
+
+/// The cells of one row, as text, in [`COLUMNS`] order. Suppressed rows carry only their
+/// identity and `suppressed = true`.
+pub fn row_cells(row: &ComparisonRow) -> Vec<String> {
+    let mut cells = vec![
+        row.group_by.clone(),
+        row.group.clone(),
+        row.comparison.name().to_string(),
+    ];
+    let Some(r) = &row.result else {
+        cells.extend(std::iter::repeat_n(String::new(), 23));
+        cells.push("true".into());
+        cells.push(String::new());
+        return cells;
+    };
+    let mean = |m: &Option<crate::stats::describe::MeanSd>| format_opt(m.map(|m| m.mean));
+    let sd = |m: &Option<crate::stats::describe::MeanSd>| format_opt(m.and_then(|m| m.sd()));
+    cells.extend([
+        r.n.to_string(),
+        mean(&r.earlier),
+        sd(&r.earlier),
+        mean(&r.later),
+        sd(&r.later),
+        mean(&r.change),
+        sd(&r.change),
+        format_opt(r.t.map(|t| t.ci_low)),
+        format_opt(r.t.map(|t| t.ci_high)),
+        format_opt(r.t.map(|t| t.t)),
+        format_opt(r.t.map(|t| t.df)),
+        format_opt(r.t.map(|t| t.p)),
+        format_opt(row.p_t_adj),
+        format_opt(r.wilcoxon.map(|w| w.v)),
+        format_opt(r.wilcoxon.map(|w| w.p)),
+        format_opt(row.p_wilcoxon_adj),
+        format_opt(r.dz.map(|d| d.dz)),
+        format_opt(r.dz.map(|d| d.ci_low)),
+        format_opt(r.dz.map(|d| d.ci_high)),
+        r.n_improved.to_string(),
+        r.n_unchanged.to_string(),
+        r.n_worse.to_string(),
+        format_opt(r.pct_improved()),
+        "false".into(),
+        r.notes.join("; "),
+    ]);
+    debug_assert!(cells.iter().all(|c| c != "NaN" && c != "inf"));
+    cells
+}
+
+/// Writes comparisons.csv to any writer.
+pub fn write_comparisons<W: std::io::Write>(out: W, rows: &[ComparisonRow]) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(COLUMNS)?;
+    for row in rows {
+        w.write_record(row_cells(row))?;
+    }
+    w.flush()?;
+    Ok(())
+}

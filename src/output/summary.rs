@@ -1,0 +1,156 @@
+//! summary.json: everything in the tables plus the settings, scale, tool version and the
+//! input's identity, so a published result can be traced to its data and options.
+
+use super::comparisons::{row_cells, COLUMNS};
+use crate::compare::ComparisonRow;
+use crate::flow::Stage;
+use crate::model::Comparison;
+use crate::pair::ALL_GROUP_BY;
+use crate::read::{Export, Layout, SourceInfo};
+use crate::scale::Scale;
+use crate::settings::Settings;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The one-sentence result an evaluator quotes.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Headline {
+    /// People in the whole-sample pre→post comparison.
+    pub n: usize,
+    /// Percent of them whose score improved.
+    pub pct_improved: Option<f64>,
+    /// Mean change (later - earlier).
+    pub mean_change: Option<f64>,
+    /// CI of the mean change.
+    pub ci_low: Option<f64>,
+    /// CI of the mean change.
+    pub ci_high: Option<f64>,
+    /// The sentence.
+    pub text: String,
+}
+
+/// Builds the headline from the whole-sample pre→post row.
+pub fn headline(rows: &[ComparisonRow], scale: &Scale, conf_level: f64) -> Option<Headline> {
+    let row = rows
+        .iter()
+        .find(|r| r.group_by == ALL_GROUP_BY && r.comparison == Comparison::PrePost)?;
+    let Some(r) = &row.result else {
+        return Some(Headline {
+            n: 0,
+            pct_improved: None,
+            mean_change: None,
+            ci_low: None,
+            ci_high: None,
+            text: "too few people with pre and post scores to report (suppressed below --min-cell)"
+                .into(),
+        });
+    };
+    let better = if scale.higher_is_worse {
+        "less lonely"
+    } else {
+        "better"
+    };
+    let mean_change = r.change.map(|c| c.mean);
+    let mut text = match r.pct_improved() {
+        Some(pct) => format!(
+            "{pct:.1}% of {} service users were {better} after support",
+            r.n
+        ),
+        None => "no service users had both pre and post scores".into(),
+    };
+    if let (Some(m), Some(t)) = (mean_change, r.t) {
+        text.push_str(&format!(
+            "; mean change {m:+.2} ({:.0}% CI {:+.2} to {:+.2})",
+            conf_level * 100.0,
+            t.ci_low,
+            t.ci_high
+        ));
+    }
+    Some(Headline {
+        n: r.n,
+        pct_improved: r.pct_improved(),
+        mean_change,
+        ci_low: r.t.map(|t| t.ci_low),
+        ci_high: r.t.map(|t| t.ci_high),
+        text,
+    })
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Input<'a> {
+    file_name: &'a str,
+    bytes: u64,
+    sha256: &'a str,
+    layout: Layout,
+    delimiter: String,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    tool: Tool,
+    input: Input<'a>,
+    settings: &'a Settings,
+    scale: &'a Scale,
+    notices: &'a [String],
+    headline: Option<Headline>,
+    flow: &'a [Stage],
+    comparisons: Vec<Map<String, Value>>,
+}
+
+/// One comparison row as a JSON object with the CSV's keys; numbers stay numbers, empty
+/// cells become null.
+fn row_object(row: &ComparisonRow) -> Map<String, Value> {
+    let mut object = Map::new();
+    for (key, cell) in COLUMNS.iter().zip(row_cells(row)) {
+        let value = match *key {
+            "group_by" | "group" | "comparison" | "note" => Value::String(cell),
+            "suppressed" => Value::Bool(cell == "true"),
+            _ if cell.is_empty() => Value::Null,
+            _ => serde_json::from_str::<serde_json::Number>(&cell)
+                .map(Value::Number)
+                .unwrap_or(Value::String(cell)),
+        };
+        object.insert((*key).to_string(), value);
+    }
+    object
+}
+
+/// Renders summary.json (pretty-printed, keys in a fixed order, no timestamps).
+#[allow(clippy::too_many_arguments)]
+pub fn summary_json(
+    source: &SourceInfo,
+    export: &Export,
+    settings: &Settings,
+    scale: &Scale,
+    flow: &[Stage],
+    rows: &[ComparisonRow],
+) -> serde_json::Result<String> {
+    let summary = Summary {
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        input: Input {
+            file_name: &source.file_name,
+            bytes: source.bytes,
+            sha256: &source.sha256,
+            layout: export.layout,
+            delimiter: (export.delimiter as char).to_string(),
+        },
+        settings,
+        scale,
+        notices: &export.notices,
+        headline: headline(rows, scale, settings.conf_level),
+        flow,
+        comparisons: rows.iter().map(row_object).collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&summary)?;
+    text.push('\n');
+    Ok(text)
+}

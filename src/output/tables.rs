@@ -1,0 +1,61 @@
+//! flow.csv and scored.csv.
+
+use crate::flow::Stage;
+use crate::model::Timepoint;
+use crate::read::Export;
+use crate::scale::{Scale, Score, Scored};
+
+use super::number::format_f64;
+
+/// Writes flow.csv: stage, n, detail.
+pub fn write_flow<W: std::io::Write>(out: W, flow: &[Stage]) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["stage", "n", "detail"])?;
+    for s in flow {
+        w.write_record([s.stage, &s.n.to_string(), &s.detail])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Writes scored.csv: id, grouping columns, then each timepoint's total, category and status
+/// (`valid`, `missing` or `invalid`), one row per person in input order.
+pub fn write_scored<W: std::io::Write>(
+    out: W,
+    export: &Export,
+    scored: &Scored,
+    scale: &Scale,
+) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec!["id".to_string()];
+    header.extend(export.groups.iter().map(|g| g.name.clone()));
+    for tp in Timepoint::ALL {
+        header.push(format!("{}_score", tp.name()));
+        header.push(format!("{}_category", tp.name()));
+        header.push(format!("{}_status", tp.name()));
+    }
+    w.write_record(&header)?;
+    for (p, id) in export.ids.iter().enumerate() {
+        let mut row = vec![id.clone()];
+        row.extend(
+            export
+                .groups
+                .iter()
+                .map(|g| g.levels[g.codes[p] as usize].clone()),
+        );
+        for tp in Timepoint::ALL {
+            match scored.scores[tp.index()][p] {
+                Score::Valid(v) => {
+                    row.push(format_f64(v));
+                    row.push(scale.category(v).unwrap_or_default().to_string());
+                    row.push("valid".into());
+                }
+                Score::Missing => row.extend([String::new(), String::new(), "missing".into()]),
+                Score::Invalid => row.extend([String::new(), String::new(), "invalid".into()]),
+            }
+        }
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
+}

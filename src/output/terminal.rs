@@ -1,0 +1,96 @@
+//! The compact table printed after `analyse`: the headline, the whole-sample and per-group
+//! pre→post rows, and the flow.
+
+use super::summary::headline;
+use crate::compare::ComparisonRow;
+use crate::flow::Stage;
+use crate::model::Comparison;
+use crate::scale::Scale;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
+
+fn num(v: Option<f64>, decimals: usize) -> String {
+    v.map(|v| format!("{v:.decimals$}"))
+        .unwrap_or_else(|| "-".into())
+}
+
+fn p_text(p: Option<f64>) -> String {
+    match p {
+        None => "-".into(),
+        Some(p) if p < 0.001 => "<0.001".into(),
+        Some(p) => format!("{p:.3}"),
+    }
+}
+
+/// Renders the terminal report. `group_by` chooses which grouping column's rows to show
+/// (trigger_group when present).
+pub fn render(
+    rows: &[ComparisonRow],
+    flow: &[Stage],
+    scale: &Scale,
+    conf_level: f64,
+    min_cell: usize,
+    group_by: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    if let Some(h) = headline(rows, scale, conf_level) {
+        out.push_str(&h.text);
+        out.push_str("\n\n");
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    let ci = format!("{:.0}% CI", conf_level * 100.0);
+    table.set_header(vec![
+        "pre -> post",
+        "n",
+        "mean pre",
+        "mean post",
+        "change",
+        &ci,
+        "p (adj)",
+        "dz",
+        "% improved",
+    ]);
+    for row in rows.iter().filter(|r| {
+        r.comparison == Comparison::PrePost
+            && (r.group_by == "all" || Some(r.group_by.as_str()) == group_by)
+    }) {
+        let label = if row.group_by == "all" {
+            "All".to_string()
+        } else {
+            row.group.clone()
+        };
+        let cells: Vec<String> = match &row.result {
+            None => vec![label, format!("suppressed (n < {min_cell})")],
+            Some(r) => vec![
+                label,
+                r.n.to_string(),
+                num(r.earlier.map(|m| m.mean), 2),
+                num(r.later.map(|m| m.mean), 2),
+                num(r.change.map(|m| m.mean), 2),
+                r.t.map(|t| format!("{:.2} to {:.2}", t.ci_low, t.ci_high))
+                    .unwrap_or_else(|| "-".into()),
+                p_text(row.p_t_adj),
+                num(r.dz.map(|d| d.dz), 2),
+                num(r.pct_improved(), 1),
+            ],
+        };
+        table.add_row(cells.into_iter().enumerate().map(|(i, c)| {
+            let cell = Cell::new(c);
+            if i == 0 {
+                cell
+            } else {
+                cell.set_alignment(CellAlignment::Right)
+            }
+        }));
+    }
+    out.push_str(&table.to_string());
+    out.push_str("\n\nParticipant flow: ");
+    let parts: Vec<String> = flow
+        .iter()
+        .filter(|s| s.n > 0 || s.stage == "rows_read")
+        .map(|s| format!("{} {}", s.stage, s.n))
+        .collect();
+    out.push_str(&parts.join(", "));
+    out.push('\n');
+    out
+}

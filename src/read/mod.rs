@@ -1,0 +1,559 @@
+//! CSV export → a typed table of people, their groups and their raw responses per timepoint.
+//! Every record is accounted for: kept, or excluded and counted with the reason and line.
+
+mod columns;
+mod value;
+
+pub use columns::{Layout, Source};
+pub use value::{parse_cell, Cell, MISSING_CODES};
+
+use crate::error::Error;
+use crate::model::Timepoint;
+use columns::Header;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Group value given to a blank grouping cell, so nobody drops out of the results for it.
+pub const MISSING_GROUP: &str = "(missing)";
+
+/// What the reader needs to know.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Field delimiter; detected from the header line when `None`.
+    pub delimiter: Option<u8>,
+    /// `--column expected=Header` renames.
+    pub renames: BTreeMap<String, String>,
+    /// Grouping columns to read, as named by `--by`.
+    pub by: Vec<String>,
+    /// Item count of the scale (`None` for totals-only scales).
+    pub item_count: Option<usize>,
+}
+
+/// The input file's identity, for summary.json.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SourceInfo {
+    /// Path as given.
+    pub path: PathBuf,
+    /// File name without directories.
+    pub file_name: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+}
+
+/// Why a record was excluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Exclusion {
+    /// Wrong number of fields.
+    Malformed,
+    /// Blank id.
+    MissingId,
+    /// Long layout: timepoint not one of the aliases.
+    UnknownTimepoint,
+    /// A later row of an id (wide) or id + timepoint (long).
+    DuplicateId,
+}
+
+impl Exclusion {
+    /// Flow stage name.
+    pub fn stage(self) -> &'static str {
+        match self {
+            Exclusion::Malformed => "excluded_malformed",
+            Exclusion::MissingId => "excluded_missing_id",
+            Exclusion::UnknownTimepoint => "excluded_unknown_timepoint",
+            Exclusion::DuplicateId => "excluded_duplicate_id",
+        }
+    }
+}
+
+/// One excluded record, for `validate`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Excluded {
+    /// Line where the record starts (1-based, header is line 1).
+    pub line: u64,
+    /// Why.
+    pub reason: Exclusion,
+    /// Details for the message.
+    pub detail: String,
+}
+
+/// Responses at one timepoint for every person: `width` cells per person.
+#[derive(Debug, Clone, Default)]
+pub struct Responses {
+    /// Where the cells come from; `None` when the export has no such column.
+    pub source: Option<Source>,
+    /// Cells per person (1 for a total, K for items).
+    pub width: usize,
+    /// `width` cells per person, person-major.
+    pub cells: Vec<Cell>,
+    /// Line of the record the cells came from; 0 when the person has no such record.
+    pub lines: Vec<u64>,
+    /// Header names of the cells' columns.
+    pub column_names: Vec<String>,
+    /// The text of each [`Cell::NotNumber`] cell by cell index, so problems can quote it.
+    pub bad_text: HashMap<usize, String>,
+}
+
+impl Responses {
+    /// The cells of person `p`.
+    pub fn of(&self, p: usize) -> &[Cell] {
+        &self.cells[p * self.width..(p + 1) * self.width]
+    }
+}
+
+/// A grouping column, dictionary-encoded: codes index `levels`, which are sorted by UTF-8 bytes.
+#[derive(Debug, Clone)]
+pub struct GroupColumn {
+    /// Name as given in `--by`.
+    pub name: String,
+    /// Distinct values, sorted.
+    pub levels: Vec<String>,
+    /// Level of each person.
+    pub codes: Vec<u32>,
+}
+
+/// The read stage's result.
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// Where the data came from.
+    pub source: SourceInfo,
+    /// Detected layout.
+    pub layout: Layout,
+    /// Field delimiter used.
+    pub delimiter: u8,
+    /// Records after the header, blank records not counted.
+    pub rows_read: u64,
+    /// Records kept (people in wide layout, assessments in long layout).
+    pub rows_kept: u64,
+    /// Excluded records in file order.
+    pub excluded: Vec<Excluded>,
+    /// Person ids in order of first appearance.
+    pub ids: Vec<String>,
+    /// Grouping columns in `--by` order.
+    pub groups: Vec<GroupColumn>,
+    /// Responses by timepoint (indexed by [`Timepoint::index`]).
+    pub responses: [Responses; 3],
+    /// Things the user should know that are not errors (e.g. which columns were used).
+    pub notices: Vec<String>,
+}
+
+impl Export {
+    /// Number of excluded records for one reason.
+    pub fn excluded_count(&self, reason: Exclusion) -> u64 {
+        self.excluded.iter().filter(|e| e.reason == reason).count() as u64
+    }
+}
+
+/// Detects the delimiter as the most frequent of `,` `;` tab in the header line (ties to `,`).
+pub fn detect_delimiter(bytes: &[u8]) -> u8 {
+    let line_end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
+    let line = &bytes[..line_end];
+    let count = |d: u8| line.iter().filter(|&&b| b == d).count();
+    let mut best = (b',', count(b','));
+    for d in [b';', b'\t'] {
+        let c = count(d);
+        if c > best.1 {
+            best = (d, c);
+        }
+    }
+    best.0
+}
+
+/// Reads an export file.
+pub fn read_export(path: &Path, options: &ReadOptions) -> Result<Export, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let source = SourceInfo {
+        path: path.to_path_buf(),
+        file_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        bytes: bytes.len() as u64,
+        sha256: format!("{:x}", Sha256::digest(&bytes)),
+    };
+    read_bytes(&bytes, source, options)
+}
+
+/// Reads an export already in memory (the file's bytes; `source` describes them).
+pub fn read_bytes(
+    bytes: &[u8],
+    source: SourceInfo,
+    options: &ReadOptions,
+) -> Result<Export, Error> {
+    let input_error = |message: String| Error::Input {
+        path: source.path.clone(),
+        message,
+    };
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(input_error(
+            "the file is empty (expected a header row and data rows)".into(),
+        ));
+    }
+    let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(body));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut record = csv::ByteRecord::new();
+    let header_read = reader
+        .read_byte_record(&mut record)
+        .map_err(|e| input_error(csv_message(&e)))?;
+    if !header_read {
+        return Err(input_error(
+            "the file is empty (expected a header row and data rows)".into(),
+        ));
+    }
+    let names: Vec<String> = record
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    let header = Header::new(names, &options.renames).map_err(input_error)?;
+    let plan = Plan::new(&header, options).map_err(input_error)?;
+    let mut builder = Builder::new(&header, &plan, options);
+    let mut line = 0;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(input_error(csv_message(&e))),
+        }
+        line = record.position().map_or(line + 1, |p| p.line());
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        builder.add(&record, line);
+    }
+    Ok(builder.finish(source, delimiter, plan))
+}
+
+fn csv_message(e: &csv::Error) -> String {
+    match e.position() {
+        Some(p) => format!("line {}: cannot parse CSV: {e}", p.line()),
+        None => format!("cannot parse CSV: {e}"),
+    }
+}
+
+/// Which columns hold what, decided from the header before any row is read.
+struct Plan {
+    layout: Layout,
+    id: usize,
+    timepoint: Option<usize>,
+    groups: Vec<usize>,
+    sources: [Option<Source>; 3],
+    notices: Vec<String>,
+}
+
+impl Plan {
+    fn new(header: &Header, options: &ReadOptions) -> Result<Plan, String> {
+        if let Some((key, wanted)) = header.dangling_renames().first() {
+            return Err(format!(
+                "--column {key}={wanted:?}: no column {wanted:?} in the header (columns found: {})",
+                header.names.join(", ")
+            ));
+        }
+        let mut missing = Vec::new();
+        let mut require = |name: &str| {
+            let found = header.find(name);
+            if found.is_none() {
+                missing.push(name.to_string());
+            }
+            found
+        };
+        let id = require("id");
+        let groups: Vec<Option<usize>> = options.by.iter().map(|b| require(b)).collect();
+        let timepoint = header.find("timepoint");
+        if !missing.is_empty() {
+            let hints: Vec<String> = missing
+                .iter()
+                .filter_map(|m| {
+                    header
+                        .suggest(m)
+                        .map(|s| format!("{s:?} for {m} (use --column {m}={s:?})"))
+                })
+                .collect();
+            let mut message = format!(
+                "missing required column{} {}; columns found: {}",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", "),
+                header.names.join(", ")
+            );
+            if !hints.is_empty() {
+                message.push_str(&format!("; did you mean {}?", hints.join(", ")));
+            }
+            return Err(message);
+        }
+        let mut notices = Vec::new();
+        let (layout, sources) = match timepoint {
+            Some(_) => {
+                let source = header.long_source(options.item_count)?.ok_or_else(|| {
+                    format!(
+                        "long layout (a timepoint column) but no score column: expected score or q1..qK; columns found: {}",
+                        header.names.join(", ")
+                    )
+                })?;
+                (
+                    Layout::Long,
+                    [Some(source.clone()), Some(source.clone()), Some(source)],
+                )
+            }
+            None => {
+                let sources = header.wide_sources(options.item_count)?;
+                if sources.iter().all(Option::is_none) {
+                    let mut message = format!(
+                        "no score columns: expected pre_score, post_score, followup_score (or pre_q1.., or a timepoint column for the long layout); columns found: {}",
+                        header.names.join(", ")
+                    );
+                    if let Some(s) = header.suggest("pre_score") {
+                        message.push_str(&format!(
+                            "; did you mean {s:?} for pre_score (use --column pre_score={s:?})?"
+                        ));
+                    }
+                    return Err(message);
+                }
+                for tp in Timepoint::ALL {
+                    let total = format!("{}_score", tp.name());
+                    if matches!(sources[tp.index()], Some(Source::Items(_)))
+                        && header.find(&total).is_some()
+                    {
+                        notices.push(format!(
+                            "{total} ignored: {} is scored from its item columns",
+                            tp.name()
+                        ));
+                    }
+                }
+                (Layout::Wide, sources)
+            }
+        };
+        Ok(Plan {
+            layout,
+            id: id.expect("checked above"),
+            timepoint,
+            groups: groups
+                .into_iter()
+                .map(|g| g.expect("checked above"))
+                .collect(),
+            sources,
+            notices,
+        })
+    }
+}
+
+/// Accumulates people as records arrive.
+struct Builder {
+    width: usize,
+    ids: Vec<String>,
+    person_of: HashMap<String, usize>,
+    /// Long layout: which timepoints each person already has.
+    seen: Vec<[bool; 3]>,
+    group_levels: Vec<HashMap<String, u32>>,
+    group_codes: Vec<Vec<u32>>,
+    responses: [Responses; 3],
+    excluded: Vec<Excluded>,
+    rows_read: u64,
+    rows_kept: u64,
+    layout: Layout,
+    id: usize,
+    timepoint: Option<usize>,
+    groups: Vec<usize>,
+    by_names: Vec<String>,
+    cell_columns: [Vec<usize>; 3],
+}
+
+impl Builder {
+    fn new(header: &Header, plan: &Plan, options: &ReadOptions) -> Builder {
+        let cell_columns: [Vec<usize>; 3] = std::array::from_fn(|t| {
+            plan.sources[t]
+                .as_ref()
+                .map(Source::columns)
+                .unwrap_or_default()
+        });
+        let responses = std::array::from_fn(|t| Responses {
+            source: plan.sources[t].clone(),
+            width: cell_columns[t].len(),
+            cells: Vec::new(),
+            lines: Vec::new(),
+            column_names: cell_columns[t]
+                .iter()
+                .map(|&c| header.names[c].clone())
+                .collect(),
+            bad_text: HashMap::new(),
+        });
+        Builder {
+            width: header.names.len(),
+            ids: Vec::new(),
+            person_of: HashMap::new(),
+            seen: Vec::new(),
+            group_levels: vec![HashMap::new(); options.by.len()],
+            group_codes: vec![Vec::new(); options.by.len()],
+            responses,
+            excluded: Vec::new(),
+            rows_read: 0,
+            rows_kept: 0,
+            layout: plan.layout,
+            id: plan.id,
+            timepoint: plan.timepoint,
+            groups: plan.groups.clone(),
+            by_names: options.by.clone(),
+            cell_columns,
+        }
+    }
+
+    fn exclude(&mut self, line: u64, reason: Exclusion, detail: String) {
+        self.excluded.push(Excluded {
+            line,
+            reason,
+            detail,
+        });
+    }
+
+    fn add(&mut self, record: &csv::ByteRecord, line: u64) {
+        self.rows_read += 1;
+        if record.len() != self.width {
+            let detail = format!(
+                "{} fields where the header has {}",
+                record.len(),
+                self.width
+            );
+            self.exclude(line, Exclusion::Malformed, detail);
+            return;
+        }
+        let id = String::from_utf8_lossy(&record[self.id]).trim().to_string();
+        if id.is_empty() {
+            self.exclude(line, Exclusion::MissingId, "blank id".into());
+            return;
+        }
+        let timepoint = match (self.layout, self.timepoint) {
+            (Layout::Long, Some(col)) => {
+                let text = String::from_utf8_lossy(&record[col]);
+                match Timepoint::from_alias(&text) {
+                    Some(tp) => Some(tp),
+                    None => {
+                        let detail = format!(
+                            "timepoint {:?} is not one of pre|baseline|initial|start, post|end|exit|final, followup|follow-up|follow_up|fu",
+                            text.trim()
+                        );
+                        self.exclude(line, Exclusion::UnknownTimepoint, detail);
+                        return;
+                    }
+                }
+            }
+            _ => None,
+        };
+        let person = match (self.person_of.get(&id).copied(), timepoint) {
+            (Some(p), Some(tp)) if !self.seen[p][tp.index()] => p,
+            (Some(_), Some(tp)) => {
+                self.exclude(
+                    line,
+                    Exclusion::DuplicateId,
+                    format!("repeats id {id:?} at {}", tp.name()),
+                );
+                return;
+            }
+            (Some(_), None) => {
+                self.exclude(line, Exclusion::DuplicateId, format!("repeats id {id:?}"));
+                return;
+            }
+            (None, _) => self.new_person(id, record),
+        };
+        self.rows_kept += 1;
+        match timepoint {
+            Some(tp) => {
+                self.seen[person][tp.index()] = true;
+                self.fill(person, tp, record, line);
+            }
+            None => {
+                for tp in Timepoint::ALL {
+                    self.fill(person, tp, record, line);
+                }
+            }
+        }
+    }
+
+    fn new_person(&mut self, id: String, record: &csv::ByteRecord) -> usize {
+        let person = self.ids.len();
+        for (g, &col) in self.groups.iter().enumerate() {
+            let text = String::from_utf8_lossy(&record[col]);
+            let value = match text.trim() {
+                "" => MISSING_GROUP,
+                v => v,
+            };
+            let levels = &mut self.group_levels[g];
+            let next = levels.len() as u32;
+            let code = *levels.entry(value.to_string()).or_insert(next);
+            self.group_codes[g].push(code);
+        }
+        self.person_of.insert(id.clone(), person);
+        self.ids.push(id);
+        self.seen.push([false; 3]);
+        for r in &mut self.responses {
+            r.cells.extend(std::iter::repeat_n(Cell::Missing, r.width));
+            r.lines.push(0);
+        }
+        person
+    }
+
+    fn fill(&mut self, person: usize, tp: Timepoint, record: &csv::ByteRecord, line: u64) {
+        let r = &mut self.responses[tp.index()];
+        if r.width == 0 {
+            return;
+        }
+        r.lines[person] = line;
+        for (k, &col) in self.cell_columns[tp.index()].iter().enumerate() {
+            let text = String::from_utf8_lossy(&record[col]);
+            let cell = parse_cell(&text);
+            let index = person * r.width + k;
+            if cell == Cell::NotNumber {
+                r.bad_text.insert(index, text.into_owned());
+            }
+            r.cells[index] = cell;
+        }
+    }
+
+    fn finish(self, source: SourceInfo, delimiter: u8, plan: Plan) -> Export {
+        let groups = self
+            .group_levels
+            .into_iter()
+            .zip(self.group_codes)
+            .zip(self.by_names)
+            .map(|((levels, codes), name)| sort_levels(name, levels, codes))
+            .collect();
+        Export {
+            source,
+            layout: self.layout,
+            delimiter,
+            rows_read: self.rows_read,
+            rows_kept: self.rows_kept,
+            excluded: self.excluded,
+            ids: self.ids,
+            groups,
+            responses: self.responses,
+            notices: plan.notices,
+        }
+    }
+}
+
+/// Re-codes a column so that codes follow the levels sorted by UTF-8 bytes (R's radix sort),
+/// which makes "groups sorted by name" a walk over codes.
+fn sort_levels(name: String, levels: HashMap<String, u32>, mut codes: Vec<u32>) -> GroupColumn {
+    let mut by_code: Vec<(String, u32)> = levels.into_iter().collect();
+    by_code.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut new_code = vec![0u32; by_code.len()];
+    for (rank, (_, old)) in by_code.iter().enumerate() {
+        new_code[*old as usize] = rank as u32;
+    }
+    for c in &mut codes {
+        *c = new_code[*c as usize];
+    }
+    GroupColumn {
+        name,
+        levels: by_code.into_iter().map(|(l, _)| l).collect(),
+        codes,
+    }
+}

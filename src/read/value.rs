@@ -1,0 +1,98 @@
+//! One cell of a score column: a number, a missing code, or something else.
+
+/// A parsed score or item cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell {
+    /// Empty or a missing code (NA, N/A, NaN, null, -99, -9, -1).
+    Missing,
+    /// Text that is neither a number nor a missing code.
+    NotNumber,
+    /// A finite number.
+    Number(f64),
+}
+
+/// Missing codes, matched against the trimmed text in any case.
+pub const MISSING_CODES: [&str; 8] = ["", "na", "n/a", "nan", "null", "-99", "-9", "-1"];
+
+/// Classifies a cell. A number is an optional sign, ASCII digits with an optional fraction and
+/// an optional exponent, surrounded by optional whitespace: ` 7 `, `7.0`, `+7` and `7e0` are 7;
+/// `inf`, `1,000`, `0x7` and non-ASCII digits are not numbers. `-99.0` is a number, not a code.
+pub fn parse_cell(raw: &str) -> Cell {
+    let text = raw.trim();
+    if MISSING_CODES
+        .iter()
+        .any(|code| text.eq_ignore_ascii_case(code))
+    {
+        return Cell::Missing;
+    }
+    if !is_decimal_number(text.as_bytes()) {
+        return Cell::NotNumber;
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Cell::Number(v),
+        _ => Cell::NotNumber,
+    }
+}
+
+/// `[+-]? (digits (. digits?)? | . digits) ([eE] [+-]? digits)?`
+fn is_decimal_number(s: &[u8]) -> bool {
+    let mut i = 0;
+    if matches!(s.first(), Some(b'+' | b'-')) {
+        i += 1;
+    }
+    let int_start = i;
+    while i < s.len() && s[i].is_ascii_digit() {
+        i += 1;
+    }
+    let mut digits = i - int_start;
+    if i < s.len() && s[i] == b'.' {
+        i += 1;
+        let frac_start = i;
+        while i < s.len() && s[i].is_ascii_digit() {
+            i += 1;
+        }
+        digits += i - frac_start;
+    }
+    if digits == 0 {
+        return false;
+    }
+    if i < s.len() && matches!(s[i], b'e' | b'E') {
+        i += 1;
+        if i < s.len() && matches!(s[i], b'+' | b'-') {
+            i += 1;
+        }
+        let exp_start = i;
+        while i < s.len() && s[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == exp_start {
+            return false;
+        }
+    }
+    i == s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_codes() {
+        for text in [" 7 ", "7.0", "+7", "7e0", "7.", "70e-1"] {
+            assert_eq!(parse_cell(text), Cell::Number(7.0), "{text:?}");
+        }
+        for text in [
+            "", "  ", "NA", "n/a", "NaN", "NULL", "-99", "-9", "-1", " na ",
+        ] {
+            assert_eq!(parse_cell(text), Cell::Missing, "{text:?}");
+        }
+        for text in [
+            "inf", "-inf", "infinity", "1,000", "1_000", "0x7", "seven", "٧", "#N/A", "7 7", "e5",
+            "-", "1e", "-99.0x",
+        ] {
+            assert_eq!(parse_cell(text), Cell::NotNumber, "{text:?}");
+        }
+        assert_eq!(parse_cell("-99.0"), Cell::Number(-99.0));
+        assert_eq!(parse_cell("1e400"), Cell::NotNumber);
+    }
+}

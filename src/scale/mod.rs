@@ -1,0 +1,345 @@
+//! Scales as data: every scale, built-in or custom, is one [`ScaleDef`] entry, and scoring is
+//! one set of rules applied to whichever entry is chosen.
+
+mod apply;
+mod score;
+
+pub use apply::{score_export, CellProblem, Scored};
+pub use score::{score_items, score_total, ItemProblem, Score};
+
+use crate::error::Error;
+use crate::stats::paired::Better;
+use serde::{Deserialize, Serialize};
+
+const BUILTIN: &str = include_str!("builtin.toml");
+
+/// One range of totals with a name ("lonely"), used for category columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    /// Lowest total in the category (inclusive).
+    pub min: f64,
+    /// Highest total in the category (inclusive).
+    pub max: f64,
+    /// Name written in `scored.csv`.
+    pub label: String,
+}
+
+/// A scale definition as written in `builtin.toml` or a `[[scales]]` table of `--config`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleDef {
+    /// Name used with `--scale`.
+    pub name: String,
+    /// Human-readable title for reports.
+    #[serde(default)]
+    pub title: String,
+    /// Number of items; absent for totals-only scales.
+    #[serde(default)]
+    pub items: Option<usize>,
+    /// Lowest item response.
+    #[serde(default)]
+    pub item_min: Option<f64>,
+    /// Highest item response.
+    #[serde(default)]
+    pub item_max: Option<f64>,
+    /// Labels of the response options, lowest first (documentation only).
+    #[serde(default)]
+    pub item_labels: Vec<String>,
+    /// 1-based numbers of reverse-scored items.
+    #[serde(default)]
+    pub reversed: Vec<usize>,
+    /// Lowest valid total; defaults to items * item_min.
+    #[serde(default)]
+    pub total_min: Option<f64>,
+    /// Highest valid total; defaults to items * item_max.
+    #[serde(default)]
+    pub total_max: Option<f64>,
+    /// Whether totals must be whole numbers; defaults to true when items are defined.
+    #[serde(default)]
+    pub integer: Option<bool>,
+    /// True for loneliness (a fall is an improvement), false for wellbeing measures.
+    pub higher_is_worse: bool,
+    /// Where the scale and its cut-offs come from.
+    #[serde(default)]
+    pub source: String,
+    /// Named ranges of totals.
+    #[serde(default)]
+    pub categories: Vec<Category>,
+}
+
+/// Item layout of a scale that has items.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Items {
+    /// Number of items.
+    pub count: usize,
+    /// Lowest response.
+    pub min: f64,
+    /// Highest response.
+    pub max: f64,
+    /// `reversed[i]` is true when item i + 1 is reverse-scored.
+    pub reversed: Vec<bool>,
+}
+
+/// A checked scale ready for scoring.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scale {
+    /// Name used with `--scale`.
+    pub name: String,
+    /// Human-readable title.
+    pub title: String,
+    /// Items, if responses can be given per item.
+    pub items: Option<Items>,
+    /// Valid range of totals; `None` means any finite number.
+    pub total_range: Option<(f64, f64)>,
+    /// Whether totals must be whole numbers.
+    pub integer: bool,
+    /// True when higher totals mean lonelier.
+    pub higher_is_worse: bool,
+    /// Citation for the scale.
+    pub source: String,
+    /// Named ranges of totals.
+    pub categories: Vec<Category>,
+}
+
+impl Scale {
+    /// Direction of improvement for the statistics.
+    pub fn better(&self) -> Better {
+        if self.higher_is_worse {
+            Better::Lower
+        } else {
+            Better::Higher
+        }
+    }
+
+    /// The category a total falls in, if any.
+    pub fn category(&self, total: f64) -> Option<&str> {
+        self.categories
+            .iter()
+            .find(|c| total >= c.min && total <= c.max)
+            .map(|c| c.label.as_str())
+    }
+
+    /// Short description of the valid totals, for messages ("3-9").
+    pub fn total_range_text(&self) -> String {
+        match self.total_range {
+            Some((lo, hi)) => format!("{lo}-{hi}"),
+            None => "any number".to_string(),
+        }
+    }
+
+    fn from_def(def: ScaleDef) -> Result<Scale, Error> {
+        let bad = |why: String| Error::Scale {
+            name: def.name.clone(),
+            why,
+        };
+        let items = match def.items {
+            None | Some(0) => None,
+            Some(count) => {
+                let (Some(min), Some(max)) = (def.item_min, def.item_max) else {
+                    return Err(bad("a scale with items needs item_min and item_max".into()));
+                };
+                if !(min.is_finite() && max.is_finite() && min < max) {
+                    return Err(bad(format!("item_min {min} must be below item_max {max}")));
+                }
+                let mut reversed = vec![false; count];
+                for &r in &def.reversed {
+                    if r == 0 || r > count {
+                        return Err(bad(format!(
+                            "reversed item {r} is not between 1 and {count}"
+                        )));
+                    }
+                    reversed[r - 1] = true;
+                }
+                Some(Items {
+                    count,
+                    min,
+                    max,
+                    reversed,
+                })
+            }
+        };
+        if items.is_none() && !def.reversed.is_empty() {
+            return Err(bad("reversed items need `items`".into()));
+        }
+        let derived = items
+            .as_ref()
+            .map(|i| (i.count as f64 * i.min, i.count as f64 * i.max));
+        let total_range = match (def.total_min, def.total_max, derived) {
+            (Some(lo), Some(hi), _) => Some((lo, hi)),
+            (None, None, d) => d,
+            (lo, hi, Some((dlo, dhi))) => Some((lo.unwrap_or(dlo), hi.unwrap_or(dhi))),
+            (_, _, None) => return Err(bad("give both total_min and total_max".into())),
+        };
+        if let Some((lo, hi)) = total_range {
+            if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+                return Err(bad(format!("total_min {lo} must be below total_max {hi}")));
+            }
+        }
+        for c in &def.categories {
+            if c.min > c.max {
+                return Err(bad(format!(
+                    "category '{}' has min {} above max {}",
+                    c.label, c.min, c.max
+                )));
+            }
+        }
+        Ok(Scale {
+            integer: def.integer.unwrap_or(items.is_some()),
+            name: def.name,
+            title: def.title,
+            items,
+            total_range,
+            higher_is_worse: def.higher_is_worse,
+            source: def.source,
+            categories: def.categories,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct ScaleFile {
+    #[serde(default)]
+    scales: Vec<ScaleDef>,
+}
+
+/// The table of scale definitions: built-ins first, then custom ones (which may replace a
+/// built-in of the same name).
+#[derive(Debug, Clone)]
+pub struct ScaleTable {
+    defs: Vec<ScaleDef>,
+}
+
+impl ScaleTable {
+    /// The built-in scales only.
+    pub fn builtin() -> ScaleTable {
+        let file: ScaleFile = toml::from_str(BUILTIN).expect("builtin.toml is valid (tested)");
+        ScaleTable { defs: file.scales }
+    }
+
+    /// Adds custom definitions; a later entry replaces an earlier one of the same name.
+    pub fn with_custom(mut self, custom: Vec<ScaleDef>) -> ScaleTable {
+        for def in custom {
+            self.defs.retain(|d| d.name != def.name);
+            self.defs.push(def);
+        }
+        self
+    }
+
+    /// All definitions in table order.
+    pub fn defs(&self) -> &[ScaleDef] {
+        &self.defs
+    }
+
+    /// The checked scale called `name`.
+    pub fn get(&self, name: &str) -> Result<Scale, Error> {
+        match self.defs.iter().find(|d| d.name.eq_ignore_ascii_case(name)) {
+            Some(def) => Scale::from_def(def.clone()),
+            None => Err(Error::UnknownScale {
+                name: name.to_string(),
+                known: self
+                    .defs
+                    .iter()
+                    .map(|d| d.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_scale_is_valid() {
+        let table = ScaleTable::builtin();
+        for def in table.defs() {
+            table
+                .get(&def.name)
+                .unwrap_or_else(|e| panic!("{}: {e}", def.name));
+        }
+        let names: Vec<_> = table.defs().iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["ucla3", "ucla8", "ucla20", "raw"]);
+    }
+
+    #[test]
+    fn builtin_ranges_and_reversals() {
+        let table = ScaleTable::builtin();
+        let u20 = table.get("ucla20").expect("builtin");
+        assert_eq!(u20.total_range, Some((20.0, 80.0)));
+        let rev: Vec<usize> = u20
+            .items
+            .as_ref()
+            .expect("items")
+            .reversed
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| **r)
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(rev, [1, 5, 6, 9, 10, 15, 16, 19, 20]);
+        let u3 = table.get("UCLA3").expect("names match in any case");
+        assert_eq!(
+            (u3.category(5.0), u3.category(6.0)),
+            (Some("not lonely"), Some("lonely"))
+        );
+        assert_eq!(
+            table.get("ucla8").expect("builtin").total_range,
+            Some((8.0, 32.0))
+        );
+        let raw = table.get("raw").expect("builtin");
+        assert_eq!(
+            (raw.total_range, raw.integer, raw.items.is_none()),
+            (None, false, true)
+        );
+    }
+
+    #[test]
+    fn unknown_scale_lists_the_known_ones() {
+        let err = ScaleTable::builtin().get("ucla4").expect_err("unknown");
+        assert!(
+            err.to_string().contains("ucla3, ucla8, ucla20, raw"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn custom_wellbeing_scale() {
+        let def: ScaleFile = toml::from_str(
+            "[[scales]]\nname = \"swemwbs\"\nitems = 7\nitem_min = 1\nitem_max = 5\nhigher_is_worse = false\n",
+        )
+        .expect("valid toml");
+        let table = ScaleTable::builtin().with_custom(def.scales);
+        let s = table.get("swemwbs").expect("custom");
+        assert_eq!(
+            (s.total_range, s.better()),
+            (Some((7.0, 35.0)), Better::Higher)
+        );
+    }
+
+    #[test]
+    fn bad_custom_scale_is_an_error() {
+        let def = ScaleDef {
+            name: "bad".into(),
+            title: String::new(),
+            items: Some(3),
+            item_min: Some(1.0),
+            item_max: Some(3.0),
+            item_labels: vec![],
+            reversed: vec![4],
+            total_min: None,
+            total_max: None,
+            integer: None,
+            higher_is_worse: true,
+            source: String::new(),
+            categories: vec![],
+        };
+        let err = ScaleTable::builtin()
+            .with_custom(vec![def])
+            .get("bad")
+            .expect_err("item 4 of 3");
+        assert!(err.to_string().contains("reversed item 4"), "{err}");
+    }
+}

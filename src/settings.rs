@@ -1,0 +1,291 @@
+//! Options of a run, merged from the command line over an optional `--config` TOML file over
+//! the defaults. Every value is checked here, once, so later stages can trust them.
+
+use crate::error::Error;
+use crate::scale::{Scale, ScaleDef, ScaleTable};
+use crate::stats::padjust::PAdjust;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Default `--by`.
+pub const DEFAULT_BY: [&str; 2] = ["trigger_group", "location"];
+/// Default `--min-cell`.
+pub const DEFAULT_MIN_CELL: usize = 10;
+/// Default `--conf-level`.
+pub const DEFAULT_CONF_LEVEL: f64 = 0.95;
+/// Default `--scale`.
+pub const DEFAULT_SCALE: &str = "ucla3";
+/// Default `--out`.
+pub const DEFAULT_OUT: &str = "results";
+
+/// Contents of a `--config` file: any option, plus custom scales as `[[scales]]` tables.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    /// `--scale`.
+    pub scale: Option<String>,
+    /// `--by`, as a list.
+    pub by: Option<Vec<String>>,
+    /// `--p-adjust`.
+    pub p_adjust: Option<PAdjust>,
+    /// `--conf-level`.
+    pub conf_level: Option<f64>,
+    /// `--min-cell`.
+    pub min_cell: Option<usize>,
+    /// `--out`.
+    pub out: Option<PathBuf>,
+    /// `--delimiter`.
+    pub delimiter: Option<String>,
+    /// `--max-missing-items`.
+    pub max_missing_items: Option<usize>,
+    /// `--column` renames as a table: `pre_score = "Initial UCLA"`.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// `--write-scored`.
+    pub write_scored: Option<bool>,
+    /// `--quiet`.
+    pub quiet: Option<bool>,
+    /// Custom scale definitions.
+    #[serde(default)]
+    pub scales: Vec<ScaleDef>,
+}
+
+impl ConfigFile {
+    /// Reads and parses a config file; unknown keys are errors so typos do not pass silently.
+    pub fn load(path: &Path) -> Result<ConfigFile, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: e
+                .to_string()
+                .lines()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .trim()
+                .to_string(),
+        })
+    }
+}
+
+/// Options as given on the command line (`None` = not given).
+#[derive(Debug, Clone, Default)]
+pub struct CliOptions {
+    /// `--config`.
+    pub config: Option<PathBuf>,
+    /// `--scale`.
+    pub scale: Option<String>,
+    /// `--by` (comma-separated, repeatable).
+    pub by: Option<Vec<String>>,
+    /// `--p-adjust`.
+    pub p_adjust: Option<PAdjust>,
+    /// `--conf-level`.
+    pub conf_level: Option<f64>,
+    /// `--min-cell`.
+    pub min_cell: Option<usize>,
+    /// `--out`.
+    pub out: Option<PathBuf>,
+    /// `--delimiter`.
+    pub delimiter: Option<String>,
+    /// `--max-missing-items`.
+    pub max_missing_items: Option<usize>,
+    /// `--column key=Header`, repeatable.
+    pub columns: Vec<String>,
+    /// `--write-scored`.
+    pub write_scored: bool,
+    /// `--quiet`.
+    pub quiet: bool,
+}
+
+/// Resolved, checked settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    /// Scale name as chosen.
+    pub scale: String,
+    /// Grouping columns.
+    pub by: Vec<String>,
+    /// p-value adjustment.
+    pub p_adjust: PAdjust,
+    /// Confidence level.
+    pub conf_level: f64,
+    /// Disclosure threshold.
+    pub min_cell: usize,
+    /// Output directory.
+    pub out: PathBuf,
+    /// Delimiter given, if any (else detected).
+    #[serde(serialize_with = "serialize_delimiter")]
+    pub delimiter: Option<u8>,
+    /// Items that may be missing and prorated.
+    pub max_missing_items: usize,
+    /// Column renames.
+    pub columns: BTreeMap<String, String>,
+    /// Whether scored.csv is written.
+    pub write_scored: bool,
+    /// Whether the terminal summary is silenced.
+    #[serde(skip)]
+    pub quiet: bool,
+    /// Custom scales from the config.
+    #[serde(skip)]
+    pub custom_scales: Vec<ScaleDef>,
+}
+
+fn serialize_delimiter<S: serde::Serializer>(d: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(b) => s.serialize_some(&(*b as char).to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+impl Settings {
+    /// Merges command line over config over defaults and checks every value.
+    pub fn resolve(cli: CliOptions) -> Result<Settings, Error> {
+        let config = match &cli.config {
+            Some(path) => ConfigFile::load(path)?,
+            None => ConfigFile::default(),
+        };
+        let conf_level = cli
+            .conf_level
+            .or(config.conf_level)
+            .unwrap_or(DEFAULT_CONF_LEVEL);
+        if !(conf_level > 0.0 && conf_level < 1.0) {
+            return Err(Error::Option(format!(
+                "--conf-level {conf_level} must be between 0 and 1 (e.g. 0.95)"
+            )));
+        }
+        let by: Vec<String> = cli
+            .by
+            .or(config.by)
+            .unwrap_or_else(|| DEFAULT_BY.iter().map(|s| s.to_string()).collect())
+            .iter()
+            .flat_map(|b| b.split(','))
+            .map(|b| b.trim().to_string())
+            .filter(|b| !b.is_empty())
+            .collect();
+        for (i, b) in by.iter().enumerate() {
+            if b.eq_ignore_ascii_case("all") {
+                return Err(Error::Option(
+                    "--by all: 'all' is the whole-sample row, which is always written".into(),
+                ));
+            }
+            if by[..i]
+                .iter()
+                .any(|earlier| earlier.eq_ignore_ascii_case(b))
+            {
+                return Err(Error::Option(format!("--by names {b} twice")));
+            }
+        }
+        let mut columns = config.columns;
+        for spec in &cli.columns {
+            let Some((key, header)) = spec.split_once('=') else {
+                return Err(Error::Option(format!(
+                    "--column {spec}: expected EXPECTED=HEADER, e.g. --column pre_score=\"Initial UCLA\""
+                )));
+            };
+            columns.insert(key.trim().to_lowercase(), header.trim().to_string());
+        }
+        let delimiter = match cli.delimiter.or(config.delimiter) {
+            None => None,
+            Some(d) => Some(parse_delimiter(&d)?),
+        };
+        Ok(Settings {
+            scale: cli
+                .scale
+                .or(config.scale)
+                .unwrap_or_else(|| DEFAULT_SCALE.to_string()),
+            by,
+            p_adjust: cli.p_adjust.or(config.p_adjust).unwrap_or(PAdjust::Holm),
+            conf_level,
+            min_cell: cli.min_cell.or(config.min_cell).unwrap_or(DEFAULT_MIN_CELL),
+            out: cli
+                .out
+                .or(config.out)
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_OUT)),
+            delimiter,
+            max_missing_items: cli
+                .max_missing_items
+                .or(config.max_missing_items)
+                .unwrap_or(0),
+            columns,
+            write_scored: cli.write_scored || config.write_scored.unwrap_or(false),
+            quiet: cli.quiet || config.quiet.unwrap_or(false),
+            custom_scales: config.scales,
+        })
+    }
+
+    /// The chosen scale from the built-in and custom table.
+    pub fn scale(&self) -> Result<Scale, Error> {
+        ScaleTable::builtin()
+            .with_custom(self.custom_scales.clone())
+            .get(&self.scale)
+    }
+}
+
+/// `,` `;` `|`, `tab` or `\t`: one ASCII character.
+fn parse_delimiter(text: &str) -> Result<u8, Error> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        t if t.len() == 1 && t.is_ascii() && t != "\"" && t != "\n" && t != "\r" => {
+            Ok(t.as_bytes()[0])
+        }
+        _ => Err(Error::Option(format!(
+            "--delimiter {text:?}: expected one character such as , ; | or the word tab"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let s = Settings::resolve(CliOptions::default()).expect("defaults are valid");
+        assert_eq!(s.by, ["trigger_group", "location"]);
+        assert_eq!(
+            (s.min_cell, s.conf_level, s.p_adjust),
+            (10, 0.95, PAdjust::Holm)
+        );
+        assert_eq!(s.scale().expect("ucla3").name, "ucla3");
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let bad = |cli: CliOptions| Settings::resolve(cli).expect_err("invalid").to_string();
+        assert!(bad(CliOptions {
+            conf_level: Some(95.0),
+            ..Default::default()
+        })
+        .contains("between 0 and 1"));
+        assert!(bad(CliOptions {
+            columns: vec!["pre_score".into()],
+            ..Default::default()
+        })
+        .contains("EXPECTED=HEADER"));
+        assert!(bad(CliOptions {
+            delimiter: Some("::".into()),
+            ..Default::default()
+        })
+        .contains("one character"));
+        assert!(bad(CliOptions {
+            by: Some(vec!["location,location".into()]),
+            ..Default::default()
+        })
+        .contains("twice"));
+    }
+
+    #[test]
+    fn by_accepts_commas_and_empty() {
+        let s = Settings::resolve(CliOptions {
+            by: Some(vec!["location, trigger_group".into()]),
+            ..Default::default()
+        })
+        .expect("valid");
+        assert_eq!(s.by, ["location", "trigger_group"]);
+        let s = Settings::resolve(CliOptions {
+            by: Some(vec![String::new()]),
+            ..Default::default()
+        })
+        .expect("valid");
+        assert!(s.by.is_empty());
+    }
+}
