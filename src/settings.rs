@@ -110,7 +110,8 @@ pub struct Settings {
     pub conf_level: f64,
     /// Disclosure threshold.
     pub min_cell: usize,
-    /// Output directory.
+    /// Output directory (not in summary.json: where results go does not change them).
+    #[serde(skip)]
     pub out: PathBuf,
     /// Delimiter given, if any (else detected).
     #[serde(serialize_with = "serialize_delimiter")]

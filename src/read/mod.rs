@@ -217,20 +217,45 @@ pub fn read_bytes(
     let header = Header::new(names, &options.renames).map_err(input_error)?;
     let plan = Plan::new(&header, options).map_err(input_error)?;
     let mut builder = Builder::new(&header, &plan, options);
-    let mut line = 0;
+    let mut lines = LineCounter::default();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(input_error(csv_message(&e))),
         }
-        line = record.position().map_or(line + 1, |p| p.line());
+        let line = lines.line_at(body, record.position().map_or(0, |p| p.byte() as usize));
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
         builder.add(&record, line);
     }
     Ok(builder.finish(source, delimiter, plan))
+}
+
+/// Line numbers from byte offsets. The csv crate's own line count lags on CRLF files, and its
+/// record offset can point at the previous record's terminator, so terminators are skipped
+/// before counting the newlines that precede the record.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    newlines: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, body: &[u8], mut offset: usize) -> u64 {
+        while offset < body.len() && matches!(body[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        if offset >= self.offset {
+            self.newlines += body[self.offset..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.offset = offset;
+        }
+        self.newlines + 1
+    }
 }
 
 fn csv_message(e: &csv::Error) -> String {

@@ -1,0 +1,525 @@
+//! Tests that run the real binary on small files and check whole outputs.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn bin() -> Command {
+    Command::cargo_bin("loneliness-eval").expect("binary is built by cargo test")
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Runs analyse quietly into a fresh directory and returns it.
+fn analyse(input: &Path, extra: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    bin()
+        .arg("analyse")
+        .arg(input)
+        .arg("--out")
+        .arg(dir.path())
+        .arg("--quiet")
+        .args(extra)
+        .assert()
+        .success();
+    dir
+}
+
+fn csv_rows(path: &Path) -> Vec<csv::StringRecord> {
+    let mut r = csv::Reader::from_path(path).expect("readable csv");
+    r.records().map(|r| r.expect("valid record")).collect()
+}
+
+fn column(path: &Path, name: &str) -> usize {
+    let mut r = csv::Reader::from_path(path).expect("readable csv");
+    r.headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+}
+
+fn close(got: &str, want: f64, tol: f64) {
+    let g: f64 = got
+        .parse()
+        .unwrap_or_else(|_| panic!("{got:?} is not a number"));
+    assert!(((g - want) / want).abs() <= tol, "got {g}, want {want}");
+}
+
+#[test]
+fn whole_sample_row_equals_r() {
+    let out = analyse(&data("small_wide.csv"), &[]);
+    let path = out.path().join("comparisons.csv");
+    let rows = csv_rows(&path);
+    let all = &rows[0];
+    assert_eq!((&all[0], &all[1], &all[2]), ("all", "All", "pre_post"));
+    // R: d <- read.csv("tests/data/small_wide.csv"); ok <- complete.cases(d$pre_score, d$post_score)
+    //    a <- d$pre_score[ok]; b <- d$post_score[ok]; tt <- t.test(b, a, paired = TRUE)
+    //    w <- wilcox.test(b, a, paired = TRUE)   # R 4.2.2: normal approximation (ties, zeros)
+    //    sprintf("%.17g", c(mean(a), sd(a), mean(b), sd(b), mean(b-a), sd(b-a), tt$conf.int,
+    //                       tt$statistic, tt$p.value, w$statistic, w$p.value))
+    //    dz CI: uniroot(function(x) pt(t, 35, x) - 0.975 (or 0.025), c(t-20, t+20), tol = 1e-14)$root / 6
+    let want = [
+        ("mean_a", 7.277_777_777_777_777_7),
+        ("sd_a", 1.542_004_467_496_050_2),
+        ("mean_b", 6.194_444_444_444_444_6),
+        ("sd_b", 1.769_898_212_479_938_7),
+        ("mean_change", -1.083_333_333_333_333_3),
+        ("sd_change", 1.155_731_061_153_193),
+        ("ci_low", -1.474_376_465_028_713),
+        ("ci_high", -0.692_290_201_637_953_52),
+        ("t", -5.624_145_805_611_794_6),
+        ("p_t", 2.416_910_384_744_079_6e-6),
+        ("p_t_adj", 2.416_910_384_744_079_6e-6),
+        ("wilcoxon_v", 21.0),
+        ("p_wilcoxon", 4.046_749_288_493_077e-5),
+        ("dz", -0.937_357_634_268_632_5),
+    ];
+    for (name, value) in want {
+        close(&all[column(&path, name)], value, 1e-12);
+    }
+    close(
+        &all[column(&path, "dz_ci_low")],
+        -1.325_830_311_898_628_8,
+        1e-9,
+    );
+    close(
+        &all[column(&path, "dz_ci_high")],
+        -0.539_531_854_897_665_2,
+        1e-9,
+    );
+    assert_eq!(&all[column(&path, "n")], "36");
+    assert_eq!(&all[column(&path, "df")], "35");
+    assert_eq!(&all[column(&path, "suppressed")], "false");
+}
+
+#[test]
+fn contract_columns_and_row_order() {
+    let out = analyse(&data("small_wide.csv"), &[]);
+    let text = read(&out.path().join("comparisons.csv"));
+    let header = text.lines().next().expect("header");
+    assert_eq!(
+        header,
+        "group_by,group,comparison,n,mean_a,sd_a,mean_b,sd_b,mean_change,sd_change,ci_low,ci_high,t,df,p_t,p_t_adj,\
+         wilcoxon_v,p_wilcoxon,p_wilcoxon_adj,dz,dz_ci_low,dz_ci_high,n_improved,n_unchanged,n_worse,pct_improved,suppressed,note"
+    );
+    let keys: Vec<String> = csv_rows(&out.path().join("comparisons.csv"))
+        .iter()
+        .map(|r| format!("{}/{}/{}", &r[0], &r[1], &r[2]))
+        .collect();
+    let mut want = vec![];
+    for (by, groups) in [
+        ("all", vec!["All"]),
+        (
+            "trigger_group",
+            vec![
+                "Bereavement",
+                "Mobility / health",
+                "Retirement / no children at home",
+            ],
+        ),
+        ("location", vec!["Hull", "Leeds", "Whitby", "York"]),
+    ] {
+        for g in groups {
+            for c in ["pre_post", "pre_followup", "post_followup"] {
+                want.push(format!("{by}/{g}/{c}"));
+            }
+        }
+    }
+    assert_eq!(keys, want);
+    assert!(!text.contains("NaN") && !text.contains("inf"));
+}
+
+#[test]
+fn small_groups_are_suppressed_entirely() {
+    let out = analyse(&data("small_wide.csv"), &[]);
+    let path = out.path().join("comparisons.csv");
+    let rows = csv_rows(&path);
+    let n = column(&path, "n");
+    let suppressed = column(&path, "suppressed");
+    let mut seen = 0;
+    for row in &rows {
+        if &row[suppressed] == "true" {
+            seen += 1;
+            let others_empty = row
+                .iter()
+                .enumerate()
+                .skip(3)
+                .all(|(i, c)| i == suppressed || c.is_empty());
+            assert!(others_empty, "{row:?}");
+        } else {
+            assert!(row[n].parse::<usize>().expect("count") >= 10, "{row:?}");
+        }
+        if &row[1] == "Whitby" {
+            assert_eq!(&row[suppressed], "true", "{row:?}");
+        }
+    }
+    assert!(seen >= 3);
+}
+
+#[test]
+fn min_cell_zero_reports_degenerate_groups_without_nan() {
+    let out = analyse(&data("small_wide.csv"), &["--min-cell", "0"]);
+    let path = out.path().join("comparisons.csv");
+    let rows = csv_rows(&path);
+    let whitby: Vec<_> = rows.iter().filter(|r| &r[1] == "Whitby").collect();
+    assert_eq!(whitby.len(), 3);
+    assert!(whitby.iter().all(|r| &r[26] == "false"));
+    let text = read(&path);
+    assert!(!text.contains("NaN") && !text.contains("inf"));
+    // Every row without a t statistic explains why.
+    let t = column(&path, "t");
+    let note = column(&path, "note");
+    for r in &rows {
+        if r[t].is_empty() {
+            assert!(!r[note].is_empty(), "{r:?}");
+        }
+    }
+}
+
+#[test]
+fn wide_and_long_give_identical_comparisons() {
+    let wide = analyse(&data("small_wide.csv"), &["--min-cell", "3"]);
+    let long = analyse(&data("small_long.csv"), &["--min-cell", "3"]);
+    assert_eq!(
+        read(&wide.path().join("comparisons.csv")),
+        read(&long.path().join("comparisons.csv"))
+    );
+}
+
+#[test]
+fn reruns_are_byte_identical() {
+    let a = analyse(&data("small_wide.csv"), &["--write-scored"]);
+    let b = analyse(&data("small_wide.csv"), &["--write-scored"]);
+    for name in ["comparisons.csv", "flow.csv", "summary.json", "scored.csv"] {
+        assert_eq!(
+            read(&a.path().join(name)),
+            read(&b.path().join(name)),
+            "{name}"
+        );
+    }
+}
+
+fn flow(dir: &Path) -> std::collections::BTreeMap<String, u64> {
+    csv_rows(&dir.join("flow.csv"))
+        .iter()
+        .map(|r| (r[0].to_string(), r[1].parse().expect("count")))
+        .collect()
+}
+
+#[test]
+fn messy_export_is_fully_accounted_for() {
+    let out = analyse(&data("messy.csv"), &["--min-cell", "0"]);
+    let f = flow(out.path());
+    let exclusions: u64 = f
+        .iter()
+        .filter(|(k, _)| k.starts_with("excluded_"))
+        .map(|(_, v)| v)
+        .sum();
+    assert_eq!(f["rows_read"], f["rows_kept"] + exclusions);
+    assert_eq!(f["rows_read"], 12);
+    assert_eq!(f["excluded_malformed"], 1);
+    assert_eq!(f["excluded_duplicate_id"], 1);
+    assert_eq!(f["excluded_missing_id"], 1);
+    assert_eq!(f["people"], 9);
+    assert_eq!(f["invalid_pre"], 3);
+    assert_eq!(f["invalid_post"], 1);
+    assert_eq!(f["with_pre_post"], 3);
+    let groups: Vec<String> = csv_rows(&out.path().join("comparisons.csv"))
+        .iter()
+        .filter(|r| &r[0] == "trigger_group" && &r[2] == "pre_post")
+        .map(|r| r[1].to_string())
+        .collect();
+    assert_eq!(groups, ["(missing)", "Bereavement", "Mobility\nhealth"]);
+}
+
+#[test]
+fn validate_lists_every_problem_with_line_and_column() {
+    bin()
+        .arg("validate")
+        .arg(data("messy.csv"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "line 4, column pre_score: \"seven\" is not a number",
+        ))
+        .stdout(predicate::str::contains(
+            "line 5, column pre_score: \"12\" is outside the total range 3-9",
+        ))
+        .stdout(predicate::str::contains(
+            "line 6, column post_score: \"6.5\" is not a whole number",
+        ))
+        .stdout(predicate::str::contains("excluded_malformed"))
+        .stdout(predicate::str::contains("excluded_duplicate_id"));
+    bin()
+        .arg("validate")
+        .arg(data("small_wide.csv"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no problems"));
+}
+
+#[test]
+fn missing_column_names_the_closest_header() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("renamed.csv");
+    std::fs::write(
+        &path,
+        "id,Location,Trigger Group,pre_score,post_score\nA,Leeds,Bereavement,7,5\n",
+    )
+    .expect("write");
+    bin()
+        .arg("analyse")
+        .arg(&path)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "missing required column trigger_group",
+        ))
+        .stderr(predicate::str::contains("did you mean \"Trigger Group\""));
+    bin()
+        .arg("analyse")
+        .arg(&path)
+        .args([
+            "--column",
+            "trigger_group=Trigger Group",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn config_file_sets_options_and_custom_scales() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_path = dir.path().join("wellbeing.csv");
+    let mut text = String::from("id,site,pre_score,post_score\n");
+    for i in 0..12 {
+        text.push_str(&format!(
+            "W{i},{},{},{}\n",
+            if i % 2 == 0 { "North" } else { "South" },
+            14 + i % 5,
+            17 + i % 7
+        ));
+    }
+    std::fs::write(&data_path, text).expect("write");
+    let config = dir.path().join("eval.toml");
+    std::fs::write(
+        &config,
+        "scale = \"wellbeing\"\nby = [\"site\"]\nmin-cell = 5\n[[scales]]\nname = \"wellbeing\"\nitems = 7\nitem_min = 1\nitem_max = 5\nhigher_is_worse = false\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    bin()
+        .arg("analyse")
+        .arg(&data_path)
+        .arg("--config")
+        .arg(&config)
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let rows = csv_rows(&out.join("comparisons.csv"));
+    assert_eq!(rows.len(), 9);
+    // Higher is better here: every score rose or stayed, so nobody is "worse".
+    let improved = column(&out.join("comparisons.csv"), "n_improved");
+    let worse = column(&out.join("comparisons.csv"), "n_worse");
+    assert_eq!(
+        (
+            &rows[0][worse],
+            rows[0][improved].parse::<u32>().expect("count") > 0
+        ),
+        ("0", true)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.join("summary.json"))).expect("json");
+    assert_eq!(summary["scale"]["name"], "wellbeing");
+    assert_eq!(summary["settings"]["min_cell"], 5);
+    bin()
+        .arg("analyse")
+        .arg(&data_path)
+        .arg("--config")
+        .arg(&config)
+        .args(["--min-cell", "100", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        csv_rows(&out.join("comparisons.csv"))[0][26].to_string(),
+        "true",
+        "command line beats config"
+    );
+}
+
+#[test]
+fn option_and_usage_errors() {
+    let input = data("small_wide.csv");
+    bin()
+        .arg("analyse")
+        .arg(&input)
+        .args(["--scale", "ucla4"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown scale 'ucla4'"));
+    bin()
+        .arg("analyse")
+        .arg(&input)
+        .args(["--conf-level", "95"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("between 0 and 1"));
+    bin()
+        .arg("analyse")
+        .arg(&input)
+        .args(["--no-such-flag"])
+        .assert()
+        .code(2);
+    bin()
+        .arg("analyse")
+        .arg(&input)
+        .args(["--p-adjust", "sidak"])
+        .assert()
+        .code(2);
+    bin()
+        .arg("analyse")
+        .arg(data("does_not_exist.csv"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("does_not_exist.csv"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").expect("write");
+    bin()
+        .arg("analyse")
+        .arg(&empty)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("empty"));
+    let stderr = bin()
+        .arg("analyse")
+        .arg(&empty)
+        .output()
+        .expect("runs")
+        .stderr;
+    assert_eq!(
+        String::from_utf8_lossy(&stderr).lines().count(),
+        1,
+        "one line"
+    );
+}
+
+#[test]
+fn terminal_report_has_headline_and_flow() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    bin()
+        .arg("analyse")
+        .arg(data("small_wide.csv"))
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "66.7% of 36 service users were less lonely after support",
+        ))
+        .stdout(predicate::str::contains("Bereavement"))
+        .stdout(predicate::str::contains("Participant flow: rows_read 40"));
+    bin()
+        .arg("analyse")
+        .arg(data("small_wide.csv"))
+        .arg("--out")
+        .arg(dir.path())
+        .arg("-q")
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn score_and_scales_subcommands() {
+    let out = bin()
+        .arg("score")
+        .arg(data("small_wide.csv"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        text.starts_with("id,trigger_group,location,pre_score,pre_category,pre_status,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("P000,Bereavement,Leeds,7,lonely,valid,5,not lonely,valid,6,lonely,valid"),
+        "{text}"
+    );
+    bin()
+        .arg("scales")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ucla20"))
+        .stdout(predicate::str::contains("1, 5, 6, 9, 10, 15, 16, 19, 20"));
+    let toml_text = bin()
+        .args(["scales", "--toml"])
+        .output()
+        .expect("runs")
+        .stdout;
+    let parsed: toml::Value =
+        toml::from_str(&String::from_utf8_lossy(&toml_text)).expect("valid TOML");
+    assert_eq!(parsed["scales"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn items_are_scored_and_reversed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("items.csv");
+    // ULS-8: items 3 and 6 reversed (5 - x). Person A: all 1 -> 6 + 4 + 4 = 14; post all 2 -> 12 + 3 + 3 = 18.
+    std::fs::write(
+        &path,
+        "id,location,trigger_group,pre_q1,pre_q2,pre_q3,pre_q4,pre_q5,pre_q6,pre_q7,pre_q8,post_q1,post_q2,post_q3,post_q4,post_q5,post_q6,post_q7,post_q8\n\
+         A,X,Y,1,1,1,1,1,1,1,1,2,2,2,2,2,2,2,2\n\
+         B,X,Y,1,1,1,1,1,1,1,,2,2,2,2,2,2,2,2\n",
+    )
+    .expect("write");
+    let scored = bin()
+        .arg("score")
+        .arg(&path)
+        .args(["--scale", "ucla8"])
+        .output()
+        .expect("runs")
+        .stdout;
+    let text = String::from_utf8_lossy(&scored);
+    assert!(text.contains("A,Y,X,14,,valid,18,,valid"), "{text}");
+    assert!(text.contains("B,Y,X,,,missing,18,,valid"), "{text}");
+    let prorated = bin()
+        .arg("score")
+        .arg(&path)
+        .args(["--scale", "ucla8", "--max-missing-items", "1"])
+        .output()
+        .expect("runs")
+        .stdout;
+    // B answered 7 items scoring 1,1,4,1,1,4,1 = 13: 13 / 7 * 8.
+    let want = format!("B,Y,X,{},,valid", 13.0f64 / 7.0 * 8.0);
+    assert!(
+        String::from_utf8_lossy(&prorated).contains(&want),
+        "{}",
+        String::from_utf8_lossy(&prorated)
+    );
+    bin()
+        .arg("score")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("the scale has 3 items"));
+}
