@@ -4,6 +4,7 @@
 //! [`pair`] (people × timepoints into paired samples per group) → [`stats`] (pure functions)
 //! → [`output`] (tables, summary, terminal). [`cli`] holds one module per subcommand.
 
+pub mod analysis;
 pub mod cli;
 pub mod compare;
 pub mod error;

@@ -5,14 +5,13 @@
 //! (and scored.csv with --write-scored) under --out, then prints a short report.
 
 use super::common::{load, InputArgs};
-use crate::compare::{compare_groups, CompareOptions};
+use crate::analysis::{analyse_scored, Analysis};
+use crate::compare::CompareOptions;
 use crate::error::Error;
-use crate::flow::participant_flow;
 use crate::output::comparisons::write_comparisons;
 use crate::output::summary::summary_json;
 use crate::output::tables::{write_flow, write_scored};
 use crate::output::{terminal, to_bytes, write_file};
-use crate::pair::pair_groups;
 use crate::settings::Settings;
 use crate::stats::padjust::PAdjust;
 use clap::Args;
@@ -56,15 +55,13 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     })?;
     let loaded = load(&args.input.input, &settings)?;
     let (scale, export, scored) = (&loaded.scale, &loaded.export, &loaded.scored);
-    let flow = participant_flow(export, scored);
-    let groups = pair_groups(&export.groups, scored);
     let options = CompareOptions {
         conf_level: settings.conf_level,
         min_cell: settings.min_cell,
         p_adjust: settings.p_adjust,
         better: scale.better(),
     };
-    let rows = compare_groups(&groups, &options);
+    let Analysis { flow, rows } = analyse_scored(export, scored, &options);
 
     let out = &settings.out;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
