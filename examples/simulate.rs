@@ -15,11 +15,43 @@ use rand_chacha::ChaCha8Rng;
 use std::io::{BufWriter, Write};
 
 const LOCATIONS: [&str; 37] = [
-    "Aberdeen", "Belfast", "Birmingham", "Bradford", "Brighton & Hove", "Bristol", "Cardiff", "Carlisle",
-    "Cornwall", "Coventry", "Derry~Londonderry", "Dundee", "Edinburgh", "Exeter", "Glasgow", "Gwynedd",
-    "Hull", "Inverness", "Leeds", "Leicester", "Lincoln", "Liverpool", "London - Camden", "London - Croydon",
-    "Manchester", "Newcastle upon Tyne", "Newry, Mourne & Down", "Norwich", "Nottingham", "Oxford",
-    "Plymouth", "Sheffield", "Southampton", "Stoke-on-Trent", "Swansea", "Wrexham", "York",
+    "Aberdeen",
+    "Belfast",
+    "Birmingham",
+    "Bradford",
+    "Brighton & Hove",
+    "Bristol",
+    "Cardiff",
+    "Carlisle",
+    "Cornwall",
+    "Coventry",
+    "Derry~Londonderry",
+    "Dundee",
+    "Edinburgh",
+    "Exeter",
+    "Glasgow",
+    "Gwynedd",
+    "Hull",
+    "Inverness",
+    "Leeds",
+    "Leicester",
+    "Lincoln",
+    "Liverpool",
+    "London - Camden",
+    "London - Croydon",
+    "Manchester",
+    "Newcastle upon Tyne",
+    "Newry, Mourne & Down",
+    "Norwich",
+    "Nottingham",
+    "Oxford",
+    "Plymouth",
+    "Sheffield",
+    "Southampton",
+    "Stoke-on-Trent",
+    "Swansea",
+    "Wrexham",
+    "York",
 ];
 
 /// (name, share of referrals, mean pre -> post change on UCLA-3)
@@ -41,13 +73,28 @@ struct Options {
 }
 
 fn parse_args() -> Result<Options, String> {
-    let mut o = Options { people: 3000, seed: 20_161_031, long: false, items: false, clean: false, out: None };
+    let mut o = Options {
+        people: 3000,
+        seed: 20_161_031,
+        long: false,
+        items: false,
+        clean: false,
+        out: None,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
         match a.as_str() {
-            "--people" => o.people = value("--people")?.parse().map_err(|e| format!("--people: {e}"))?,
-            "--seed" => o.seed = value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--people" => {
+                o.people = value("--people")?
+                    .parse()
+                    .map_err(|e| format!("--people: {e}"))?
+            }
+            "--seed" => {
+                o.seed = value("--seed")?
+                    .parse()
+                    .map_err(|e| format!("--seed: {e}"))?
+            }
             "--layout" => o.long = value("--layout")? == "long",
             "--items" => o.items = true,
             "--clean" => o.clean = true,
@@ -92,7 +139,9 @@ struct Person {
 
 fn simulate(o: &Options, rng: &mut ChaCha8Rng) -> Vec<Person> {
     // Locations differ in size: weights 1..=4.
-    let weights: Vec<f64> = (0..LOCATIONS.len()).map(|i| 1.0 + (i * 7 % 4) as f64).collect();
+    let weights: Vec<f64> = (0..LOCATIONS.len())
+        .map(|i| 1.0 + (i * 7 % 4) as f64)
+        .collect();
     let total_weight: f64 = weights.iter().sum();
     (0..o.people)
         .map(|i| {
@@ -122,7 +171,12 @@ fn simulate(o: &Options, rng: &mut ChaCha8Rng) -> Vec<Person> {
             let followed = completed && rng.gen::<f64>() < 0.35;
             // Part of the gain fades after support ends.
             let followup = followed.then(|| ucla3(post_latent + 0.45 + 1.0 * normal(rng)));
-            Person { id: format!("SU{:06}", 100_000 + i), location, trigger: trigger.0, scores: [Some(pre), post, followup] }
+            Person {
+                id: format!("SU{:06}", 100_000 + i),
+                location,
+                trigger: trigger.0,
+                scores: [Some(pre), post, followup],
+            }
         })
         .collect()
 }
@@ -159,7 +213,12 @@ fn main() {
     }
 }
 
-fn write(w: &mut impl Write, o: &Options, people: &[Person], rng: &mut ChaCha8Rng) -> std::io::Result<()> {
+fn write(
+    w: &mut impl Write,
+    o: &Options,
+    people: &[Person],
+    rng: &mut ChaCha8Rng,
+) -> std::io::Result<()> {
     let tps = ["pre", "post", "followup"];
     let score_text = |s: Option<u8>| s.map(|v| v.to_string()).unwrap_or_default();
     let mut lines: Vec<String> = Vec::new();
@@ -174,12 +233,19 @@ fn write(w: &mut impl Write, o: &Options, people: &[Person], rng: &mut ChaCha8Rn
                 } else {
                     s.to_string()
                 };
-                lines.push(format!("{},{},{},{tp},{value}", p.id, quote(p.location), quote(p.trigger)));
+                lines.push(format!(
+                    "{},{},{},{tp},{value}",
+                    p.id,
+                    quote(p.location),
+                    quote(p.trigger)
+                ));
             }
         }
     } else {
         let header: Vec<String> = if o.items {
-            tps.iter().flat_map(|tp| (1..=3).map(move |k| format!("{tp}_q{k}"))).collect()
+            tps.iter()
+                .flat_map(|tp| (1..=3).map(move |k| format!("{tp}_q{k}")))
+                .collect()
         } else {
             tps.iter().map(|tp| format!("{tp}_score")).collect()
         };
@@ -196,22 +262,57 @@ fn write(w: &mut impl Write, o: &Options, people: &[Person], rng: &mut ChaCha8Rn
             } else {
                 p.scores.iter().map(|s| score_text(*s)).collect()
             };
-            lines.push(format!("{},{},{},{}", p.id, quote(p.location), quote(p.trigger), values.join(",")));
+            lines.push(format!(
+                "{},{},{},{}",
+                p.id,
+                quote(p.location),
+                quote(p.trigger),
+                values.join(",")
+            ));
         }
     }
     if !o.clean && !o.long && !o.items && people.len() >= 20 {
         // Dirty rows of the kinds real exports contain, each counted in the flow by analyse.
         lines[3] = lines[3].replacen(",,", ",NA,", 1);
         let p = &people[5];
-        lines[5] = format!("{},{},{},-99,{},", p.id, quote(p.location), quote(p.trigger), score_text(p.scores[1]));
+        lines[5] = format!(
+            "{},{},{},-99,{},",
+            p.id,
+            quote(p.location),
+            quote(p.trigger),
+            score_text(p.scores[1])
+        );
         let p = &people[8];
-        lines[8] = format!("{},{},{},12,{},", p.id, quote(p.location), quote(p.trigger), score_text(p.scores[1]));
+        lines[8] = format!(
+            "{},{},{},12,{},",
+            p.id,
+            quote(p.location),
+            quote(p.trigger),
+            score_text(p.scores[1])
+        );
         let p = &people[11];
-        lines[11] = format!("{},{},{},seven,5,", p.id, quote(p.location), quote(p.trigger));
+        lines[11] = format!(
+            "{},{},{},seven,5,",
+            p.id,
+            quote(p.location),
+            quote(p.trigger)
+        );
         let p = &people[14];
-        lines[14] = format!("{},{},,{},{},", p.id, quote(p.location), score_text(p.scores[0]), score_text(p.scores[1]));
+        lines[14] = format!(
+            "{},{},,{},{},",
+            p.id,
+            quote(p.location),
+            score_text(p.scores[0]),
+            score_text(p.scores[1])
+        );
         let p = &people[17];
-        lines[17] = format!("{},{},{},{}", p.id, quote(p.location), quote(p.trigger), score_text(p.scores[0]));
+        lines[17] = format!(
+            "{},{},{},{}",
+            p.id,
+            quote(p.location),
+            quote(p.trigger),
+            score_text(p.scores[0])
+        );
         let repeated = lines[2].clone();
         lines.push(repeated);
         lines.push(String::new());

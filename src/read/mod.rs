@@ -10,8 +10,9 @@ pub use value::{parse_cell, Cell, MISSING_CODES};
 use crate::error::Error;
 use crate::model::Timepoint;
 use columns::Header;
+use foldhash::{HashMap, HashMapExt};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Group value given to a blank grouping cell, so nobody drops out of the results for it.
@@ -415,7 +416,7 @@ impl Builder {
             ids: Vec::new(),
             person_of: HashMap::new(),
             seen: Vec::new(),
-            group_levels: vec![HashMap::new(); options.by.len()],
+            group_levels: (0..options.by.len()).map(|_| HashMap::new()).collect(),
             group_codes: vec![Vec::new(); options.by.len()],
             responses,
             excluded: Vec::new(),
@@ -510,8 +511,14 @@ impl Builder {
                 v => v,
             };
             let levels = &mut self.group_levels[g];
-            let next = levels.len() as u32;
-            let code = *levels.entry(value.to_string()).or_insert(next);
+            let code = match levels.get(value) {
+                Some(&code) => code,
+                None => {
+                    let code = levels.len() as u32;
+                    levels.insert(value.to_string(), code);
+                    code
+                }
+            };
             self.group_codes[g].push(code);
         }
         self.person_of.insert(id.clone(), person);
