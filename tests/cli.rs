@@ -523,3 +523,62 @@ fn items_are_scored_and_reversed() {
         .code(1)
         .stderr(predicate::str::contains("the scale has 3 items"));
 }
+
+#[test]
+fn tab_delimiter_and_long_layout_notices() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("long.tsv");
+    let mut text = String::from("id\tlocation\ttrigger_group\ttimepoint\tscore\n");
+    for i in 0..12 {
+        text.push_str(&format!("L{i}\tLeeds\tBereavement\tpre\t{}\n", 6 + i % 3));
+        let place = if i == 0 { "York" } else { "Leeds" };
+        text.push_str(&format!(
+            "L{i}\t{place}\tBereavement\tpost\t{}\n",
+            4 + i % 3
+        ));
+    }
+    text.push_str("L1\tLeeds\tBereavement\tmidpoint\t5\n");
+    std::fs::write(&path, text).expect("write");
+    let out = dir.path().join("out");
+    bin()
+        .arg("analyse")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "1 row give a person another location than their first row",
+        ));
+    let f = flow(&out);
+    assert_eq!(
+        (
+            f["rows_read"],
+            f["excluded_unknown_timepoint"],
+            f["people"],
+            f["with_pre_post"]
+        ),
+        (25, 1, 12, 12)
+    );
+    let rows = csv_rows(&out.join("comparisons.csv"));
+    assert!(
+        rows.iter().all(|r| &r[1] != "York"),
+        "the first row's location is used"
+    );
+    bin()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "line 26, record excluded (excluded_unknown_timepoint): timepoint \"midpoint\"",
+        ));
+    bin()
+        .arg("analyse")
+        .arg(&path)
+        .args(["--delimiter", ";", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("missing required column"));
+}

@@ -389,6 +389,8 @@ struct Builder {
     timepoint: Option<usize>,
     groups: Vec<usize>,
     by_names: Vec<String>,
+    /// Long layout: rows whose group value differs from the person's first row, per column.
+    group_conflicts: Vec<u64>,
     cell_columns: [Vec<usize>; 3],
 }
 
@@ -427,6 +429,7 @@ impl Builder {
             timepoint: plan.timepoint,
             groups: plan.groups.clone(),
             by_names: options.by.clone(),
+            group_conflicts: vec![0; options.by.len()],
             cell_columns,
         }
     }
@@ -473,7 +476,10 @@ impl Builder {
             _ => None,
         };
         let person = match (self.person_of.get(&id).copied(), timepoint) {
-            (Some(p), Some(tp)) if !self.seen[p][tp.index()] => p,
+            (Some(p), Some(tp)) if !self.seen[p][tp.index()] => {
+                self.check_groups_agree(p, record);
+                p
+            }
             (Some(_), Some(tp)) => {
                 self.exclude(
                     line,
@@ -498,6 +504,21 @@ impl Builder {
                 for tp in Timepoint::ALL {
                     self.fill(person, tp, record, line);
                 }
+            }
+        }
+    }
+
+    /// Long layout: notes a person whose later row names other groups than their first row
+    /// (which is the one used).
+    fn check_groups_agree(&mut self, person: usize, record: &csv::ByteRecord) {
+        for (g, &col) in self.groups.iter().enumerate() {
+            let text = String::from_utf8_lossy(&record[col]);
+            let value = match text.trim() {
+                "" => MISSING_GROUP,
+                v => v,
+            };
+            if self.group_levels[g].get(value) != Some(&self.group_codes[g][person]) {
+                self.group_conflicts[g] += 1;
             }
         }
     }
@@ -548,7 +569,15 @@ impl Builder {
         }
     }
 
-    fn finish(self, source: SourceInfo, delimiter: u8, plan: Plan) -> Export {
+    fn finish(self, source: SourceInfo, delimiter: u8, mut plan: Plan) -> Export {
+        for (name, &conflicts) in self.by_names.iter().zip(&self.group_conflicts) {
+            if conflicts > 0 {
+                plan.notices.push(format!(
+                    "{conflicts} row{} give a person another {name} than their first row; the first row's value is used",
+                    if conflicts == 1 { "" } else { "s" }
+                ));
+            }
+        }
         let groups = self
             .group_levels
             .into_iter()
