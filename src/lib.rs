@@ -7,12 +7,15 @@
 pub mod analysis;
 pub mod cli;
 pub mod compare;
+pub mod distribution;
 pub mod error;
 pub mod flow;
 pub mod model;
 pub mod output;
 pub mod pair;
 pub mod read;
+pub mod results;
 pub mod scale;
 pub mod settings;
 pub mod stats;
+pub mod timepoints;

@@ -150,7 +150,7 @@ impl Settings {
             .unwrap_or(DEFAULT_CONF_LEVEL);
         if !(conf_level > 0.0 && conf_level < 1.0) {
             return Err(Error::Option(format!(
-                "--conf-level {conf_level} must be between 0 and 1 (e.g. 0.95)"
+                "conf-level {conf_level} must be between 0 and 1 (e.g. 0.95)"
             )));
         }
         let by: Vec<String> = cli

@@ -283,10 +283,10 @@ fn missing_column_names_the_closest_header() {
         .arg(dir.path().join("out"))
         .assert()
         .code(1)
+        .stderr(predicate::str::contains("no trigger_group column for --by"))
         .stderr(predicate::str::contains(
-            "missing required column trigger_group",
-        ))
-        .stderr(predicate::str::contains("did you mean \"Trigger Group\""));
+            "did you mean \"Trigger Group\"? use --column trigger_group=\"Trigger Group\"",
+        ));
     bin()
         .arg("analyse")
         .arg(&path)
@@ -580,5 +580,116 @@ fn tab_delimiter_and_long_layout_notices() {
         .arg(&out)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("missing required column"));
+        .stderr(predicate::str::contains("no id column"));
+}
+
+#[test]
+fn input_that_is_not_csv_text_is_refused_with_a_fix() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("book.csv", b"PK\x03\x04\x14\x00\x06\x00", "Excel workbook"),
+        ("utf16.csv", b"\xFF\xFEi\x00d\x00", "UTF-16"),
+        (
+            "latin1.csv",
+            b"id,location,trigger_group,pre_score,post_score\nA,Ynys M\xF4n,Bereavement,7,5\n",
+            "byte 55 (line 2) is not UTF-8",
+        ),
+    ];
+    for (name, bytes, message) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        bin()
+            .arg("validate")
+            .arg(&path)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains("CSV UTF-8"));
+    }
+}
+
+#[test]
+fn column_renames_must_name_expected_columns() {
+    bin()
+        .arg("analyse")
+        .arg(data("small_wide.csv"))
+        .args(["--column", "pre_scor=pre_score"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "\"pre_scor\" is not a column this tool reads",
+        ));
+}
+
+#[test]
+fn trailing_blank_header_columns_are_ignored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("excel.csv");
+    let mut text = String::from("id,location,trigger_group,pre_score,post_score,,\n");
+    for i in 0..10 {
+        text.push_str(&format!("E{i},Leeds,Bereavement,{},{},,\n", 6 + i % 3, 5));
+    }
+    std::fs::write(&path, text).expect("write");
+    bin().arg("validate").arg(&path).assert().success();
+}
+
+#[test]
+fn stale_scored_file_is_removed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    bin()
+        .arg("analyse")
+        .arg(data("small_wide.csv"))
+        .arg("--out")
+        .arg(&out)
+        .args(["-q", "--write-scored"])
+        .assert()
+        .success();
+    assert!(out.join("scored.csv").exists());
+    bin()
+        .arg("analyse")
+        .arg(data("small_wide.csv"))
+        .arg("--out")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    assert!(
+        !out.join("scored.csv").exists(),
+        "ids from the earlier run must not stay beside new results"
+    );
+}
+
+#[test]
+fn prorating_limit_must_leave_an_answered_item() {
+    bin()
+        .arg("analyse")
+        .arg(data("small_wide.csv"))
+        .args(["--max-missing-items", "3"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "must be below the 3 items of ucla3",
+        ));
+}
+
+#[test]
+fn header_only_file_is_a_validation_problem() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("header.csv");
+    std::fs::write(&path, "id,location,trigger_group,pre_score,post_score\n").expect("write");
+    bin()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("no data rows"));
+    bin()
+        .arg("analyse")
+        .arg(&path)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no data rows"));
 }

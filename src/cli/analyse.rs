@@ -10,7 +10,9 @@ use crate::compare::CompareOptions;
 use crate::error::Error;
 use crate::output::comparisons::write_comparisons;
 use crate::output::summary::summary_json;
-use crate::output::tables::{write_flow, write_scored};
+use crate::output::tables::{
+    write_change_bins, write_flow, write_scored, write_timepoints, write_transitions,
+};
 use crate::output::{terminal, to_bytes, write_file};
 use crate::settings::Settings;
 use crate::stats::padjust::PAdjust;
@@ -61,24 +63,51 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
         p_adjust: settings.p_adjust,
         better: scale.better(),
     };
-    let Analysis { flow, rows } = analyse_scored(export, scored, &options);
+    let analysis = analyse_scored(export, scored, &options);
+    let Analysis { flow, rows, .. } = &analysis;
 
     let out = &settings.out;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    std::fs::create_dir_all(out).map_err(|e| {
+        Error::Option(format!(
+            "--out {}: cannot create the output folder: {e}",
+            out.display()
+        ))
+    })?;
     write_file(
         out,
         "comparisons.csv",
-        &to_bytes(|w| write_comparisons(w, &rows)),
+        &to_bytes(|w| write_comparisons(w, rows)),
     )?;
-    write_file(out, "flow.csv", &to_bytes(|w| write_flow(w, &flow)))?;
+    write_file(out, "flow.csv", &to_bytes(|w| write_flow(w, flow)))?;
+    write_file(
+        out,
+        "timepoints.csv",
+        &to_bytes(|w| write_timepoints(w, &analysis.timepoints)),
+    )?;
+    write_file(
+        out,
+        "distribution.csv",
+        &to_bytes(|w| write_change_bins(w, &analysis.change_bins)),
+    )?;
+    write_file(
+        out,
+        "transitions.csv",
+        &to_bytes(|w| write_transitions(w, &analysis.transitions)),
+    )?;
     if settings.write_scored {
         write_file(
             out,
             "scored.csv",
             &to_bytes(|w| write_scored(w, export, scored, scale)),
         )?;
+    } else {
+        // A scored.csv from an earlier run holds ids and no longer matches these results.
+        let stale = out.join("scored.csv");
+        if stale.exists() {
+            std::fs::remove_file(&stale).map_err(|e| Error::io(&stale, e))?;
+        }
     }
-    let summary = summary_json(&export.source, export, &settings, scale, &flow, &rows)
+    let summary = summary_json(&export.source, export, &settings, scale, flow, rows)
         .map_err(|e| Error::Option(format!("cannot render summary.json: {e}")))?;
     write_file(out, "summary.json", summary.as_bytes())?;
 
@@ -94,8 +123,8 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
         print!(
             "{}",
             terminal::render(
-                &rows,
-                &flow,
+                rows,
+                flow,
                 scale,
                 settings.conf_level,
                 settings.min_cell,

@@ -60,6 +60,14 @@ pub struct Loaded {
 /// Runs the read and score stages under `settings`.
 pub fn load(input: &std::path::Path, settings: &Settings) -> Result<Loaded, Error> {
     let scale = settings.scale()?;
+    if let Some(items) = &scale.items {
+        if settings.max_missing_items >= items.count {
+            return Err(Error::Option(format!(
+                "max-missing-items {} must be below the {} items of {} (at least one item must be answered)",
+                settings.max_missing_items, items.count, scale.name
+            )));
+        }
+    }
     let read_options = ReadOptions {
         delimiter: settings.delimiter,
         renames: settings.columns.clone(),

@@ -32,7 +32,18 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
         line: p.line,
         message: format!("column {}: {:?} {}", p.column, p.value, p.message),
     }));
-    problems.sort();
+    problems.extend(loaded.export.warnings.iter().map(|w| Problem {
+        line: w.line,
+        message: w.message.clone(),
+    }));
+    if loaded.export.rows_read == 0 {
+        problems.push(Problem {
+            line: 1,
+            message: "the file has a header but no data rows".into(),
+        });
+    }
+    // By line; within a line, in the order found (timepoints, then columns, left to right).
+    problems.sort_by_key(|p| p.line);
     for p in &problems {
         println!("{name} line {}, {}", p.line, p.message);
     }

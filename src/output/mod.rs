@@ -14,7 +14,7 @@ use std::path::Path;
 pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
     let target = dir.join(name);
     let temporary = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, e))?;
+    std::fs::write(&temporary, bytes).map_err(|e| Error::io(&target, e))?;
     std::fs::rename(&temporary, &target).map_err(|e| Error::io(&target, e))
 }
 

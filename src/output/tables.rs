@@ -59,3 +59,82 @@ pub fn write_scored<W: std::io::Write>(
     w.flush()?;
     Ok(())
 }
+
+/// Writes timepoints.csv: group_by, group, timepoint, n, mean, sd, ci_low, ci_high, suppressed.
+pub fn write_timepoints<W: std::io::Write>(
+    out: W,
+    rows: &[crate::timepoints::TimepointSummary],
+) -> csv::Result<()> {
+    use super::number::format_opt;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "group_by",
+        "group",
+        "timepoint",
+        "n",
+        "mean",
+        "sd",
+        "ci_low",
+        "ci_high",
+        "suppressed",
+    ])?;
+    for r in rows {
+        let mut cells = vec![
+            r.group_by.clone(),
+            r.group.clone(),
+            r.timepoint.name().to_string(),
+        ];
+        match &r.stats {
+            None => cells.extend(["", "", "", "", "", "true"].map(String::from)),
+            Some(s) => cells.extend([
+                s.n.to_string(),
+                format_opt(s.mean),
+                format_opt(s.sd),
+                format_opt(s.ci.map(|c| c.0)),
+                format_opt(s.ci.map(|c| c.1)),
+                "false".to_string(),
+            ]),
+        }
+        w.write_record(&cells)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Writes distribution.csv: comparison, change_low, change_high, count (whole sample).
+pub fn write_change_bins<W: std::io::Write>(
+    out: W,
+    bins: &[crate::distribution::ChangeBin],
+) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["comparison", "change_low", "change_high", "count"])?;
+    for b in bins {
+        w.write_record([
+            b.comparison.name(),
+            &format_f64(b.low),
+            &format_f64(b.high),
+            &b.count.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Writes transitions.csv: comparison, earlier, later, count (whole sample).
+pub fn write_transitions<W: std::io::Write>(
+    out: W,
+    rows: &[crate::distribution::Transition],
+) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["comparison", "earlier", "later", "count"])?;
+    for t in rows {
+        w.write_record([
+            t.comparison.name(),
+            &format_f64(t.earlier),
+            &format_f64(t.later),
+            &t.count.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}

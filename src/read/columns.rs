@@ -52,6 +52,11 @@ impl Header {
     pub fn new(names: Vec<String>, renames: &BTreeMap<String, String>) -> Result<Header, String> {
         let normalised: Vec<String> = names.iter().map(|n| normalise(n)).collect();
         for (i, a) in normalised.iter().enumerate() {
+            // Blank names (e.g. Excel's trailing empty columns) are never looked up, so they
+            // may repeat.
+            if a.is_empty() {
+                continue;
+            }
             if let Some(j) = normalised[i + 1..].iter().position(|b| b == a) {
                 return Err(format!(
                     "columns {} and {} ({:?} and {:?}) have the same name; rename one",

@@ -138,6 +138,18 @@ pub struct Export {
     pub responses: [Responses; 3],
     /// Things the user should know that are not errors (e.g. which columns were used).
     pub notices: Vec<String>,
+    /// Kept records with something odd in them (listed by `validate`).
+    pub warnings: Vec<RowWarning>,
+}
+
+/// A kept record with a questionable value, e.g. a long-layout row naming another group than
+/// the person's first row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowWarning {
+    /// Line where the record starts.
+    pub line: u64,
+    /// What is odd.
+    pub message: String,
 }
 
 impl Export {
@@ -196,6 +208,7 @@ pub fn read_bytes(
             "the file is empty (expected a header row and data rows)".into(),
         ));
     }
+    check_text(body).map_err(&input_error)?;
     let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(body));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -232,6 +245,31 @@ pub fn read_bytes(
         builder.add(&record, line);
     }
     Ok(builder.finish(source, delimiter, plan))
+}
+
+/// Refuses what is not UTF-8 text, naming what it looks like and how to fix it: a workbook, a
+/// UTF-16 export, or a byte that is not UTF-8 (given by offset and line). Silently replacing
+/// such bytes could merge two groups whose names differ only there.
+fn check_text(body: &[u8]) -> Result<(), String> {
+    const SAVE_AS: &str = "save it as \"CSV UTF-8\" (in Excel: File > Save As > CSV UTF-8)";
+    if body.starts_with(b"PK\x03\x04") {
+        return Err(format!(
+            "this is an Excel workbook or other zip file, not CSV; {SAVE_AS}"
+        ));
+    }
+    if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
+        return Err(format!(
+            "this is UTF-16 text (Excel's \"Unicode Text\"); {SAVE_AS}"
+        ));
+    }
+    if let Err(e) = std::str::from_utf8(body) {
+        let at = e.valid_up_to();
+        let line = 1 + body[..at].iter().filter(|&&b| b == b'\n').count();
+        return Err(format!(
+            "byte {at} (line {line}) is not UTF-8: the file is in another encoding (such as Windows-1252); {SAVE_AS}"
+        ));
+    }
+    Ok(())
 }
 
 /// Line numbers from byte offsets. The csv crate's own line count lags on CRLF files, and its
@@ -276,72 +314,94 @@ struct Plan {
     notices: Vec<String>,
 }
 
+/// Whether `key` is a column name the reader looks for, so `--column key=...` can take effect.
+fn is_expected_column(key: &str, by: &[String]) -> bool {
+    let key = key.trim().to_ascii_lowercase();
+    let fixed = [
+        "id",
+        "timepoint",
+        "score",
+        "pre_score",
+        "post_score",
+        "followup_score",
+    ];
+    let item = |rest: &str| {
+        rest.strip_prefix('q')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    fixed.contains(&key.as_str())
+        || by.iter().any(|b| b.eq_ignore_ascii_case(&key))
+        || item(&key)
+        || ["pre_", "post_", "followup_"]
+            .iter()
+            .any(|p| key.strip_prefix(p).is_some_and(item))
+}
+
 impl Plan {
     fn new(header: &Header, options: &ReadOptions) -> Result<Plan, String> {
+        let found = || format!("columns found: {}", header.names.join(", "));
+        for key in options.renames.keys() {
+            if !is_expected_column(key, &options.by) {
+                return Err(format!(
+                    "--column {key}=...: {key:?} is not a column this tool reads (expected id, pre_score, post_score, followup_score, pre_q1.., timepoint, score, q1.. or a --by column)"
+                ));
+            }
+        }
         if let Some((key, wanted)) = header.dangling_renames().first() {
             return Err(format!(
-                "--column {key}={wanted:?}: no column {wanted:?} in the header (columns found: {})",
-                header.names.join(", ")
+                "--column {key}={wanted:?}: no column {wanted:?} in the header; {}",
+                found()
             ));
         }
-        let mut missing = Vec::new();
-        let mut require = |name: &str| {
-            let found = header.find(name);
-            if found.is_none() {
-                missing.push(name.to_string());
-            }
-            found
-        };
-        let id = require("id");
-        let groups: Vec<Option<usize>> = options.by.iter().map(|b| require(b)).collect();
-        let timepoint = header.find("timepoint");
-        if !missing.is_empty() {
-            let hints: Vec<String> = missing
-                .iter()
-                .filter_map(|m| {
-                    header
-                        .suggest(m)
-                        .map(|s| format!("{s:?} for {m} (use --column {m}={s:?})"))
-                })
-                .collect();
-            let mut message = format!(
-                "missing required column{} {}; columns found: {}",
-                if missing.len() > 1 { "s" } else { "" },
-                missing.join(", "),
-                header.names.join(", ")
-            );
-            if !hints.is_empty() {
-                message.push_str(&format!("; did you mean {}?", hints.join(", ")));
-            }
-            return Err(message);
+        // Collect every missing column before reporting, so one run shows all of them.
+        let mut problems: Vec<String> = Vec::new();
+        let id = header.find("id");
+        if id.is_none() {
+            let hint = header
+                .suggest("id")
+                .map(|s| format!(" (did you mean {s:?}? use --column id={s:?})"))
+                .unwrap_or_default();
+            problems.push(format!("no id column{hint}"));
         }
-        let mut notices = Vec::new();
-        let (layout, sources) = match timepoint {
-            Some(_) => {
-                let source = header.long_source(options.item_count)?.ok_or_else(|| {
-                    format!(
-                        "long layout (a timepoint column) but no score column: expected score or q1..qK; columns found: {}",
-                        header.names.join(", ")
-                    )
-                })?;
-                (
-                    Layout::Long,
-                    [Some(source.clone()), Some(source.clone()), Some(source)],
-                )
+        let mut groups = Vec::new();
+        for b in &options.by {
+            match header.find(b) {
+                Some(c) => groups.push(c),
+                None => {
+                    let hint = match header.suggest(b) {
+                        Some(s) => format!(" (did you mean {s:?}? use --column {b}={s:?} or --by {s:?})"),
+                        None => " (name another column with --by, or --by \"\" for the whole sample only)".into(),
+                    };
+                    problems.push(format!("no {b} column for --by{hint}"));
+                }
             }
-            None => {
+        }
+        let timepoint = header.find("timepoint");
+        let mut notices = Vec::new();
+        let layout = if timepoint.is_some() {
+            Layout::Long
+        } else {
+            Layout::Wide
+        };
+        let sources = match layout {
+            Layout::Long => match header.long_source(options.item_count) {
+                Ok(Some(source)) => [Some(source.clone()), Some(source.clone()), Some(source)],
+                Ok(None) => {
+                    problems.push("long layout (a timepoint column) but no score column: expected score or q1..qK".into());
+                    [None, None, None]
+                }
+                Err(e) => return Err(e),
+            },
+            Layout::Wide => {
                 let sources = header.wide_sources(options.item_count)?;
                 if sources.iter().all(Option::is_none) {
-                    let mut message = format!(
-                        "no score columns: expected pre_score, post_score, followup_score (or pre_q1.., or a timepoint column for the long layout); columns found: {}",
-                        header.names.join(", ")
-                    );
-                    if let Some(s) = header.suggest("pre_score") {
-                        message.push_str(&format!(
-                            "; did you mean {s:?} for pre_score (use --column pre_score={s:?})?"
-                        ));
-                    }
-                    return Err(message);
+                    let hint = header
+                        .suggest("pre_score")
+                        .map(|s| format!(" (did you mean {s:?}? use --column pre_score={s:?})"))
+                        .unwrap_or_default();
+                    problems.push(format!(
+                        "no score columns: expected pre_score, post_score, followup_score, or pre_q1.. items, or a timepoint column for the long layout{hint}"
+                    ));
                 }
                 for tp in Timepoint::ALL {
                     let total = format!("{}_score", tp.name());
@@ -354,20 +414,20 @@ impl Plan {
                         ));
                     }
                 }
-                (Layout::Wide, sources)
+                sources
             }
         };
-        Ok(Plan {
-            layout,
-            id: id.expect("checked above"),
-            timepoint,
-            groups: groups
-                .into_iter()
-                .map(|g| g.expect("checked above"))
-                .collect(),
-            sources,
-            notices,
-        })
+        match id {
+            Some(id) if problems.is_empty() => Ok(Plan {
+                layout,
+                id,
+                timepoint,
+                groups,
+                sources,
+                notices,
+            }),
+            _ => Err(format!("{}; {}", problems.join("; "), found())),
+        }
     }
 }
 
@@ -391,6 +451,7 @@ struct Builder {
     by_names: Vec<String>,
     /// Long layout: rows whose group value differs from the person's first row, per column.
     group_conflicts: Vec<u64>,
+    warnings: Vec<RowWarning>,
     cell_columns: [Vec<usize>; 3],
 }
 
@@ -430,6 +491,7 @@ impl Builder {
             groups: plan.groups.clone(),
             by_names: options.by.clone(),
             group_conflicts: vec![0; options.by.len()],
+            warnings: Vec::new(),
             cell_columns,
         }
     }
@@ -477,7 +539,7 @@ impl Builder {
         };
         let person = match (self.person_of.get(&id).copied(), timepoint) {
             (Some(p), Some(tp)) if !self.seen[p][tp.index()] => {
-                self.check_groups_agree(p, record);
+                self.check_groups_agree(p, record, line);
                 p
             }
             (Some(_), Some(tp)) => {
@@ -510,15 +572,27 @@ impl Builder {
 
     /// Long layout: notes a person whose later row names other groups than their first row
     /// (which is the one used).
-    fn check_groups_agree(&mut self, person: usize, record: &csv::ByteRecord) {
+    fn check_groups_agree(&mut self, person: usize, record: &csv::ByteRecord, line: u64) {
         for (g, &col) in self.groups.iter().enumerate() {
             let text = String::from_utf8_lossy(&record[col]);
             let value = match text.trim() {
                 "" => MISSING_GROUP,
                 v => v,
             };
-            if self.group_levels[g].get(value) != Some(&self.group_codes[g][person]) {
+            let first = self.group_codes[g][person];
+            if self.group_levels[g].get(value) != Some(&first) {
                 self.group_conflicts[g] += 1;
+                let first_value = self.group_levels[g]
+                    .iter()
+                    .find(|(_, &c)| c == first)
+                    .map_or("", |(v, _)| v.as_str());
+                self.warnings.push(RowWarning {
+                    line,
+                    message: format!(
+                        "column {}: {value:?} differs from {first_value:?} in the first row of id {:?}; the first row's value is used",
+                        self.by_names[g], self.ids[person]
+                    ),
+                });
             }
         }
     }
@@ -570,6 +644,10 @@ impl Builder {
     }
 
     fn finish(self, source: SourceInfo, delimiter: u8, mut plan: Plan) -> Export {
+        if self.rows_read == 0 {
+            plan.notices
+                .push("the file has a header but no data rows".into());
+        }
         for (name, &conflicts) in self.by_names.iter().zip(&self.group_conflicts) {
             if conflicts > 0 {
                 plan.notices.push(format!(
@@ -596,6 +674,7 @@ impl Builder {
             groups,
             responses: self.responses,
             notices: plan.notices,
+            warnings: self.warnings,
         }
     }
 }

@@ -134,7 +134,12 @@ impl Scale {
             why,
         };
         let items = match def.items {
-            None | Some(0) => None,
+            Some(0) => {
+                return Err(bad(
+                    "items = 0: leave `items` out for a totals-only scale".into()
+                ))
+            }
+            None => None,
             Some(count) => {
                 let (Some(min), Some(max)) = (def.item_min, def.item_max) else {
                     return Err(bad("a scale with items needs item_min and item_max".into()));
@@ -176,11 +181,20 @@ impl Scale {
                 return Err(bad(format!("total_min {lo} must be below total_max {hi}")));
             }
         }
-        for c in &def.categories {
+        for (i, c) in def.categories.iter().enumerate() {
             if c.min > c.max {
                 return Err(bad(format!(
                     "category '{}' has min {} above max {}",
                     c.label, c.min, c.max
+                )));
+            }
+            if let Some(other) = def.categories[..i]
+                .iter()
+                .find(|o| c.min <= o.max && o.min <= c.max)
+            {
+                return Err(bad(format!(
+                    "categories '{}' and '{}' overlap",
+                    other.label, c.label
                 )));
             }
         }
@@ -317,6 +331,25 @@ mod tests {
             (s.total_range, s.better()),
             (Some((7.0, 35.0)), Better::Higher)
         );
+    }
+
+    #[test]
+    fn overlapping_categories_and_zero_items_are_refused() {
+        let parse = |text: &str| -> Vec<ScaleDef> {
+            toml::from_str::<ScaleFile>(text)
+                .expect("valid toml")
+                .scales
+        };
+        let overlap = parse(
+            "[[scales]]\nname = \"x\"\nitems = 3\nitem_min = 1\nitem_max = 3\nhigher_is_worse = true\ncategories = [{ min = 3, max = 6, label = \"a\" }, { min = 5, max = 9, label = \"b\" }]\n",
+        );
+        let err = ScaleTable::builtin()
+            .with_custom(overlap)
+            .get("x")
+            .expect_err("overlap");
+        assert!(err.to_string().contains("overlap"), "{err}");
+        let zero = parse("[[scales]]\nname = \"z\"\nitems = 0\nhigher_is_worse = true\n");
+        assert!(ScaleTable::builtin().with_custom(zero).get("z").is_err());
     }
 
     #[test]

@@ -56,10 +56,14 @@ impl MeanSd {
     }
 }
 
-/// Mean and variance of `x`; `None` when `x` is empty.
+/// Mean and variance of `x`; `None` when `x` is empty or its sums overflow (values near
+/// f64::MAX), so no infinity or NaN can reach an output.
 pub fn mean_sd(x: &[f64]) -> Option<MeanSd> {
-    let mean = mean(x)?;
+    let mean = mean(x).filter(|m| m.is_finite())?;
     let var = variance(x, mean);
+    if var.is_some_and(|v| !v.is_finite()) {
+        return None;
+    }
     Some(MeanSd {
         n: x.len(),
         mean,

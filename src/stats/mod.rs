@@ -6,6 +6,7 @@ pub mod dist;
 pub mod effect;
 pub mod padjust;
 pub mod paired;
+pub mod proportion;
 pub mod roots;
 pub mod special;
 pub mod ttest;

@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 /// Adjustment method (`--p-adjust`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum PAdjust {
     /// Holm (1979) step-down: controls the family-wise error rate, uniformly better than Bonferroni.
     Holm,
@@ -42,6 +42,15 @@ impl std::str::FromStr for PAdjust {
                 "unknown p-value adjustment {s:?} (expected holm, bh, bonferroni or none)"
             )),
         }
+    }
+}
+
+impl TryFrom<String> for PAdjust {
+    type Error = String;
+
+    /// Config files accept the same names as the command line.
+    fn try_from(s: String) -> Result<PAdjust, String> {
+        s.parse()
     }
 }
 

@@ -77,6 +77,10 @@ pub fn compare_paired(
     let change = mean_sd(&changes);
     let mut notes = Vec::new();
     let t = match change.as_ref().map(|c| paired_t(c, conf_level)) {
+        None if n > 0 => {
+            notes.push("scores too large for floating-point sums: no means, t test or effect size");
+            None
+        }
         None | Some(Err(TUnavailable::TooFew)) => {
             notes.push("fewer than 2 pairs: no sd, t test or effect size");
             None

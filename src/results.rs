@@ -1,0 +1,282 @@
+//! A results folder read back: what `report` (and `analyse` itself, after writing the tables)
+//! builds charts and reports from, so a report can be rebuilt without the raw data and is
+//! always exactly what the tables say.
+
+use crate::error::Error;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// A comparisons.csv row.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct ComparisonRecord {
+    /// Grouping column (`all` for the whole sample).
+    pub group_by: String,
+    /// Group value.
+    pub group: String,
+    /// `pre_post`, `pre_followup` or `post_followup`.
+    pub comparison: String,
+    /// People in the comparison (`None` when suppressed).
+    pub n: Option<u64>,
+    /// Mean at the earlier timepoint.
+    pub mean_a: Option<f64>,
+    /// Mean at the later timepoint.
+    pub mean_b: Option<f64>,
+    /// Mean change.
+    pub mean_change: Option<f64>,
+    /// CI of the mean change.
+    pub ci_low: Option<f64>,
+    /// CI of the mean change.
+    pub ci_high: Option<f64>,
+    /// Paired t.
+    pub t: Option<f64>,
+    /// p of the t test.
+    pub p_t: Option<f64>,
+    /// Adjusted p of the t test.
+    pub p_t_adj: Option<f64>,
+    /// Adjusted Wilcoxon p.
+    pub p_wilcoxon_adj: Option<f64>,
+    /// Cohen's dz.
+    pub dz: Option<f64>,
+    /// CI of dz.
+    pub dz_ci_low: Option<f64>,
+    /// CI of dz.
+    pub dz_ci_high: Option<f64>,
+    /// People improved.
+    pub n_improved: Option<u64>,
+    /// People unchanged.
+    pub n_unchanged: Option<u64>,
+    /// People worse.
+    pub n_worse: Option<u64>,
+    /// Percent improved.
+    pub pct_improved: Option<f64>,
+    /// Withheld for disclosure control.
+    pub suppressed: bool,
+    /// Why statistics are missing.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A flow.csv row.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct FlowRecord {
+    /// Stage name.
+    pub stage: String,
+    /// Count.
+    pub n: u64,
+    /// Meaning.
+    pub detail: String,
+}
+
+/// A timepoints.csv row.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct TimepointRecord {
+    /// Grouping column.
+    pub group_by: String,
+    /// Group value.
+    pub group: String,
+    /// `pre`, `post` or `followup`.
+    pub timepoint: String,
+    /// People with a valid score.
+    pub n: Option<u64>,
+    /// Mean.
+    pub mean: Option<f64>,
+    /// CI of the mean.
+    pub ci_low: Option<f64>,
+    /// CI of the mean.
+    pub ci_high: Option<f64>,
+    /// Withheld for disclosure control.
+    pub suppressed: bool,
+}
+
+/// A distribution.csv row.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct ChangeBinRecord {
+    /// Comparison.
+    pub comparison: String,
+    /// Lower edge.
+    pub change_low: f64,
+    /// Upper edge.
+    pub change_high: f64,
+    /// People.
+    pub count: u64,
+}
+
+/// A transitions.csv row.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct TransitionRecord {
+    /// Comparison.
+    pub comparison: String,
+    /// Earlier score.
+    pub earlier: f64,
+    /// Later score.
+    pub later: f64,
+    /// People.
+    pub count: u64,
+}
+
+/// The parts of summary.json the report uses.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct SummaryRecord {
+    /// Tool name and version.
+    pub tool: ToolRecord,
+    /// Input identity.
+    pub input: InputRecord,
+    /// Settings used.
+    pub settings: SettingsRecord,
+    /// The scale.
+    pub scale: ScaleRecord,
+    /// Notes from reading.
+    #[serde(default)]
+    pub notices: Vec<String>,
+}
+
+/// summary.json `tool`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct ToolRecord {
+    /// Name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+}
+
+/// summary.json `input`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct InputRecord {
+    /// File name.
+    pub file_name: String,
+    /// Size.
+    pub bytes: u64,
+    /// SHA-256.
+    pub sha256: String,
+    /// `wide` or `long`.
+    pub layout: String,
+}
+
+/// summary.json `settings`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct SettingsRecord {
+    /// Scale name.
+    pub scale: String,
+    /// Grouping columns.
+    pub by: Vec<String>,
+    /// Adjustment method.
+    pub p_adjust: String,
+    /// Confidence level.
+    pub conf_level: f64,
+    /// Disclosure threshold.
+    pub min_cell: u64,
+    /// Prorating limit.
+    pub max_missing_items: u64,
+}
+
+/// summary.json `scale`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct ScaleRecord {
+    /// Name.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Items.
+    pub items: Option<ItemsRecord>,
+    /// Valid totals.
+    pub total_range: Option<(f64, f64)>,
+    /// Direction.
+    pub higher_is_worse: bool,
+    /// Citation.
+    pub source: String,
+}
+
+/// summary.json `scale.items`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct ItemsRecord {
+    /// Number of items.
+    pub count: usize,
+    /// Lowest response.
+    pub min: f64,
+    /// Highest response.
+    pub max: f64,
+    /// Reverse-scored flags.
+    pub reversed: Vec<bool>,
+}
+
+/// Everything in a results folder.
+#[derive(Debug, Clone)]
+pub struct ResultsDir {
+    /// The folder.
+    pub dir: PathBuf,
+    /// summary.json.
+    pub summary: SummaryRecord,
+    /// comparisons.csv.
+    pub comparisons: Vec<ComparisonRecord>,
+    /// flow.csv.
+    pub flow: Vec<FlowRecord>,
+    /// timepoints.csv.
+    pub timepoints: Vec<TimepointRecord>,
+    /// distribution.csv.
+    pub change_bins: Vec<ChangeBinRecord>,
+    /// transitions.csv.
+    pub transitions: Vec<TransitionRecord>,
+}
+
+fn read_csv<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<Vec<T>, Error> {
+    let path = dir.join(name);
+    let not_results = |message: String| Error::Input {
+        path: path.clone(),
+        message: format!(
+            "{message} (is {} a results folder written by `analyse`?)",
+            dir.display()
+        ),
+    };
+    let mut reader = csv::Reader::from_path(&path).map_err(|e| not_results(e.to_string()))?;
+    reader
+        .deserialize()
+        .map(|r| r.map_err(|e| not_results(e.to_string())))
+        .collect()
+}
+
+impl ResultsDir {
+    /// Reads a results folder.
+    pub fn load(dir: &Path) -> Result<ResultsDir, Error> {
+        let summary_path = dir.join("summary.json");
+        let text = std::fs::read_to_string(&summary_path).map_err(|e| Error::Input {
+            path: summary_path.clone(),
+            message: format!(
+                "{e} (is {} a results folder written by `analyse`?)",
+                dir.display()
+            ),
+        })?;
+        let summary = serde_json::from_str(&text).map_err(|e| Error::Input {
+            path: summary_path.clone(),
+            message: format!("not a summary.json of this tool: {e}"),
+        })?;
+        Ok(ResultsDir {
+            dir: dir.to_path_buf(),
+            summary,
+            comparisons: read_csv(dir, "comparisons.csv")?,
+            flow: read_csv(dir, "flow.csv")?,
+            timepoints: read_csv(dir, "timepoints.csv")?,
+            change_bins: read_csv(dir, "distribution.csv")?,
+            transitions: read_csv(dir, "transitions.csv")?,
+        })
+    }
+
+    /// Count of a flow stage (0 when absent).
+    pub fn flow_count(&self, stage: &str) -> u64 {
+        self.flow
+            .iter()
+            .find(|f| f.stage == stage)
+            .map_or(0, |f| f.n)
+    }
+
+    /// The comparison row for a group and comparison.
+    pub fn comparison(
+        &self,
+        group_by: &str,
+        group: &str,
+        comparison: &str,
+    ) -> Option<&ComparisonRecord> {
+        self.comparisons
+            .iter()
+            .find(|r| r.group_by == group_by && r.group == group && r.comparison == comparison)
+    }
+}

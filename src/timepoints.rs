@@ -1,0 +1,91 @@
+//! Mean score at each timepoint, for the whole sample and each group: the "did it last?"
+//! picture. Each timepoint uses everyone with a valid score then (not only complete cases),
+//! so attrition shows; the paired comparisons answer the within-person question.
+
+use crate::model::Timepoint;
+use crate::pair::{ALL_GROUP, ALL_GROUP_BY};
+use crate::read::GroupColumn;
+use crate::scale::Scored;
+use crate::stats::describe::mean_sd;
+use crate::stats::ttest::paired_t;
+
+/// One row of timepoints.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimepointSummary {
+    /// Grouping column (`all` for the whole sample).
+    pub group_by: String,
+    /// Group value.
+    pub group: String,
+    /// When.
+    pub timepoint: Timepoint,
+    /// `None` when suppressed (fewer than `min_cell` people).
+    pub stats: Option<MeanCi>,
+}
+
+/// Mean with its t interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MeanCi {
+    /// People with a valid score.
+    pub n: usize,
+    /// Mean score (`None` when n = 0).
+    pub mean: Option<f64>,
+    /// Standard deviation.
+    pub sd: Option<f64>,
+    /// CI of the mean: R `t.test(x)$conf.int`; `None` with n < 2 or no spread.
+    pub ci: Option<(f64, f64)>,
+}
+
+fn summarise(values: &[f64], conf_level: f64) -> MeanCi {
+    let m = mean_sd(values);
+    MeanCi {
+        n: values.len(),
+        mean: m.map(|m| m.mean),
+        sd: m.and_then(|m| m.sd()),
+        ci: m
+            .and_then(|m| paired_t(&m, conf_level).ok())
+            .map(|t| (t.ci_low, t.ci_high)),
+    }
+}
+
+/// Summaries in the order of comparisons.csv: whole sample, then each grouping column's
+/// groups sorted by name; timepoints in time order within each group.
+pub fn timepoint_summaries(
+    groups: &[GroupColumn],
+    scored: &Scored,
+    conf_level: f64,
+    min_cell: usize,
+) -> Vec<TimepointSummary> {
+    let people = scored.scores[0].len();
+    let mut out = Vec::new();
+    let mut emit = |group_by: &str, group: &str, tp: Timepoint, mut values: Vec<f64>| {
+        // Sorted so the summary does not depend on row order.
+        values.sort_by(f64::total_cmp);
+        let stats = (values.len() >= min_cell).then(|| summarise(&values, conf_level));
+        out.push(TimepointSummary {
+            group_by: group_by.into(),
+            group: group.into(),
+            timepoint: tp,
+            stats,
+        });
+    };
+    for tp in Timepoint::ALL {
+        let values = (0..people).filter_map(|p| scored.valid(tp, p)).collect();
+        emit(ALL_GROUP_BY, ALL_GROUP, tp, values);
+    }
+    for column in groups {
+        let mut buckets: Vec<[Vec<f64>; 3]> = vec![Default::default(); column.levels.len()];
+        for p in 0..people {
+            for tp in Timepoint::ALL {
+                if let Some(v) = scored.valid(tp, p) {
+                    buckets[column.codes[p] as usize][tp.index()].push(v);
+                }
+            }
+        }
+        for (level, bucket) in column.levels.iter().zip(buckets) {
+            for (tp, values) in Timepoint::ALL.into_iter().zip(bucket) {
+                emit(&column.name, level, tp, values);
+            }
+        }
+    }
+    out
+}
