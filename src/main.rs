@@ -2,7 +2,7 @@
 //! Exit codes: 0 ok, 1 error (or problems found by `validate`), 2 usage error.
 
 use clap::{Parser, Subcommand};
-use loneliness_eval::cli::{analyse, common::InputArgs, scales, score, validate};
+use loneliness_eval::cli::{analyse, common::InputArgs, report, scales, score, validate};
 use std::process::ExitCode;
 
 /// Evaluate a loneliness programme from its operational export: score UCLA scales and compare
@@ -24,6 +24,8 @@ enum Command {
     Score(score::ScoreArgs),
     /// Print the scale definitions.
     Scales(scales::ScalesArgs),
+    /// Redraw the charts and reports of a results folder, without the raw data.
+    Report(report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Score(args) => score::run(args).map(|()| true),
         Command::Scales(args) => scales::run(args).map(|()| true),
+        Command::Report(args) => report::run(args).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -176,6 +176,10 @@ pub struct ScaleRecord {
     pub name: String,
     /// Title.
     pub title: String,
+    /// Short name for axes.
+    pub short: String,
+    /// What higher scores mean.
+    pub axis_note: String,
     /// Items.
     pub items: Option<ItemsRecord>,
     /// Valid totals.

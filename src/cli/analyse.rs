@@ -42,6 +42,8 @@ pub struct AnalyseArgs {
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub report: super::report::ReportOptions,
 }
 
 /// Runs `analyse`.
@@ -110,6 +112,10 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     let summary = summary_json(&export.source, export, &settings, scale, flow, rows)
         .map_err(|e| Error::Option(format!("cannot render summary.json: {e}")))?;
     write_file(out, "summary.json", summary.as_bytes())?;
+    // Charts and reports are drawn from the files just written, exactly as `report` would;
+    // those of an earlier run would describe other results, so they go first.
+    super::report::remove_derived(out)?;
+    super::report::build(out, &args.report)?;
 
     if !settings.quiet {
         for notice in &export.notices {

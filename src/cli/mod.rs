@@ -3,6 +3,7 @@
 
 pub mod analyse;
 pub mod common;
+pub mod report;
 pub mod scales;
 pub mod score;
 pub mod validate;

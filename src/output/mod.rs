@@ -1,7 +1,10 @@
 //! Writers for every output: tables, summary.json and the terminal report.
 
+pub mod charts;
 pub mod comparisons;
+pub mod figures;
 pub mod number;
+pub mod report;
 pub mod summary;
 pub mod tables;
 pub mod terminal;

@@ -34,6 +34,13 @@ pub struct ScaleDef {
     /// Human-readable title for reports.
     #[serde(default)]
     pub title: String,
+    /// Short name for chart axes ("UCLA-3"); defaults to `name`.
+    #[serde(default)]
+    pub short: Option<String>,
+    /// What higher scores mean, for axis labels ("higher = lonelier"); defaults to "higher =
+    /// worse" or "higher = better" from `higher_is_worse`.
+    #[serde(default)]
+    pub axis_note: Option<String>,
     /// Number of items; absent for totals-only scales.
     #[serde(default)]
     pub items: Option<usize>,
@@ -88,6 +95,10 @@ pub struct Scale {
     pub name: String,
     /// Human-readable title.
     pub title: String,
+    /// Short name for axes.
+    pub short: String,
+    /// What higher scores mean.
+    pub axis_note: String,
     /// Items, if responses can be given per item.
     pub items: Option<Items>,
     /// Valid range of totals; `None` means any finite number.
@@ -198,7 +209,17 @@ impl Scale {
                 )));
             }
         }
+        let axis_note = def.axis_note.clone().unwrap_or_else(|| {
+            if def.higher_is_worse {
+                "higher = worse"
+            } else {
+                "higher = better"
+            }
+            .to_string()
+        });
         Ok(Scale {
+            short: def.short.clone().unwrap_or_else(|| def.name.clone()),
+            axis_note,
             integer: def.integer.unwrap_or(items.is_some()),
             name: def.name,
             title: def.title,
@@ -357,6 +378,8 @@ mod tests {
         let def = ScaleDef {
             name: "bad".into(),
             title: String::new(),
+            short: None,
+            axis_note: None,
             items: Some(3),
             item_min: Some(1.0),
             item_max: Some(3.0),

@@ -1,0 +1,104 @@
+//! Distribution of individual change from referral to the end of support, with zero marked and
+//! the shares improved / unchanged / worse.
+
+use super::{label, size, tick, Chart, FONT, IMPROVED, INK, NEUTRAL, WIDTH, WORSE};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+/// The chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeHistogram {
+    /// Title.
+    pub title: String,
+    /// x-axis description.
+    pub x_desc: String,
+    /// (low, high, count); low == high for whole-number changes.
+    pub bins: Vec<(f64, f64, u64)>,
+    /// Whether a negative change is an improvement.
+    pub lower_is_better: bool,
+    /// "Improved 66.6% · Unchanged 20.1% · Worse 13.3%".
+    pub shares: String,
+}
+
+impl Chart for ChangeHistogram {
+    fn file_stem(&self) -> String {
+        "change_histogram".into()
+    }
+
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, 760)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        root.fill(&WHITE)?;
+        let (body, footer) = root.split_vertically(720);
+        let half = |b: &(f64, f64, u64)| if b.0 == b.1 { 0.4 } else { 0.0 };
+        let x0 = self
+            .bins
+            .iter()
+            .map(|b| b.0 - half(b))
+            .fold(-1.0f64, f64::min)
+            - 0.3;
+        let x1 = self
+            .bins
+            .iter()
+            .map(|b| b.1 + half(b))
+            .fold(1.0f64, f64::max)
+            + 0.3;
+        let top = self.bins.iter().map(|b| b.2).max().unwrap_or(1).max(1) as f64 * 1.1;
+        let mut chart = ChartBuilder::on(&body)
+            .caption(
+                &self.title,
+                (FONT, size::TITLE).into_font().style(FontStyle::Bold),
+            )
+            .margin(16)
+            .x_label_area_size(64)
+            .y_label_area_size(96)
+            .build_cartesian_2d(x0..x1, 0f64..top)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_desc(&self.x_desc)
+            .y_desc("People")
+            .x_labels(12)
+            .x_label_formatter(&tick)
+            .y_label_formatter(&tick)
+            .label_style((FONT, size::LABEL))
+            .axis_desc_style((FONT, size::AXIS))
+            .light_line_style(WHITE)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .draw()?;
+        for b in &self.bins {
+            let mid = (b.0 + b.1) / 2.0;
+            let colour = if mid == 0.0 {
+                NEUTRAL
+            } else if (mid < 0.0) == self.lower_is_better {
+                IMPROVED
+            } else {
+                WORSE
+            };
+            let (lo, hi) = (b.0 - half(b), b.1 + half(b));
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(lo, 0.0), (hi, b.2 as f64)],
+                colour.filled(),
+            )))?;
+        }
+        chart.draw_series(LineSeries::new(
+            vec![(0.0, 0.0), (0.0, top)],
+            INK.stroke_width(2),
+        ))?;
+        label(
+            &footer,
+            &self.shares,
+            (24, 20),
+            size::LABEL,
+            (HPos::Left, VPos::Center),
+            &INK,
+        )?;
+        Ok(())
+    }
+}

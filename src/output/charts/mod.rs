@@ -1,0 +1,170 @@
+//! Charts for reports, drawn with plotters from a results folder. Each chart is data plus a
+//! `draw` over any plotters backend, rendered to SVG (text as text) and PNG (text rasterised
+//! with the Liberation Sans font shipped in assets/fonts, so no system font is needed and the
+//! same results give the same bytes).
+
+mod histogram;
+mod intervals;
+mod means;
+mod slopes;
+
+pub use histogram::ChangeHistogram;
+pub use intervals::{IntervalChart, IntervalRow};
+pub use means::{MeansChart, MeansSeries};
+pub use slopes::SlopeChart;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::sync::Once;
+
+/// An estimate with its confidence interval, when there is one.
+pub type Estimate = (f64, Option<f64>, Option<f64>);
+
+/// Font family name every chart uses; registered once with the shipped font.
+pub const FONT: &str = "sans-serif";
+
+/// Okabe-Ito palette: distinguishable with the common colour-vision deficiencies and in grey.
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(240, 228, 66),
+];
+/// Colour for improvement (blue) in every chart.
+pub const IMPROVED: RGBColor = RGBColor(0, 114, 178);
+/// Colour for worsening (vermillion).
+pub const WORSE: RGBColor = RGBColor(213, 94, 0);
+/// Colour for no change and reference lines.
+pub const NEUTRAL: RGBColor = RGBColor(150, 150, 150);
+/// Text and overall series.
+pub const INK: RGBColor = RGBColor(30, 30, 30);
+
+/// Font sizes in pixels on the 1200-pixel-wide canvas (legible when printed at half size).
+pub mod size {
+    /// Chart title.
+    pub const TITLE: u32 = 30;
+    /// Axis descriptions.
+    pub const AXIS: u32 = 22;
+    /// Tick labels, row labels, legend.
+    pub const LABEL: u32 = 20;
+    /// Notes under the plot.
+    pub const NOTE: u32 = 18;
+}
+
+/// Canvas width of every chart.
+pub const WIDTH: u32 = 1200;
+
+fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let regular: &'static [u8] =
+            include_bytes!("../../../assets/fonts/LiberationSans-Regular.ttf");
+        let bold: &'static [u8] = include_bytes!("../../../assets/fonts/LiberationSans-Bold.ttf");
+        // The fonts are compiled in and tested; failure here would be a build defect.
+        if plotters::style::register_font(FONT, FontStyle::Normal, regular).is_err()
+            || plotters::style::register_font(FONT, FontStyle::Bold, bold).is_err()
+        {
+            panic!("the bundled Liberation Sans fonts are valid TrueType files");
+        }
+    });
+}
+
+/// A chart: its file name, canvas size and how to draw it on any backend.
+pub trait Chart {
+    /// File name without extension (`means`, `forest_location`).
+    fn file_stem(&self) -> String;
+    /// Canvas size in pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draws the chart.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>;
+}
+
+/// Renders a chart as SVG text.
+pub fn render_svg(chart: &impl Chart) -> Result<String, String> {
+    register_fonts();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, chart.size()).into_drawing_area();
+        chart
+            .draw(&root)
+            .map_err(|e| format!("{}.svg: {e}", chart.file_stem()))?;
+        root.present()
+            .map_err(|e| format!("{}.svg: {e}", chart.file_stem()))?;
+    }
+    Ok(svg)
+}
+
+/// Renders a chart as PNG bytes.
+pub fn render_png(chart: &impl Chart) -> Result<Vec<u8>, String> {
+    register_fonts();
+    let (w, h) = chart.size();
+    let mut rgb = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        chart
+            .draw(&root)
+            .map_err(|e| format!("{}.png: {e}", chart.file_stem()))?;
+        root.present()
+            .map_err(|e| format!("{}.png: {e}", chart.file_stem()))?;
+    }
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut bytes, w, h);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    }
+    Ok(bytes)
+}
+
+/// Draws `text` at a pixel position with an anchor.
+pub(crate) fn label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    at: (i32, i32),
+    size: u32,
+    anchor: (
+        plotters::style::text_anchor::HPos,
+        plotters::style::text_anchor::VPos,
+    ),
+    colour: &RGBColor,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let style = TextStyle::from((FONT, size).into_font())
+        .color(colour)
+        .pos(plotters::style::text_anchor::Pos::new(anchor.0, anchor.1));
+    area.draw(&Text::new(text.to_string(), at, style))
+}
+
+/// Tick label: whole numbers without decimals ("20", "-1"), others with up to two.
+pub fn tick(v: &f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{:.0}", v.round() + 0.0)
+    } else {
+        let text = format!("{v:.2}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Axis description for scores: "UCLA-3 total (3-9), higher = lonelier".
+pub fn score_axis(short: &str, range: Option<(f64, f64)>, note: &str) -> String {
+    match range {
+        Some((lo, hi)) => format!("{short} total ({lo}-{hi}), {note}"),
+        None => format!("{short}, {note}"),
+    }
+}
+
+/// Rounds a value range outwards to a padded axis range when the scale has none.
+pub fn padded(lo: f64, hi: f64) -> (f64, f64) {
+    if !(lo.is_finite() && hi.is_finite()) {
+        return (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.08).max(0.5);
+    (lo - pad, hi + pad)
+}

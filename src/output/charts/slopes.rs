@@ -1,0 +1,128 @@
+//! Paired slope chart: each person's referral and end-of-support scores joined by a line, with
+//! the mean on top. Lines are drawn per distinct (earlier, later) pair with width and opacity
+//! by the number of people, which is the exact 2-D density: a million people draw as fast as
+//! a hundred, and no person-level data is needed.
+
+use super::{label, size, tick, Chart, FONT, IMPROVED, INK, NEUTRAL, WIDTH, WORSE};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+/// The chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlopeChart {
+    /// Title.
+    pub title: String,
+    /// y-axis description.
+    pub y_desc: String,
+    /// y range.
+    pub y_range: (f64, f64),
+    /// (earlier, later, count).
+    pub transitions: Vec<(f64, f64, u64)>,
+    /// Mean (earlier, later).
+    pub means: Option<(f64, f64)>,
+    /// Whether a fall is an improvement.
+    pub lower_is_better: bool,
+    /// Note under the chart.
+    pub note: String,
+}
+
+impl Chart for SlopeChart {
+    fn file_stem(&self) -> String {
+        "slopes".into()
+    }
+
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, 820)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        root.fill(&WHITE)?;
+        let (body, footer) = root.split_vertically(780);
+        let mut chart = ChartBuilder::on(&body)
+            .caption(
+                &self.title,
+                (FONT, size::TITLE).into_font().style(FontStyle::Bold),
+            )
+            .margin(16)
+            .margin_left(60)
+            .margin_right(60)
+            .x_label_area_size(56)
+            .y_label_area_size(84)
+            .build_cartesian_2d(-0.08f64..1.08f64, self.y_range.0..self.y_range.1)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(2)
+            .x_label_formatter(&|x| match x.round() as i32 {
+                0 if x.abs() < 1e-9 => "Referral (pre)".into(),
+                1 if (x - 1.0).abs() < 1e-9 => "End of support (post)".into(),
+                _ => String::new(),
+            })
+            .y_label_formatter(&tick)
+            .y_desc(&self.y_desc)
+            .label_style((FONT, size::LABEL))
+            .axis_desc_style((FONT, size::AXIS))
+            .light_line_style(WHITE)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .draw()?;
+        let most = self
+            .transitions
+            .iter()
+            .map(|t| t.2)
+            .max()
+            .unwrap_or(1)
+            .max(1) as f64;
+        for &(a, b, count) in &self.transitions {
+            let share = count as f64 / most;
+            let colour = if a == b {
+                NEUTRAL
+            } else if (b < a) == self.lower_is_better {
+                IMPROVED
+            } else {
+                WORSE
+            };
+            let style = colour
+                .mix(0.15 + 0.6 * share)
+                .stroke_width(1 + (share * 9.0).round() as u32);
+            chart.draw_series(LineSeries::new(vec![(0.0, a), (1.0, b)], style))?;
+        }
+        if let Some((a, b)) = self.means {
+            chart.draw_series(LineSeries::new(
+                vec![(0.0, a), (1.0, b)],
+                INK.stroke_width(6),
+            ))?;
+            chart.draw_series([(0.0, a), (1.0, b)].map(|p| Circle::new(p, 9, INK.filled())))?;
+            let (lx, ly) = chart.backend_coord(&(0.0, a));
+            label(
+                root,
+                &format!("mean {a:.2}"),
+                (lx + 16, ly - 14),
+                size::LABEL,
+                (HPos::Left, VPos::Bottom),
+                &INK,
+            )?;
+            let (rx, ry) = chart.backend_coord(&(1.0, b));
+            label(
+                root,
+                &format!("mean {b:.2}"),
+                (rx - 16, ry - 14),
+                size::LABEL,
+                (HPos::Right, VPos::Bottom),
+                &INK,
+            )?;
+        }
+        label(
+            &footer,
+            &self.note,
+            (24, 20),
+            size::NOTE,
+            (HPos::Left, VPos::Center),
+            &INK,
+        )?;
+        Ok(())
+    }
+}

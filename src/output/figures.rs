@@ -1,0 +1,336 @@
+//! The report's figures, built from a results folder: which charts, with which titles, labels
+//! and notes. Drawing lives in [`super::charts`]; this decides what to draw.
+
+use super::charts::{
+    padded, render_png, render_svg, score_axis, ChangeHistogram, Chart, IntervalChart, IntervalRow,
+    MeansChart, MeansSeries, SlopeChart,
+};
+use crate::results::{ComparisonRecord, ResultsDir};
+use crate::stats::proportion::wilson;
+
+/// Which image formats to write (`--charts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartFormats {
+    /// SVG only.
+    Svg,
+    /// PNG only.
+    Png,
+    /// Both.
+    Both,
+}
+
+/// One figure with its report caption.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Figure {
+    /// Mean score over time.
+    Means(MeansChart),
+    /// Forest plot or percent improved.
+    Intervals(IntervalChart),
+    /// Change histogram.
+    Histogram(ChangeHistogram),
+    /// Slope chart.
+    Slopes(SlopeChart),
+}
+
+impl Figure {
+    /// File name without extension.
+    pub fn stem(&self) -> String {
+        match self {
+            Figure::Means(c) => c.file_stem(),
+            Figure::Intervals(c) => c.file_stem(),
+            Figure::Histogram(c) => c.file_stem(),
+            Figure::Slopes(c) => c.file_stem(),
+        }
+    }
+
+    /// The chart's title, used as the figure caption.
+    pub fn title(&self) -> &str {
+        match self {
+            Figure::Means(c) => &c.title,
+            Figure::Intervals(c) => &c.title,
+            Figure::Histogram(c) => &c.title,
+            Figure::Slopes(c) => &c.title,
+        }
+    }
+
+    /// SVG text.
+    pub fn svg(&self) -> Result<String, String> {
+        match self {
+            Figure::Means(c) => render_svg(c),
+            Figure::Intervals(c) => render_svg(c),
+            Figure::Histogram(c) => render_svg(c),
+            Figure::Slopes(c) => render_svg(c),
+        }
+    }
+
+    /// PNG bytes.
+    pub fn png(&self) -> Result<Vec<u8>, String> {
+        match self {
+            Figure::Means(c) => render_png(c),
+            Figure::Intervals(c) => render_png(c),
+            Figure::Histogram(c) => render_png(c),
+            Figure::Slopes(c) => render_png(c),
+        }
+    }
+}
+
+/// Human name of a grouping column ("trigger group").
+pub fn by_label(by: &str) -> String {
+    by.replace('_', " ")
+}
+
+fn pre_post<'a>(results: &'a ResultsDir, group_by: &str) -> Vec<&'a ComparisonRecord> {
+    results
+        .comparisons
+        .iter()
+        .filter(|r| r.group_by == group_by && r.comparison == "pre_post")
+        .collect()
+}
+
+/// The grouping column shown as lines in the means chart: trigger_group if analysed, else the
+/// first grouping column with at most eight groups.
+fn line_groups(results: &ResultsDir) -> Option<String> {
+    let by = &results.summary.settings.by;
+    let small = |b: &String| {
+        results
+            .timepoints
+            .iter()
+            .filter(|t| &t.group_by == b && t.timepoint == "pre")
+            .count()
+            <= 8
+    };
+    by.iter()
+        .find(|b| b.as_str() == "trigger_group" && small(b))
+        .or_else(|| by.iter().find(|b| small(b)))
+        .cloned()
+}
+
+/// Builds every figure the results support, in report order.
+pub fn figures(results: &ResultsDir) -> Vec<Figure> {
+    let summary = &results.summary;
+    let scale = &summary.scale;
+    let settings = &summary.settings;
+    let conf = settings.conf_level * 100.0;
+    let min_cell = settings.min_cell;
+    let lower_is_better = scale.higher_is_worse;
+    let better_word = if lower_is_better {
+        "below 0 = improvement"
+    } else {
+        "above 0 = improvement"
+    };
+    let y_range = scale.total_range.unwrap_or_else(|| {
+        let values = results
+            .timepoints
+            .iter()
+            .flat_map(|t| [t.ci_low, t.ci_high, t.mean])
+            .flatten();
+        let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+        padded(lo, hi)
+    });
+    let y_desc = score_axis(&scale.short, scale.total_range, &scale.axis_note);
+    let mut out = Vec::new();
+
+    // 1. Means over time.
+    let series_of = |group_by: &str, group: &str, label: String| {
+        let mut points = [None; 3];
+        for (i, tp) in ["pre", "post", "followup"].iter().enumerate() {
+            points[i] = results
+                .timepoints
+                .iter()
+                .find(|t| {
+                    t.group_by == group_by
+                        && t.group == group
+                        && &t.timepoint == tp
+                        && !t.suppressed
+                })
+                .and_then(|t| t.mean.map(|m| (m, t.ci_low, t.ci_high)));
+        }
+        MeansSeries { label, points }
+    };
+    let mut series = vec![series_of("all", "All", "All service users".into())];
+    if let Some(by) = line_groups(results) {
+        let groups: Vec<&str> = results
+            .timepoints
+            .iter()
+            .filter(|t| t.group_by == by && t.timepoint == "pre")
+            .map(|t| t.group.as_str())
+            .collect();
+        for g in groups {
+            let s = series_of(&by, g, g.to_string());
+            if s.points.iter().any(Option::is_some) {
+                series.push(s);
+            }
+        }
+    }
+    out.push(Figure::Means(MeansChart {
+        title: format!("Mean {} score at referral, end of support and follow-up", scale.short),
+        y_desc: y_desc.clone(),
+        y_range,
+        series,
+        note: format!(
+            "Points: mean of everyone with a valid score at that time; bars: {conf:.0}% CI. Groups with fewer than {min_cell} people are not drawn."
+        ),
+    }));
+
+    // 2. Forest plots of mean change, one per grouping column.
+    let overall = results.comparison("all", "All", "pre_post");
+    for by in &settings.by {
+        let rows = pre_post(results, by)
+            .into_iter()
+            .map(|r| IntervalRow {
+                label: r.group.replace('\n', " "),
+                n: r.n,
+                estimate: r.mean_change.map(|m| (m, r.ci_low, r.ci_high)),
+                suppressed: r.suppressed,
+            })
+            .collect();
+        out.push(Figure::Intervals(IntervalChart {
+            stem: format!("forest_{by}"),
+            title: format!(
+                "Change in {} from referral to end of support, by {}",
+                scale.short,
+                by_label(by)
+            ),
+            x_desc: format!("Mean change (post - pre) with {conf:.0}% CI; {better_word}"),
+            rows,
+            overall: overall.and_then(|o| o.mean_change),
+            x_range: None,
+            suppressed_text: format!("suppressed (n < {min_cell})"),
+            note: "Dashed line: all service users. Sorted by mean change.".into(),
+        }));
+    }
+
+    // 3. Distribution of individual change.
+    let bins: Vec<(f64, f64, u64)> = results
+        .change_bins
+        .iter()
+        .filter(|b| b.comparison == "pre_post")
+        .map(|b| (b.change_low, b.change_high, b.count))
+        .collect();
+    if !bins.is_empty() {
+        let shares =
+            match overall.and_then(|o| Some((o.n?, o.n_improved?, o.n_unchanged?, o.n_worse?))) {
+                Some((n, i, u, w)) if n > 0 => {
+                    let pct = |k: u64| k as f64 / n as f64 * 100.0;
+                    format!(
+                        "Improved {:.1}%   Unchanged {:.1}%   Worse {:.1}%   (n = {n})",
+                        pct(i),
+                        pct(u),
+                        pct(w)
+                    )
+                }
+                _ => String::new(),
+            };
+        out.push(Figure::Histogram(ChangeHistogram {
+            title: format!(
+                "Individual change in {}, referral to end of support",
+                scale.short
+            ),
+            x_desc: format!("Change in {} (post - pre); {better_word}", scale.short),
+            bins,
+            lower_is_better,
+            shares,
+        }));
+    }
+
+    // 4. Percent improved with Wilson intervals, one per grouping column.
+    for by in &settings.by {
+        let rows = pre_post(results, by)
+            .into_iter()
+            .map(|r| {
+                let ci = match (r.n_improved, r.n) {
+                    (Some(k), Some(n)) => wilson(k as usize, n as usize, settings.conf_level),
+                    _ => None,
+                };
+                IntervalRow {
+                    label: r.group.replace('\n', " "),
+                    n: r.n,
+                    estimate: r
+                        .pct_improved
+                        .map(|p| (p, ci.map(|c| c.0 * 100.0), ci.map(|c| c.1 * 100.0))),
+                    suppressed: r.suppressed,
+                }
+            })
+            .collect();
+        out.push(Figure::Intervals(IntervalChart {
+            stem: format!("improved_{by}"),
+            title: format!(
+                "Service users {} after support, by {}",
+                if lower_is_better {
+                    "less lonely"
+                } else {
+                    "better"
+                },
+                by_label(by)
+            ),
+            x_desc: format!("Percent improved (pre to post) with {conf:.0}% Wilson CI"),
+            rows,
+            overall: overall.and_then(|o| o.pct_improved),
+            x_range: Some((0.0, 100.0)),
+            suppressed_text: format!("suppressed (n < {min_cell})"),
+            note: "Dashed line: all service users. Sorted by percent improved.".into(),
+        }));
+    }
+
+    // 5. Paired slopes.
+    let transitions: Vec<(f64, f64, u64)> = results
+        .transitions
+        .iter()
+        .filter(|t| t.comparison == "pre_post")
+        .map(|t| (t.earlier, t.later, t.count))
+        .collect();
+    if !transitions.is_empty() {
+        out.push(Figure::Slopes(SlopeChart {
+            title: format!("Each service user's {} score at referral and end of support", scale.short),
+            y_desc,
+            y_range,
+            transitions,
+            means: overall.and_then(|o| Some((o.mean_a?, o.mean_b?))),
+            lower_is_better,
+            note: "Lines join each person's two scores; width and darkness show how many people share them. Black: means.".into(),
+        }));
+    }
+    out
+}
+
+/// A figure rendered: its SVG (always, for the HTML report) and the files written.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The figure.
+    pub figure: Figure,
+    /// SVG text.
+    pub svg: String,
+    /// Paths written under the results folder, relative to it (`charts/means.svg`).
+    pub files: Vec<String>,
+}
+
+/// Renders every figure and writes the requested formats under `dir/charts/`.
+pub fn write_figures(
+    dir: &std::path::Path,
+    figures: Vec<Figure>,
+    formats: ChartFormats,
+) -> Result<Vec<Rendered>, crate::error::Error> {
+    let charts_dir = dir.join("charts");
+    std::fs::create_dir_all(&charts_dir).map_err(|e| crate::error::Error::io(&charts_dir, e))?;
+    let failed =
+        |message: String| crate::error::Error::Option(format!("cannot draw a chart: {message}"));
+    let mut out = Vec::new();
+    for figure in figures {
+        let stem = figure.stem();
+        let svg = figure.svg().map_err(failed)?;
+        let mut files = Vec::new();
+        if formats != ChartFormats::Png {
+            super::write_file(&charts_dir, &format!("{stem}.svg"), svg.as_bytes())?;
+            files.push(format!("charts/{stem}.svg"));
+        }
+        if formats != ChartFormats::Svg {
+            let png = figure.png().map_err(failed)?;
+            super::write_file(&charts_dir, &format!("{stem}.png"), &png)?;
+            files.push(format!("charts/{stem}.png"));
+        }
+        out.push(Rendered { figure, svg, files });
+    }
+    Ok(out)
+}

@@ -1,0 +1,309 @@
+//! What the reports say, independent of HTML or Markdown: the headline, the data source, the
+//! flow, the tables and the methods paragraph, generated from the settings actually used.
+
+use crate::output::figures::by_label;
+use crate::results::{ComparisonRecord, ResultsDir};
+
+/// A table with a title; `suppressed[i]` marks rows withheld for disclosure control.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Heading above the table.
+    pub title: String,
+    /// Column headings.
+    pub header: Vec<String>,
+    /// Cells.
+    pub rows: Vec<Vec<String>>,
+    /// Which rows are suppressed.
+    pub suppressed: Vec<bool>,
+}
+
+/// Counts for the CONSORT-style diagram.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consort {
+    /// Records read.
+    pub read: u64,
+    /// Exclusions with their labels.
+    pub excluded: Vec<(String, u64)>,
+    /// People kept.
+    pub people: u64,
+    /// Invalid scores by timepoint.
+    pub invalid: Vec<(String, u64)>,
+    /// People with a valid referral score.
+    pub with_pre: u64,
+    /// In the pre_post comparison.
+    pub pre_post: u64,
+    /// In the pre_followup comparison.
+    pub pre_followup: u64,
+    /// With all three.
+    pub all_three: u64,
+}
+
+/// Everything the reports show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Content {
+    /// Report title.
+    pub title: String,
+    /// The headline sentence.
+    pub headline: String,
+    /// (label, value) facts about the input and tool.
+    pub source: Vec<(String, String)>,
+    /// Flow table rows (stage, n, detail).
+    pub flow: Vec<(String, u64, String)>,
+    /// Diagram counts.
+    pub consort: Consort,
+    /// Comparison tables.
+    pub tables: Vec<Table>,
+    /// Methods paragraphs.
+    pub methods: Vec<String>,
+    /// Notes from reading the input.
+    pub notices: Vec<String>,
+    /// Closing line.
+    pub footer: String,
+}
+
+/// A number with fixed decimals; "-" when absent.
+pub fn fixed(v: Option<f64>, decimals: usize) -> String {
+    v.map(|v| format!("{v:.decimals$}"))
+        .unwrap_or_else(|| "-".into())
+}
+
+/// A p-value as reports print them.
+pub fn p_text(p: Option<f64>) -> String {
+    match p {
+        None => "-".into(),
+        Some(p) if p < 0.001 => "<0.001".into(),
+        Some(p) => format!("{p:.3}"),
+    }
+}
+
+fn interval(e: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> String {
+    match (e, lo, hi) {
+        (Some(e), Some(lo), Some(hi)) => format!("{e:.2} ({lo:.2} to {hi:.2})"),
+        (Some(e), _, _) => format!("{e:.2}"),
+        _ => "-".into(),
+    }
+}
+
+fn comparison_label(c: &str) -> &'static str {
+    match c {
+        "pre_post" => "Referral to end of support",
+        "pre_followup" => "Referral to follow-up",
+        _ => "End of support to follow-up",
+    }
+}
+
+impl Content {
+    /// Builds the content from a results folder.
+    pub fn new(results: &ResultsDir) -> Content {
+        let s = &results.summary;
+        let settings = &s.settings;
+        let scale = &s.scale;
+        let conf = settings.conf_level * 100.0;
+        let min_cell = settings.min_cell;
+        let better = if scale.higher_is_worse {
+            "less lonely"
+        } else {
+            "better"
+        };
+        let headline = match results.comparison("all", "All", "pre_post") {
+            Some(r) if !r.suppressed && r.n.unwrap_or(0) > 0 => {
+                let mut text = format!("{:.1}% of {} service users were {better} after support", r.pct_improved.unwrap_or(0.0), r.n.unwrap_or(0));
+                if let (Some(m), Some(lo), Some(hi)) = (r.mean_change, r.ci_low, r.ci_high) {
+                    text.push_str(&format!("; mean change {m:+.2} ({conf:.0}% CI {lo:+.2} to {hi:+.2}) on the {}", scale.short));
+                }
+                text.push('.');
+                text
+            }
+            _ => format!("Too few people had both referral and end-of-support scores to report (fewer than {min_cell})."),
+        };
+        let source = vec![
+            ("Input file".into(), s.input.file_name.clone()),
+            ("SHA-256".into(), s.input.sha256.clone()),
+            (
+                "Size".into(),
+                format!("{} bytes, {} layout", s.input.bytes, s.input.layout),
+            ),
+            (
+                "Dates".into(),
+                "the export has no date column, so no date range is shown".into(),
+            ),
+            ("Scale".into(), format!("{} ({})", scale.title, scale.name)),
+            ("Tool".into(), format!("{} {}", s.tool.name, s.tool.version)),
+        ];
+        let flow = results
+            .flow
+            .iter()
+            .map(|f| (f.stage.clone(), f.n, f.detail.clone()))
+            .collect();
+        let count = |stage: &str| results.flow_count(stage);
+        let consort = Consort {
+            read: count("rows_read"),
+            excluded: [
+                ("wrong number of fields", "excluded_malformed"),
+                ("blank id", "excluded_missing_id"),
+                ("unknown timepoint", "excluded_unknown_timepoint"),
+                ("repeated id", "excluded_duplicate_id"),
+            ]
+            .iter()
+            .map(|(label, stage)| (label.to_string(), count(stage)))
+            .collect(),
+            people: count("people"),
+            invalid: [
+                ("referral", "invalid_pre"),
+                ("end of support", "invalid_post"),
+                ("follow-up", "invalid_followup"),
+            ]
+            .iter()
+            .map(|(label, stage)| (label.to_string(), count(stage)))
+            .collect(),
+            with_pre: count("with_pre"),
+            pre_post: count("with_pre_post"),
+            pre_followup: count("with_pre_followup"),
+            all_three: count("with_all_three"),
+        };
+        let header = |first: &str| {
+            vec![
+                first.to_string(),
+                "n".into(),
+                "Mean before".into(),
+                "Mean after".into(),
+                format!("Change ({conf:.0}% CI)"),
+                "p (adjusted)".into(),
+                format!("dz ({conf:.0}% CI)"),
+                "% improved".into(),
+            ]
+        };
+        let cells = |first: String, r: &ComparisonRecord| -> Vec<String> {
+            if r.suppressed {
+                let mut row = vec![first, format!("suppressed (n < {min_cell})")];
+                row.extend(std::iter::repeat_n(String::new(), 6));
+                return row;
+            }
+            vec![
+                first,
+                r.n.map(|n| n.to_string()).unwrap_or_default(),
+                fixed(r.mean_a, 2),
+                fixed(r.mean_b, 2),
+                interval(r.mean_change, r.ci_low, r.ci_high),
+                p_text(r.p_t_adj),
+                interval(r.dz, r.dz_ci_low, r.dz_ci_high),
+                fixed(r.pct_improved, 1),
+            ]
+        };
+        let mut tables = Vec::new();
+        let overall: Vec<&ComparisonRecord> = results
+            .comparisons
+            .iter()
+            .filter(|r| r.group_by == "all")
+            .collect();
+        tables.push(Table {
+            title: "All service users".into(),
+            header: header("Comparison"),
+            rows: overall
+                .iter()
+                .map(|r| cells(comparison_label(&r.comparison).into(), r))
+                .collect(),
+            suppressed: overall.iter().map(|r| r.suppressed).collect(),
+        });
+        for by in &settings.by {
+            for comparison in ["pre_post", "pre_followup"] {
+                let rows: Vec<&ComparisonRecord> = results
+                    .comparisons
+                    .iter()
+                    .filter(|r| &r.group_by == by && r.comparison == comparison)
+                    .collect();
+                tables.push(Table {
+                    title: format!(
+                        "By {}: {}",
+                        by_label(by),
+                        comparison_label(comparison).to_lowercase()
+                    ),
+                    header: header(&by_label(by)),
+                    rows: rows
+                        .iter()
+                        .map(|r| cells(r.group.replace('\n', " "), r))
+                        .collect(),
+                    suppressed: rows.iter().map(|r| r.suppressed).collect(),
+                });
+            }
+        }
+        Content {
+            title: "Loneliness programme evaluation".into(),
+            headline,
+            source,
+            flow,
+            consort,
+            tables,
+            methods: methods(results),
+            notices: s.notices.clone(),
+            footer: format!(
+                "Generated by {} {} from the results folder; every statistic is reproducible in R.",
+                s.tool.name, s.tool.version
+            ),
+        }
+    }
+}
+
+fn methods(results: &ResultsDir) -> Vec<String> {
+    let s = &results.summary;
+    let settings = &s.settings;
+    let scale = &s.scale;
+    let conf = settings.conf_level * 100.0;
+    let scoring = match &scale.items {
+        Some(items) => {
+            let reversed: Vec<String> = items
+                .reversed
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| **r)
+                .map(|(i, _)| (i + 1).to_string())
+                .collect();
+            let reversed = if reversed.is_empty() {
+                String::new()
+            } else {
+                format!(", items {} reverse-scored", reversed.join(", "))
+            };
+            let missing = if settings.max_missing_items == 0 {
+                "A timepoint with any missing item was treated as missing.".to_string()
+            } else {
+                format!(
+                    "A timepoint with up to {} missing item(s) was prorated (mean of the answered items times the number of items); with more it was treated as missing.",
+                    settings.max_missing_items
+                )
+            };
+            format!(
+                "{} items scored {}-{}{reversed}. {missing}",
+                items.count, items.min, items.max
+            )
+        }
+        None => "Totals were used as given.".into(),
+    };
+    let range = scale
+        .total_range
+        .map(|(lo, hi)| format!(" Totals range from {lo} to {hi} ({}).", scale.axis_note))
+        .unwrap_or_default();
+    let adjust = match settings.p_adjust.as_str() {
+        "holm" => "Holm's step-down method",
+        "bh" => "the Benjamini-Hochberg false discovery rate method",
+        "bonferroni" => "the Bonferroni method",
+        _ => "no method (p-values are unadjusted)",
+    };
+    let direction = if scale.higher_is_worse {
+        "fell"
+    } else {
+        "rose"
+    };
+    vec![
+        format!(
+            "Loneliness was measured with the {} ({}): {scoring}{range} Scores outside the scale's range, or not whole numbers where the scale requires them, were treated as invalid and excluded, never corrected. Source: {}.",
+            scale.title, scale.short, scale.source
+        ),
+        format!(
+            "Each comparison (referral to end of support, referral to follow-up, end of support to follow-up) uses everyone with valid scores at both of its timepoints. Change is the later score minus the earlier one. The mean change has a {conf:.0}% confidence interval from the paired t test (two-sided), reported with the Wilcoxon signed-rank test (exact when there are fewer than 50 non-zero changes and no ties, otherwise the normal approximation with tie and continuity corrections, as in R 4.2.2). The effect size is Cohen's dz (mean change divided by the standard deviation of change) with a {conf:.0}% confidence interval from the noncentral t distribution. The percentage improved counts people whose score {direction}; its interval in the charts is the Wilson score interval."
+        ),
+        format!(
+            "p-values were adjusted for multiple comparisons within each set of rows sharing a grouping and a comparison, using {adjust}. To protect privacy, results for any group with fewer than {} people in a comparison are suppressed. Means over time (first chart) use everyone with a valid score at each timepoint, so they also reflect who stayed in contact.",
+            settings.min_cell
+        ),
+    ]
+}
