@@ -197,8 +197,10 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
             rows,
             overall: overall.and_then(|o| o.mean_change),
             x_range: None,
+            higher_first: !lower_is_better,
             suppressed_text: format!("suppressed (n < {min_cell})"),
-            note: "Dashed line: all service users. Sorted by mean change.".into(),
+            note: "Dashed line: all service users. Sorted by mean change, most improvement first."
+                .into(),
         }));
     }
 
@@ -269,8 +271,10 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
             rows,
             overall: overall.and_then(|o| o.pct_improved),
             x_range: Some((0.0, 100.0)),
+            higher_first: true,
             suppressed_text: format!("suppressed (n < {min_cell})"),
-            note: "Dashed line: all service users. Sorted by percent improved.".into(),
+            note: "Dashed line: all service users. Sorted by percent improved, highest first."
+                .into(),
         }));
     }
 

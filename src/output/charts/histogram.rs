@@ -27,7 +27,7 @@ impl Chart for ChangeHistogram {
     }
 
     fn size(&self) -> (u32, u32) {
-        (WIDTH, 760)
+        (WIDTH, 800)
     }
 
     fn draw<DB: DrawingBackend>(
@@ -35,7 +35,7 @@ impl Chart for ChangeHistogram {
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         root.fill(&WHITE)?;
-        let (body, footer) = root.split_vertically(720);
+        let (body, footer) = root.split_vertically(750);
         let half = |b: &(f64, f64, u64)| if b.0 == b.1 { 0.4 } else { 0.0 };
         let x0 = self
             .bins
@@ -56,8 +56,8 @@ impl Chart for ChangeHistogram {
                 (FONT, size::TITLE).into_font().style(FontStyle::Bold),
             )
             .margin(16)
-            .x_label_area_size(64)
-            .y_label_area_size(96)
+            .x_label_area_size(76)
+            .y_label_area_size(110)
             .build_cartesian_2d(x0..x1, 0f64..top)?;
         chart
             .configure_mesh()

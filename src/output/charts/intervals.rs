@@ -35,18 +35,21 @@ pub struct IntervalChart {
     pub overall: Option<f64>,
     /// Fixed x range (e.g. 0-100 for percentages); else from the data, including 0.
     pub x_range: Option<(f64, f64)>,
+    /// Sort estimates from high to low (else low to high), so the better end is on top.
+    pub higher_first: bool,
     /// Text for suppressed rows ("suppressed (n < 10)").
     pub suppressed_text: String,
     /// Note under the chart.
     pub note: String,
 }
 
-const ROW_HEIGHT: u32 = 34;
-const LABEL_WIDTH: u32 = 330;
-const N_WIDTH: u32 = 110;
+const ROW_HEIGHT: u32 = 38;
+const LABEL_WIDTH: u32 = 400;
+const N_WIDTH: u32 = 130;
 
 impl IntervalChart {
-    /// Rows as drawn: estimates ascending, then rows without one, then suppressed rows.
+    /// Rows as drawn: estimates in order (see `higher_first`), then rows without one, then
+    /// suppressed rows.
     pub fn sorted_rows(&self) -> Vec<&IntervalRow> {
         let mut rows: Vec<&IntervalRow> = self.rows.iter().collect();
         rows.sort_by(|a, b| {
@@ -56,8 +59,13 @@ impl IntervalChart {
                 (true, _) => (2, 0.0),
             };
             let (ka, kb) = (key(a), key(b));
+            let by_estimate = if self.higher_first {
+                kb.1.total_cmp(&ka.1)
+            } else {
+                ka.1.total_cmp(&kb.1)
+            };
             ka.0.cmp(&kb.0)
-                .then(ka.1.total_cmp(&kb.1))
+                .then(by_estimate)
                 .then(a.label.cmp(&b.label))
         });
         rows
@@ -88,7 +96,7 @@ impl Chart for IntervalChart {
     }
 
     fn size(&self) -> (u32, u32) {
-        (WIDTH, 190 + ROW_HEIGHT * self.rows.len().max(1) as u32)
+        (WIDTH, 210 + ROW_HEIGHT * self.rows.len().max(1) as u32)
     }
 
     fn draw<DB: DrawingBackend>(
@@ -109,7 +117,7 @@ impl Chart for IntervalChart {
             .margin_top(14)
             .margin_left(LABEL_WIDTH)
             .margin_right(N_WIDTH)
-            .x_label_area_size(64)
+            .x_label_area_size(76)
             .build_cartesian_2d(x0..x1, (-0.6f64)..(n_rows - 0.4))?;
         chart
             .configure_mesh()

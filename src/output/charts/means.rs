@@ -31,6 +31,8 @@ pub struct MeansChart {
 }
 
 const TIMEPOINTS: [&str; 3] = ["Referral (pre)", "End of support (post)", "Follow-up"];
+/// Legend entries per row under the plot (long group names need the width).
+const LEGEND_COLUMNS: usize = 2;
 
 impl Chart for MeansChart {
     fn file_stem(&self) -> String {
@@ -38,7 +40,10 @@ impl Chart for MeansChart {
     }
 
     fn size(&self) -> (u32, u32) {
-        (WIDTH, 820)
+        (
+            WIDTH,
+            760 + 44 * self.series.len().div_ceil(LEGEND_COLUMNS) as u32 + 50,
+        )
     }
 
     fn draw<DB: DrawingBackend>(
@@ -46,16 +51,17 @@ impl Chart for MeansChart {
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         root.fill(&WHITE)?;
-        let (body, footer) = root.split_vertically(780);
-        let (plot, legend) = body.split_horizontally(820);
+        let (_, height) = self.size();
+        let (body, footer) = root.split_vertically(height - 50);
+        let (plot, legend) = body.split_vertically(760);
         let mut chart = ChartBuilder::on(&plot)
             .caption(
                 &self.title,
                 (FONT, size::TITLE).into_font().style(FontStyle::Bold),
             )
             .margin(16)
-            .x_label_area_size(56)
-            .y_label_area_size(84)
+            .x_label_area_size(64)
+            .y_label_area_size(96)
             .build_cartesian_2d(-0.35f64..2.35f64, self.y_range.0..self.y_range.1)?;
         chart
             .configure_mesh()
@@ -113,15 +119,16 @@ impl Chart for MeansChart {
                     colour.filled(),
                 )))?;
             }
-            let y = 90 + 40 * k as i32;
+            let (row, column) = ((k / LEGEND_COLUMNS) as i32, (k % LEGEND_COLUMNS) as i32);
+            let (x, y) = (110 + 540 * column, 22 + 44 * row);
             legend.draw(&PathElement::new(
-                vec![(10, y), (50, y)],
+                vec![(x, y), (x + 44, y)],
                 colour.stroke_width(width),
             ))?;
             label(
                 &legend,
                 &series.label,
-                (60, y),
+                (x + 56, y),
                 size::LABEL,
                 (HPos::Left, VPos::Center),
                 &INK,

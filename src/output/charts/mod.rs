@@ -42,16 +42,17 @@ pub const NEUTRAL: RGBColor = RGBColor(150, 150, 150);
 /// Text and overall series.
 pub const INK: RGBColor = RGBColor(30, 30, 30);
 
-/// Font sizes in pixels on the 1200-pixel-wide canvas (legible when printed at half size).
+/// Font sizes on the 1200-pixel-wide canvas (plotters draws glyphs at 1/1.24 of these), chosen
+/// so labels stay legible when a chart is printed at half size.
 pub mod size {
     /// Chart title.
-    pub const TITLE: u32 = 30;
+    pub const TITLE: u32 = 36;
     /// Axis descriptions.
-    pub const AXIS: u32 = 22;
+    pub const AXIS: u32 = 28;
     /// Tick labels, row labels, legend.
-    pub const LABEL: u32 = 20;
+    pub const LABEL: u32 = 26;
     /// Notes under the plot.
-    pub const NOTE: u32 = 18;
+    pub const NOTE: u32 = 24;
 }
 
 /// Canvas width of every chart.

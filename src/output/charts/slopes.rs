@@ -50,8 +50,8 @@ impl Chart for SlopeChart {
             .margin(16)
             .margin_left(60)
             .margin_right(60)
-            .x_label_area_size(56)
-            .y_label_area_size(84)
+            .x_label_area_size(64)
+            .y_label_area_size(96)
             .build_cartesian_2d(-0.08f64..1.08f64, self.y_range.0..self.y_range.1)?;
         chart
             .configure_mesh()
