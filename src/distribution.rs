@@ -42,7 +42,14 @@ pub fn distributions(groups: &[PairedGroup]) -> (Vec<ChangeBin>, Vec<Transition>
         .iter()
         .filter(|g| g.group_by == crate::pair::ALL_GROUP_BY)
     {
-        let changes: Vec<f64> = g.later.iter().zip(&g.earlier).map(|(b, a)| b - a).collect();
+        // A change overflows only for raw scores beyond ±8e307; such a pair cannot be drawn.
+        let changes: Vec<f64> = g
+            .later
+            .iter()
+            .zip(&g.earlier)
+            .map(|(b, a)| b - a)
+            .filter(|d| d.is_finite())
+            .collect();
         bins.extend(
             count_values(&changes)
                 .into_iter()
@@ -87,11 +94,7 @@ fn count_values(values: &[f64]) -> Vec<(f64, f64, u64)> {
         return out;
     }
     let (lo, hi) = range(values);
-    let width = if hi > lo {
-        (hi - lo) / BINS as f64
-    } else {
-        1.0
-    };
+    let width = bin_width(lo, hi);
     let mut counts = vec![0u64; BINS];
     for &v in values {
         counts[bin_index(v, lo, width)] += 1;
@@ -111,11 +114,7 @@ fn count_pairs(earlier: &[f64], later: &[f64]) -> Vec<(f64, f64, u64)> {
         Box::new(|v| v)
     } else {
         let (lo, hi) = range(&all);
-        let width = if hi > lo {
-            (hi - lo) / BINS as f64
-        } else {
-            1.0
-        };
+        let width = bin_width(lo, hi);
         Box::new(move |v| lo + (bin_index(v, lo, width) as f64 + 0.5) * width)
     };
     let mut pairs: Vec<(f64, f64)> = earlier
@@ -142,8 +141,25 @@ fn range(values: &[f64]) -> (f64, f64) {
         })
 }
 
+/// Width of `BINS` equal bins over [lo, hi], computed so it cannot overflow even for values
+/// near f64::MAX.
+fn bin_width(lo: f64, hi: f64) -> f64 {
+    if hi > lo {
+        hi / BINS as f64 - lo / BINS as f64
+    } else {
+        1.0
+    }
+}
+
+/// Bin of `v`; values so extreme that the width overflows all land in the first bin rather
+/// than producing NaN positions.
 fn bin_index(v: f64, lo: f64, width: f64) -> usize {
-    (((v - lo) / width) as usize).min(BINS - 1)
+    let position = (v - lo) / width;
+    if position.is_finite() {
+        (position as usize).min(BINS - 1)
+    } else {
+        0
+    }
 }
 
 #[cfg(test)]

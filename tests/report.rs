@@ -260,3 +260,37 @@ fn html_report_is_self_contained_and_complete() {
     ));
     assert!(md.contains("| Bereavement | 13 |"), "{md}");
 }
+
+#[test]
+fn extreme_raw_scores_neither_hang_nor_write_nan() {
+    // Changes that overflow f64 and axes spanning almost the whole f64 range.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("raw.csv");
+    std::fs::write(
+        &path,
+        "id,location,trigger_group,pre_score,post_score\nA,X,Y,1.7e308,-1.7e308\nB,X,Y,-1.7e308,1.7e308\nC,X,Y,5.5,2\nD,X,Y,1e300,-1e300\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    bin()
+        .arg("analyse")
+        .arg(&path)
+        .args(["--scale", "raw", "--min-cell", "0", "-q", "--out"])
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+    for name in [
+        "comparisons.csv",
+        "timepoints.csv",
+        "distribution.csv",
+        "transitions.csv",
+        "report.md",
+    ] {
+        let text = std::fs::read_to_string(out.join(name)).expect("written");
+        assert!(
+            !text.contains("NaN") && !text.contains("inf"),
+            "{name}: {text}"
+        );
+    }
+}

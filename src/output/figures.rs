@@ -2,8 +2,8 @@
 //! and notes. Drawing lives in [`super::charts`]; this decides what to draw.
 
 use super::charts::{
-    padded, render_png, render_svg, score_axis, ChangeHistogram, Chart, IntervalChart, IntervalRow,
-    MeansChart, MeansSeries, SlopeChart,
+    clamp_axis, padded, render_png, render_svg, score_axis, ChangeHistogram, Chart, IntervalChart,
+    IntervalRow, MeansChart, MeansSeries, SlopeChart,
 };
 use crate::results::{ComparisonRecord, ResultsDir};
 use crate::stats::proportion::wilson;
@@ -123,12 +123,20 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
             .timepoints
             .iter()
             .flat_map(|t| [t.ci_low, t.ci_high, t.mean])
-            .flatten();
+            .flatten()
+            .chain(
+                results
+                    .transitions
+                    .iter()
+                    .flat_map(|t| [t.earlier, t.later]),
+            )
+            .filter(|v| v.is_finite());
         let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });
         padded(lo, hi)
     });
+    let y_range = (clamp_axis(y_range.0), clamp_axis(y_range.1));
     let y_desc = score_axis(&scale.short, scale.total_range, &scale.axis_note);
     let mut out = Vec::new();
 
@@ -189,7 +197,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
         out.push(Figure::Intervals(IntervalChart {
             stem: format!("forest_{by}"),
             title: format!(
-                "Change in {} from referral to end of support, by {}",
+                "Change in {} score from referral to end of support, by {}",
                 scale.short,
                 by_label(by)
             ),
@@ -227,10 +235,13 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
             };
         out.push(Figure::Histogram(ChangeHistogram {
             title: format!(
-                "Individual change in {}, referral to end of support",
+                "Individual change in {} score, referral to end of support",
                 scale.short
             ),
-            x_desc: format!("Change in {} (post - pre); {better_word}", scale.short),
+            x_desc: format!(
+                "Change in {} score (post - pre); {better_word}",
+                scale.short
+            ),
             bins,
             lower_is_better,
             shares,

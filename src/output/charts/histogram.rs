@@ -1,7 +1,7 @@
 //! Distribution of individual change from referral to the end of support, with zero marked and
 //! the shares improved / unchanged / worse.
 
-use super::{label, size, tick, Chart, FONT, IMPROVED, INK, NEUTRAL, WIDTH, WORSE};
+use super::{clamp_axis, label, size, tick, Chart, FONT, IMPROVED, INK, NEUTRAL, WIDTH, WORSE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -43,12 +43,14 @@ impl Chart for ChangeHistogram {
             .map(|b| b.0 - half(b))
             .fold(-1.0f64, f64::min)
             - 0.3;
+        let x0 = clamp_axis(x0);
         let x1 = self
             .bins
             .iter()
             .map(|b| b.1 + half(b))
             .fold(1.0f64, f64::max)
             + 0.3;
+        let x1 = clamp_axis(x1);
         let top = self.bins.iter().map(|b| b.2).max().unwrap_or(1).max(1) as f64 * 1.1;
         let mut chart = ChartBuilder::on(&body)
             .caption(
@@ -81,7 +83,7 @@ impl Chart for ChangeHistogram {
             } else {
                 WORSE
             };
-            let (lo, hi) = (b.0 - half(b), b.1 + half(b));
+            let (lo, hi) = ((b.0 - half(b)).clamp(x0, x1), (b.1 + half(b)).clamp(x0, x1));
             chart.draw_series(std::iter::once(Rectangle::new(
                 [(lo, 0.0), (hi, b.2 as f64)],
                 colour.filled(),

@@ -2,7 +2,7 @@
 //! percent improved with Wilson intervals. Rows are sorted by estimate, suppressed groups are
 //! listed at the bottom as such (never silently dropped), and n stands beside each row.
 
-use super::{label, size, tick, Chart, Estimate, FONT, IMPROVED, INK, NEUTRAL, WIDTH};
+use super::{clamp_axis, label, size, tick, Chart, Estimate, FONT, IMPROVED, INK, NEUTRAL, WIDTH};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -85,8 +85,13 @@ impl IntervalChart {
             lo = lo.min(o);
             hi = hi.max(o);
         }
-        let pad = ((hi - lo) * 0.06).max(0.05);
-        (lo - pad, hi + pad)
+        let pad = ((hi / 2.0 - lo / 2.0) * 0.12).max(0.05);
+        let (lo, hi) = (clamp_axis(lo - pad), clamp_axis(hi + pad));
+        if hi > lo {
+            (lo, hi)
+        } else {
+            (lo - 1.0, hi + 1.0)
+        }
     }
 }
 
@@ -140,7 +145,7 @@ impl Chart for IntervalChart {
                 NEUTRAL.stroke_width(2),
             ))?;
         }
-        if let Some(o) = self.overall {
+        if let Some(o) = self.overall.map(|o| o.clamp(x0, x1)) {
             chart.draw_series(DashedLineSeries::new(
                 vec![(o, -0.6), (o, n_rows - 0.4)],
                 10,
@@ -192,6 +197,9 @@ impl Chart for IntervalChart {
                     )?;
                 }
                 (false, Some((e, lo, hi))) => {
+                    // Marks beyond a clamped axis are drawn at its edge.
+                    let fit = |v: f64| v.clamp(x0, x1);
+                    let (e, lo, hi) = (fit(e), lo.map(fit), hi.map(fit));
                     if let (Some(lo), Some(hi)) = (lo, hi) {
                         chart.draw_series(std::iter::once(ErrorBar::new_horizontal(
                             y,

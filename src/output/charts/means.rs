@@ -96,7 +96,10 @@ impl Chart for MeansChart {
                 .points
                 .iter()
                 .enumerate()
-                .filter_map(|(t, p)| p.map(|(m, lo, hi)| (t as f64 + dodge, m, lo, hi)))
+                .filter_map(|(t, p)| {
+                    let fit = |v: f64| v.clamp(self.y_range.0, self.y_range.1);
+                    p.map(|(m, lo, hi)| (t as f64 + dodge, fit(m), lo.map(fit), hi.map(fit)))
+                })
                 .collect();
             chart.draw_series(LineSeries::new(
                 points.iter().map(|p| (p.0, p.1)),

@@ -157,15 +157,30 @@ pub fn tick(v: &f64) -> String {
 pub fn score_axis(short: &str, range: Option<(f64, f64)>, note: &str) -> String {
     match range {
         Some((lo, hi)) => format!("{short} total ({lo}-{hi}), {note}"),
-        None => format!("{short}, {note}"),
+        None => format!("{short} score, {note}"),
     }
 }
 
 /// Rounds a value range outwards to a padded axis range when the scale has none.
+/// The result stays within ±[`AXIS_LIMIT`] (plotters cannot lay out ticks on larger axes),
+/// even for values near f64::MAX.
 pub fn padded(lo: f64, hi: f64) -> (f64, f64) {
-    if !(lo.is_finite() && hi.is_finite()) {
+    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
         return (0.0, 1.0);
     }
-    let pad = ((hi - lo) * 0.08).max(0.5);
-    (lo - pad, hi + pad)
+    let pad = ((hi / 2.0 - lo / 2.0) * 0.16).max(0.5);
+    (clamp_axis(lo - pad), clamp_axis(hi + pad))
+}
+
+/// Largest magnitude an axis may reach; marks beyond it are clipped at the edge. Loneliness
+/// scores never come near it; it only keeps absurd raw totals from breaking the layout.
+pub const AXIS_LIMIT: f64 = 1e12;
+
+/// Clamps an axis end to ±[`AXIS_LIMIT`].
+pub fn clamp_axis(v: f64) -> f64 {
+    if v.is_nan() {
+        0.0
+    } else {
+        v.clamp(-AXIS_LIMIT, AXIS_LIMIT)
+    }
 }

@@ -76,7 +76,9 @@ impl Chart for SlopeChart {
             .max()
             .unwrap_or(1)
             .max(1) as f64;
+        let fit = |v: f64| v.clamp(self.y_range.0, self.y_range.1);
         for &(a, b, count) in &self.transitions {
+            let (a, b) = (fit(a), fit(b));
             let share = count as f64 / most;
             let colour = if a == b {
                 NEUTRAL
@@ -90,7 +92,7 @@ impl Chart for SlopeChart {
                 .stroke_width(1 + (share * 9.0).round() as u32);
             chart.draw_series(LineSeries::new(vec![(0.0, a), (1.0, b)], style))?;
         }
-        if let Some((a, b)) = self.means {
+        if let Some((a, b)) = self.means.map(|(a, b)| (fit(a), fit(b))) {
             chart.draw_series(LineSeries::new(
                 vec![(0.0, a), (1.0, b)],
                 INK.stroke_width(6),

@@ -109,7 +109,7 @@ impl Content {
             Some(r) if !r.suppressed && r.n.unwrap_or(0) > 0 => {
                 let mut text = format!("{:.1}% of {} service users were {better} after support", r.pct_improved.unwrap_or(0.0), r.n.unwrap_or(0));
                 if let (Some(m), Some(lo), Some(hi)) = (r.mean_change, r.ci_low, r.ci_high) {
-                    text.push_str(&format!("; mean change {m:+.2} ({conf:.0}% CI {lo:+.2} to {hi:+.2}) on the {}", scale.short));
+                    text.push_str(&format!("; mean change {m:+.2} ({conf:.0}% CI {lo:+.2} to {hi:+.2}) on the {} scale", scale.short));
                 }
                 text.push('.');
                 text
