@@ -158,6 +158,12 @@ fn charts_say_what_they_show() {
     assert_eq!(forest.iter().filter(|t| t.starts_with("n = ")).count(), 3);
     let forest_svg = parse_svg(&charts.join("forest_location.svg"));
     assert_eq!(forest_svg.circles, 3, "one estimate per analysed location");
+    // Titles are centred on the whole canvas, so a long one overflows neither edge.
+    for stem in STEMS {
+        let svg = parse_svg(&charts.join(format!("{stem}.svg")));
+        let title = &svg.texts[0];
+        assert_eq!(title.0, svg.width / 2.0, "{stem}: title {:?} is not centred", title.2);
+    }
     let histogram = texts("change_histogram");
     assert!(
         histogram.iter().any(|t| t.starts_with("Improved 66.7%")),

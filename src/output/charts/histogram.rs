@@ -1,7 +1,10 @@
 //! Distribution of individual change from referral to the end of support, with zero marked and
 //! the shares improved / unchanged / worse.
 
-use super::{clamp_axis, label, size, tick, Chart, FONT, IMPROVED, INK, NEUTRAL, WIDTH, WORSE};
+use super::{
+    clamp_axis, draw_title, label, size, tick, Chart, FONT, IMPROVED, INK, NEUTRAL, TITLE_SPACE,
+    WIDTH, WORSE,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -35,6 +38,7 @@ impl Chart for ChangeHistogram {
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         root.fill(&WHITE)?;
+        draw_title(root, &self.title)?;
         let (body, footer) = root.split_vertically(750);
         let half = |b: &(f64, f64, u64)| if b.0 == b.1 { 0.4 } else { 0.0 };
         let x0 = self
@@ -53,11 +57,8 @@ impl Chart for ChangeHistogram {
         let x1 = clamp_axis(x1);
         let top = self.bins.iter().map(|b| b.2).max().unwrap_or(1).max(1) as f64 * 1.1;
         let mut chart = ChartBuilder::on(&body)
-            .caption(
-                &self.title,
-                (FONT, size::TITLE).into_font().style(FontStyle::Bold),
-            )
             .margin(16)
+            .margin_top(TITLE_SPACE)
             .x_label_area_size(76)
             .y_label_area_size(110)
             .build_cartesian_2d(x0..x1, 0f64..top)?;

@@ -2,7 +2,10 @@
 //! percent improved with Wilson intervals. Rows are sorted by estimate, suppressed groups are
 //! listed at the bottom as such (never silently dropped), and n stands beside each row.
 
-use super::{clamp_axis, label, size, tick, Chart, Estimate, FONT, IMPROVED, INK, NEUTRAL, WIDTH};
+use super::{
+    clamp_axis, draw_title, label, size, tick, Chart, Estimate, FONT, IMPROVED, INK, NEUTRAL,
+    TITLE_SPACE, WIDTH,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -109,17 +112,14 @@ impl Chart for IntervalChart {
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         root.fill(&WHITE)?;
+        draw_title(root, &self.title)?;
         let rows = self.sorted_rows();
         let n_rows = rows.len().max(1) as f64;
         let (x0, x1) = self.x_bounds();
         let (_, height) = self.size();
         let (body, footer) = root.split_vertically(height - 40);
         let mut chart = ChartBuilder::on(&body)
-            .caption(
-                &self.title,
-                (FONT, size::TITLE).into_font().style(FontStyle::Bold),
-            )
-            .margin_top(14)
+            .margin_top(TITLE_SPACE)
             .margin_left(LABEL_WIDTH)
             .margin_right(N_WIDTH)
             .x_label_area_size(76)

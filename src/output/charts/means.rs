@@ -1,7 +1,9 @@
 //! Mean score with its confidence interval at referral, end of support and follow-up, for the
 //! whole sample and one line per group: the "did it last?" picture.
 
-use super::{label, size, tick, Chart, Estimate, FONT, INK, PALETTE, WIDTH};
+use super::{
+    draw_title, label, size, tick, Chart, Estimate, FONT, INK, PALETTE, TITLE_SPACE, WIDTH,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -51,15 +53,13 @@ impl Chart for MeansChart {
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         root.fill(&WHITE)?;
+        draw_title(root, &self.title)?;
         let (_, height) = self.size();
         let (body, footer) = root.split_vertically(height - 50);
         let (plot, legend) = body.split_vertically(760);
         let mut chart = ChartBuilder::on(&plot)
-            .caption(
-                &self.title,
-                (FONT, size::TITLE).into_font().style(FontStyle::Bold),
-            )
             .margin(16)
+            .margin_top(TITLE_SPACE)
             .x_label_area_size(64)
             .y_label_area_size(96)
             .build_cartesian_2d(-0.35f64..2.35f64, self.y_range.0..self.y_range.1)?;

@@ -125,6 +125,25 @@ pub fn render_png(chart: &impl Chart) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// Height reserved at the top of every chart for its title.
+pub const TITLE_SPACE: u32 = 70;
+
+/// Draws a chart's title centred on the whole canvas (not over the plot area, which is offset
+/// by the row labels), so long titles stay on the canvas in any viewer's font.
+pub(crate) fn draw_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (width, _) = area.dim_in_pixel();
+    let style = TextStyle::from((FONT, size::TITLE).into_font().style(FontStyle::Bold))
+        .color(&INK)
+        .pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Top,
+        ));
+    area.draw(&Text::new(text.to_string(), (width as i32 / 2, 18), style))
+}
+
 /// Draws `text` at a pixel position with an anchor.
 pub(crate) fn label<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

@@ -3,7 +3,9 @@
 //! by the number of people, which is the exact 2-D density: a million people draw as fast as
 //! a hundred, and no person-level data is needed.
 
-use super::{label, size, tick, Chart, FONT, IMPROVED, INK, NEUTRAL, WIDTH, WORSE};
+use super::{
+    draw_title, label, size, tick, Chart, FONT, IMPROVED, INK, NEUTRAL, TITLE_SPACE, WIDTH, WORSE,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -41,13 +43,11 @@ impl Chart for SlopeChart {
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         root.fill(&WHITE)?;
+        draw_title(root, &self.title)?;
         let (body, footer) = root.split_vertically(780);
         let mut chart = ChartBuilder::on(&body)
-            .caption(
-                &self.title,
-                (FONT, size::TITLE).into_font().style(FontStyle::Bold),
-            )
             .margin(16)
+            .margin_top(TITLE_SPACE)
             .margin_left(60)
             .margin_right(60)
             .x_label_area_size(64)

@@ -217,12 +217,18 @@ pub fn render(content: &Content, figures: &[Rendered]) -> String {
     }
     if !figures.is_empty() {
         h.push_str("<h2>Charts</h2>\n");
-        for f in figures {
+        for (k, f) in figures.iter().enumerate() {
+            let files = if f.files.is_empty() {
+                String::new()
+            } else {
+                format!(" (files: {})", f.files.join(", "))
+            };
             let _ = writeln!(
                 h,
-                "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>",
+                "<figure>\n{}\n<figcaption>Figure {}{}</figcaption>\n</figure>",
                 f.svg.trim(),
-                escape(f.figure.title())
+                k + 1,
+                escape(&files)
             );
         }
     }
