@@ -30,14 +30,18 @@ fn wilcoxon(c: &mut Criterion) {
     let a = scores(1_000_000, 1);
     let b = scores(1_000_000, 2);
     let changes: Vec<f64> = b.iter().zip(&a).map(|(b, a)| b - a).collect();
-    c.bench_function("wilcoxon signed rank, 1e6 tied changes", |bench| bench.iter(|| signed_rank(black_box(&changes))));
+    c.bench_function("wilcoxon signed rank, 1e6 tied changes", |bench| {
+        bench.iter(|| signed_rank(black_box(&changes)))
+    });
     c.bench_function("paired comparison (all statistics), 1e6 pairs", |bench| {
         bench.iter(|| compare_paired(black_box(&a), black_box(&b), Better::Lower, 0.95))
     });
 }
 
 fn noncentral_t(c: &mut Criterion) {
-    c.bench_function("dz CI, t = 3.2, df = 120 (AS 243)", |bench| bench.iter(|| ncp_interval(black_box(3.2), black_box(120.0), 0.95)));
+    c.bench_function("dz CI, t = 3.2, df = 120 (AS 243)", |bench| {
+        bench.iter(|| ncp_interval(black_box(3.2), black_box(120.0), 0.95))
+    });
     c.bench_function("dz CI, t = -40, df = 1e6 (quadrature)", |bench| {
         bench.iter(|| ncp_interval(black_box(-40.0), black_box(1e6), 0.95))
     });
@@ -52,8 +56,26 @@ fn aggregation(c: &mut Criterion) {
     let scored = Scored {
         scores: [
             pre.iter().map(|&v| Score::Valid(v)).collect(),
-            post.iter().enumerate().map(|(i, &v)| if i % 5 == 0 { Score::Missing } else { Score::Valid(v) }).collect(),
-            fu.iter().enumerate().map(|(i, &v)| if i % 3 == 0 { Score::Valid(v) } else { Score::Missing }).collect(),
+            post.iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    if i % 5 == 0 {
+                        Score::Missing
+                    } else {
+                        Score::Valid(v)
+                    }
+                })
+                .collect(),
+            fu.iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    if i % 3 == 0 {
+                        Score::Valid(v)
+                    } else {
+                        Score::Missing
+                    }
+                })
+                .collect(),
         ],
         problems: Vec::new(),
     };
@@ -63,9 +85,19 @@ fn aggregation(c: &mut Criterion) {
         codes: (0..people).map(|p| ((p * 7919) % levels) as u32).collect(),
     };
     let groups = vec![column("trigger_group", 5), column("location", 37)];
-    let options = CompareOptions { conf_level: 0.95, min_cell: 10, p_adjust: PAdjust::Holm, better: Better::Lower };
+    let options = CompareOptions {
+        conf_level: 0.95,
+        min_cell: 10,
+        p_adjust: PAdjust::Holm,
+        better: Better::Lower,
+    };
     c.bench_function("pair + compare, 1e6 people, 2 grouping columns", |bench| {
-        bench.iter(|| compare_groups(&pair_groups(black_box(&groups), black_box(&scored)), &options))
+        bench.iter(|| {
+            compare_groups(
+                &pair_groups(black_box(&groups), black_box(&scored)),
+                &options,
+            )
+        })
     });
 }
 

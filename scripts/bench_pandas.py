@@ -2,6 +2,7 @@
 """pandas + SciPy version of `loneliness-eval analyse`'s comparisons.csv, for scripts/bench.sh.
 
     python scripts/bench_pandas.py EXPORT.csv --out comparisons.csv
+    python scripts/bench_pandas.py --check results/comparisons.csv comparisons.csv
 
 Reads a wide UCLA-3 export (id, location, trigger_group, pre_score, post_score,
 followup_score) and computes, as an analyst would with pandas and SciPy, the paired
@@ -11,8 +12,9 @@ comparisons that `analyse` writes to comparisons.csv, with the tool's defaults:
   location (blank -> "(missing)", groups sorted by name), each for pre_post, pre_followup
   and post_followup over the people with a valid score at both timepoints;
 * n, mean and sd at both timepoints, mean and sd of change (later - earlier), paired t test
-  with its 95% CI, Wilcoxon signed-rank test (zeros dropped, normal approximation with tie
-  and continuity correction; R's V = sum of the ranks of the positive changes), Cohen's dz
+  with its 95% CI, Wilcoxon signed-rank test as R's wilcox.test does it (zeros dropped;
+  exact below 50 changes without zeros or ties, else the normal approximation with tie and
+  continuity correction; V = sum of the ranks of the positive changes), Cohen's dz
   = mean / sd of change with its noncentral-t 95% CI, improved (change < 0, lower is
   better) / unchanged / worse counts, percent improved;
 * Holm adjustment of both p-values within each (group_by, comparison) family;
@@ -23,13 +25,8 @@ scores must be whole numbers 3..9 (anything else, missing codes included, is not
 
 Prints the seconds spent reading and computing. Dependencies: pandas, numpy, scipy.
 
-Known, deliberate differences from the Rust tool (none arises on the simulator's exports
-at benchmark sizes, where every group has hundreds of people or more):
-* SciPy's method="auto" uses the exact Wilcoxon distribution for n <= 50 without ties or
-  zeros and a permutation test for n <= 13 with ties; R (and the tool) use the exact
-  distribution for n < 50 without ties or zeros and the normal approximation otherwise.
-* means and sds are pandas' (one-pass sums), not R's compensated two-pass ones, so the
-  last digit or two can differ.
+Means and sds are pandas' own, not the tool's compensated two-pass sums, so the last
+digit or two of a statistic can differ from comparisons.csv.
 """
 
 import argparse
@@ -69,6 +66,7 @@ def read_export(path):
         dtype={"id": str, **{c: "category" for c in GROUP_COLUMNS}},
         keep_default_na=False,  # a group literally called "NA" is a group, as in the tool
         na_values={c: MISSING_CODES for c in score_cols},
+        on_bad_lines="skip",  # too many fields: excluded, as the tool does
     )
     ids = df["id"].str.strip()
     keep = (ids != "") & ~ids.duplicated(keep="first")
@@ -139,7 +137,12 @@ def tests(d):
         out.update(dz=mean / math.sqrt(var), dz_ci_low=lo / math.sqrt(n),
                    dz_ci_high=hi / math.sqrt(n))
     if len(nonzero):
-        w = stats.wilcoxon(nonzero, zero_method="wilcox", correction=True, method="auto")
+        # R's (and the tool's) choice: the exact null distribution below 50 non-zero changes
+        # when there are no zeros and no ties, else the normal approximation. SciPy's "auto"
+        # would run a permutation test for up to 13 changes with ties instead.
+        exact = len(nonzero) == n and n < 50 and len(np.unique(np.abs(d))) == n
+        w = stats.wilcoxon(d, zero_method="wilcox", correction=True,
+                           method="exact" if exact else "asymptotic")
         # SciPy reports min(W+, W-) for a two-sided test; comparisons.csv has R's V = W+.
         ranks = stats.rankdata(np.abs(nonzero))
         out.update(wilcoxon_v=float(ranks[nonzero > 0].sum()), p_wilcoxon=float(w.pvalue))
@@ -204,11 +207,47 @@ def compare(df):
     return out.reset_index(drop=True)
 
 
+def check(ours, theirs, tolerance=1e-9):
+    """Compares two comparisons.csv files cell by cell; returns the number of mismatches."""
+    read = lambda p: pd.read_csv(p, keep_default_na=False, na_values=[""])
+    a, b = read(ours), read(theirs)
+    key = ["group_by", "group", "comparison", "suppressed"]
+    if a.shape != b.shape or not a[key].astype(str).equals(b[key].astype(str)):
+        print(f"check: the rows differ ({len(a)} vs {len(b)} rows)")
+        return 1
+    bad = 0
+    worst = []
+    for col in COLUMNS[3:-2]:
+        x, y = a[col].astype(float).to_numpy(), b[col].astype(float).to_numpy()
+        missing = np.isnan(x) != np.isnan(y)
+        both = ~np.isnan(x) & ~np.isnan(y)
+        rel = np.abs(x - y)[both] / np.maximum(np.abs(x[both]), 1e-300)
+        worst.append((rel.max() if rel.size else 0.0, col))
+        n_bad = int(missing.sum() + (rel > tolerance).sum())
+        if n_bad:
+            print(f"check: {col}: {n_bad} cells differ (largest relative difference "
+                  f"{rel.max():.3g}, {int(missing.sum())} blank in one file only)")
+        bad += n_bad
+    rel, col = max(worst)
+    print(f"check: {len(a)} rows; largest relative difference {rel:.3g} ({col}); "
+          f"{bad} cells beyond {tolerance:g}")
+    first = pd.DataFrame({"ours": a.loc[0, COLUMNS[3:22]], "pandas": b.loc[0, COLUMNS[3:22]]})
+    print(f"check: {a.loc[0, 'group_by']}/{a.loc[0, 'group']}/{a.loc[0, 'comparison']}:")
+    print(first.to_string(float_format=lambda v: f"{v:.17g}"))
+    return bad
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("export")
-    ap.add_argument("--out", required=True, help="comparisons CSV to write")
+    ap.add_argument("export", nargs="?")
+    ap.add_argument("--out", help="comparisons CSV to write")
+    ap.add_argument("--check", nargs=2, metavar=("OURS", "PANDAS"),
+                    help="only compare two comparisons.csv files (exit 1 on a mismatch)")
     args = ap.parse_args()
+    if args.check:
+        return 1 if check(*args.check) else 0
+    if not (args.export and args.out):
+        ap.error("EXPORT and --out are required")
     t0 = time.perf_counter()
     df = read_export(args.export)
     t1 = time.perf_counter()

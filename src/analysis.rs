@@ -31,7 +31,7 @@ pub fn analyse_scored(export: &Export, scored: &Scored, options: &CompareOptions
     let rows = compare_groups(&groups, options);
     let timepoints =
         timepoint_summaries(&export.groups, scored, options.conf_level, options.min_cell);
-    let (change_bins, transitions) = distributions(&groups);
+    let (change_bins, transitions) = distributions(&groups, options.min_cell);
     Analysis {
         flow,
         rows,

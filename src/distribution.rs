@@ -13,10 +13,12 @@ pub const BINS: usize = 30;
 pub struct ChangeBin {
     /// Which comparison.
     pub comparison: Comparison,
-    /// Lower edge (equal to `high` for whole-number changes).
+    /// Lowest change in the bar (a whole number when `discrete`), or the bin's lower edge.
     pub low: f64,
-    /// Upper edge.
+    /// Highest change in the bar, or the bin's upper edge.
     pub high: f64,
+    /// Whether changes are whole numbers, so the bar holds the values `low..=high`.
+    pub discrete: bool,
     /// People in the bin.
     pub count: u64,
 }
@@ -35,7 +37,14 @@ pub struct Transition {
 }
 
 /// Distributions for the whole-sample rows of `groups` (`pair_groups` output).
-pub fn distributions(groups: &[PairedGroup]) -> (Vec<ChangeBin>, Vec<Transition>) {
+///
+/// Disclosure control (`min_cell` > 0): no published count is below `min_cell`. Histogram bars
+/// under it are pooled with their neighbours into wider bars; (earlier, later) pairs under it
+/// are left out, together with the next smallest ones when needed so that the left-out total
+/// (which anyone can derive from n) is itself at least `min_cell`. A comparison with fewer
+/// than `min_cell` people publishes nothing.
+pub fn distributions(groups: &[PairedGroup], min_cell: usize) -> (Vec<ChangeBin>, Vec<Transition>) {
+    let min_cell = min_cell as u64;
     let mut bins = Vec::new();
     let mut transitions = Vec::new();
     for g in groups
@@ -50,26 +59,75 @@ pub fn distributions(groups: &[PairedGroup]) -> (Vec<ChangeBin>, Vec<Transition>
             .map(|(b, a)| b - a)
             .filter(|d| d.is_finite())
             .collect();
+        if (changes.len() as u64) < min_cell {
+            continue;
+        }
+        let discrete = whole(&changes);
         bins.extend(
-            count_values(&changes)
+            pool_small_bins(count_values(&changes), min_cell)
                 .into_iter()
                 .map(|(low, high, count)| ChangeBin {
                     comparison: g.comparison,
                     low,
                     high,
+                    discrete,
                     count,
                 }),
         );
-        transitions.extend(count_pairs(&g.earlier, &g.later).into_iter().map(
-            |(earlier, later, count)| Transition {
-                comparison: g.comparison,
-                earlier,
-                later,
-                count,
-            },
-        ));
+        transitions.extend(
+            drop_small_cells(count_pairs(&g.earlier, &g.later), min_cell)
+                .into_iter()
+                .map(|(earlier, later, count)| Transition {
+                    comparison: g.comparison,
+                    earlier,
+                    later,
+                    count,
+                }),
+        );
     }
     (bins, transitions)
+}
+
+/// Merges adjacent bins, left to right, until each holds at least `min_cell` people; a short
+/// remainder joins the last full bin. Needs a total of at least `min_cell`.
+fn pool_small_bins(bins: Vec<(f64, f64, u64)>, min_cell: u64) -> Vec<(f64, f64, u64)> {
+    let mut out: Vec<(f64, f64, u64)> = Vec::new();
+    let mut open: Option<(f64, f64, u64)> = None;
+    for (low, high, count) in bins {
+        let current = match open {
+            Some((l, _, c)) => (l, high, c + count),
+            None => (low, high, count),
+        };
+        if current.2 >= min_cell {
+            out.push(current);
+            open = None;
+        } else {
+            open = Some(current);
+        }
+    }
+    // With no full bar to join, the total is under min_cell: callers publish nothing then.
+    if let (Some((_, high, count)), Some(last)) = (open, out.last_mut()) {
+        last.1 = high;
+        last.2 += count;
+    }
+    out
+}
+
+/// Leaves out cells under `min_cell`, and then the smallest remaining cells until the total
+/// left out is 0 or at least `min_cell`.
+fn drop_small_cells(mut cells: Vec<(f64, f64, u64)>, min_cell: u64) -> Vec<(f64, f64, u64)> {
+    if min_cell == 0 {
+        return cells;
+    }
+    let mut dropped: u64 = cells.iter().filter(|c| c.2 < min_cell).map(|c| c.2).sum();
+    cells.retain(|c| c.2 >= min_cell);
+    while dropped > 0 && dropped < min_cell && !cells.is_empty() {
+        let smallest = (0..cells.len())
+            .min_by_key(|&i| (cells[i].2, i))
+            .expect("non-empty");
+        dropped += cells.remove(smallest).2;
+    }
+    cells
 }
 
 fn whole(values: &[f64]) -> bool {
@@ -176,6 +234,41 @@ mod tests {
             count_pairs(&[7.0, 7.0, 6.0], &[5.0, 5.0, 6.0]),
             vec![(6.0, 6.0, 1), (7.0, 5.0, 2)]
         );
+    }
+
+    #[test]
+    fn small_bins_are_pooled_and_small_cells_dropped() {
+        let bins = vec![
+            (-4.0, -4.0, 2),
+            (-3.0, -3.0, 9),
+            (-2.0, -2.0, 40),
+            (0.0, 0.0, 30),
+            (1.0, 1.0, 12),
+            (3.0, 3.0, 1),
+        ];
+        let pooled = pool_small_bins(bins, 10);
+        assert_eq!(
+            pooled,
+            vec![
+                (-4.0, -3.0, 11),
+                (-2.0, -2.0, 40),
+                (0.0, 0.0, 30),
+                (1.0, 3.0, 13)
+            ]
+        );
+        assert_eq!(pool_small_bins(vec![(0.0, 0.0, 5)], 0), vec![(0.0, 0.0, 5)]);
+        let cells = vec![
+            (3.0, 3.0, 4),
+            (4.0, 3.0, 50),
+            (5.0, 4.0, 12),
+            (6.0, 5.0, 11),
+        ];
+        // 4 left out is under 10 and derivable from n, so the next smallest (11) goes too.
+        assert_eq!(
+            drop_small_cells(cells.clone(), 10),
+            vec![(4.0, 3.0, 50), (5.0, 4.0, 12)]
+        );
+        assert_eq!(drop_small_cells(cells.clone(), 0), cells);
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub struct ChangeBinRecord {
     pub change_low: f64,
     /// Upper edge.
     pub change_high: f64,
+    /// Whole-number changes (the bar holds `change_low..=change_high`).
+    pub discrete: bool,
     /// People.
     pub count: u64,
 }

@@ -162,7 +162,12 @@ fn charts_say_what_they_show() {
     for stem in STEMS {
         let svg = parse_svg(&charts.join(format!("{stem}.svg")));
         let title = &svg.texts[0];
-        assert_eq!(title.0, svg.width / 2.0, "{stem}: title {:?} is not centred", title.2);
+        assert_eq!(
+            title.0,
+            svg.width / 2.0,
+            "{stem}: title {:?} is not centred",
+            title.2
+        );
     }
     let histogram = texts("change_histogram");
     assert!(
@@ -299,4 +304,37 @@ fn extreme_raw_scores_neither_hang_nor_write_nan() {
             "{name}: {text}"
         );
     }
+}
+
+#[test]
+fn chart_tables_publish_no_count_under_min_cell() {
+    let counts = |dir: &Path, name: &str| -> Vec<u64> {
+        let mut reader = csv::Reader::from_path(dir.join(name)).expect("table");
+        let headers = reader.headers().expect("header").clone();
+        let at = headers
+            .iter()
+            .position(|h| h == "count")
+            .expect("count column");
+        reader
+            .records()
+            .map(|r| r.expect("record")[at].parse().expect("count"))
+            .collect()
+    };
+    let out = analyse(&[]);
+    for name in ["distribution.csv", "transitions.csv"] {
+        assert!(
+            counts(out.path(), name).iter().all(|&c| c >= 10),
+            "{name} publishes a count under 10"
+        );
+    }
+    // The histogram still accounts for everyone in the comparison (36 pre/post pairs here,
+    // 14 pre/follow-up, 13 post/follow-up).
+    assert_eq!(
+        counts(out.path(), "distribution.csv").iter().sum::<u64>(),
+        36 + 14 + 13
+    );
+    let open = analyse(&["--min-cell", "0"]);
+    assert!(counts(open.path(), "transitions.csv")
+        .iter()
+        .any(|&c| c < 10));
 }

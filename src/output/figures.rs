@@ -213,10 +213,14 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
     }
 
     // 3. Distribution of individual change.
-    let bins: Vec<(f64, f64, u64)> = results
+    let pre_post_bins: Vec<_> = results
         .change_bins
         .iter()
         .filter(|b| b.comparison == "pre_post")
+        .collect();
+    let discrete = pre_post_bins.iter().all(|b| b.discrete);
+    let bins: Vec<(f64, f64, u64)> = pre_post_bins
+        .iter()
         .map(|b| (b.change_low, b.change_high, b.count))
         .collect();
     if !bins.is_empty() {
@@ -224,8 +228,13 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
             match overall.and_then(|o| Some((o.n?, o.n_improved?, o.n_unchanged?, o.n_worse?))) {
                 Some((n, i, u, w)) if n > 0 => {
                     let pct = |k: u64| k as f64 / n as f64 * 100.0;
+                    let pooled = if min_cell > 0 {
+                        format!("; bars hold at least {min_cell} people")
+                    } else {
+                        String::new()
+                    };
                     format!(
-                        "Improved {:.1}%   Unchanged {:.1}%   Worse {:.1}%   (n = {n})",
+                        "Improved {:.1}%   Unchanged {:.1}%   Worse {:.1}%   (n = {n}{pooled})",
                         pct(i),
                         pct(u),
                         pct(w)
@@ -243,6 +252,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
                 scale.short
             ),
             bins,
+            discrete,
             lower_is_better,
             shares,
         }));
@@ -296,7 +306,9 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
         .filter(|t| t.comparison == "pre_post")
         .map(|t| (t.earlier, t.later, t.count))
         .collect();
-    if !transitions.is_empty() {
+    // Drawn whenever the whole-sample comparison is published: with small samples every pair
+    // of scores may be under min_cell, and the means alone still show the change.
+    if !transitions.is_empty() || overall.is_some_and(|o| !o.suppressed) {
         out.push(Figure::Slopes(SlopeChart {
             title: format!("Each service user's {} score at referral and end of support", scale.short),
             y_desc,
@@ -304,7 +316,11 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
             transitions,
             means: overall.and_then(|o| Some((o.mean_a?, o.mean_b?))),
             lower_is_better,
-            note: "Lines join each person's two scores; width and darkness show how many people share them. Black: means.".into(),
+            note: if min_cell > 0 {
+                format!("Line width and darkness: people sharing the two scores; pairs shared by fewer than {min_cell} are not drawn. Black: means.")
+            } else {
+                "Line width and darkness: people sharing the two scores. Black: means.".into()
+            },
         }));
     }
     out

@@ -101,18 +101,25 @@ pub fn write_timepoints<W: std::io::Write>(
     Ok(())
 }
 
-/// Writes distribution.csv: comparison, change_low, change_high, count (whole sample).
+/// Writes distribution.csv: comparison, change_low, change_high, discrete, count (whole sample).
 pub fn write_change_bins<W: std::io::Write>(
     out: W,
     bins: &[crate::distribution::ChangeBin],
 ) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["comparison", "change_low", "change_high", "count"])?;
+    w.write_record([
+        "comparison",
+        "change_low",
+        "change_high",
+        "discrete",
+        "count",
+    ])?;
     for b in bins {
         w.write_record([
             b.comparison.name(),
             &format_f64(b.low),
             &format_f64(b.high),
+            if b.discrete { "true" } else { "false" },
             &b.count.to_string(),
         ])?;
     }

@@ -16,8 +16,10 @@ pub struct ChangeHistogram {
     pub title: String,
     /// x-axis description.
     pub x_desc: String,
-    /// (low, high, count); low == high for whole-number changes.
+    /// (low, high, count): the changes `low..=high` when `discrete`, else bin edges.
     pub bins: Vec<(f64, f64, u64)>,
+    /// Whether changes are whole numbers (bars then span ±0.4 around them).
+    pub discrete: bool,
     /// Whether a negative change is an improvement.
     pub lower_is_better: bool,
     /// "Improved 66.6% · Unchanged 20.1% · Worse 13.3%".
@@ -40,7 +42,7 @@ impl Chart for ChangeHistogram {
         root.fill(&WHITE)?;
         draw_title(root, &self.title)?;
         let (body, footer) = root.split_vertically(750);
-        let half = |b: &(f64, f64, u64)| if b.0 == b.1 { 0.4 } else { 0.0 };
+        let half = |_: &(f64, f64, u64)| if self.discrete { 0.4 } else { 0.0 };
         let x0 = self
             .bins
             .iter()
