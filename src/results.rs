@@ -152,6 +152,20 @@ pub struct InputRecord {
     pub sha256: String,
     /// `wide` or `long`.
     pub layout: String,
+    /// Each input file (several when files were analysed together).
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
+}
+
+/// summary.json `input.files[]`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct FileRecord {
+    /// File name.
+    pub file_name: String,
+    /// Size.
+    pub bytes: u64,
+    /// SHA-256.
+    pub sha256: String,
 }
 
 /// summary.json `settings`.

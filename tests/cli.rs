@@ -693,3 +693,98 @@ fn header_only_file_is_a_validation_problem() {
         .success()
         .stderr(predicate::str::contains("no data rows"));
 }
+
+#[test]
+fn several_files_equal_their_concatenation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let whole = read(&data("small_wide.csv"));
+    let mut lines = whole.lines();
+    let header = lines.next().expect("header");
+    let rows: Vec<&str> = lines.collect();
+    let part = |name: &str, rows: &[&str]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).expect("write");
+        path
+    };
+    let first = part("part1.csv", &rows[..17]);
+    // The second part repeats one id of the first: a duplicate, as in the concatenated file.
+    let mut second_rows = rows[17..].to_vec();
+    second_rows.push(rows[0]);
+    let second = part("part2.csv", &second_rows);
+    let mut concatenated = rows.clone();
+    concatenated.push(rows[0]);
+    let joined = part("joined.csv", &concatenated);
+
+    let run = |inputs: &[&Path], out: &str| {
+        let out = dir.path().join(out);
+        bin()
+            .arg("analyse")
+            .args(inputs)
+            .arg("--out")
+            .arg(&out)
+            .args(["-q", "--no-charts", "--no-report"])
+            .assert()
+            .success();
+        out
+    };
+    let split = run(&[&first, &second], "split");
+    let single = run(&[&joined], "single");
+    assert_eq!(
+        read(&split.join("comparisons.csv")),
+        read(&single.join("comparisons.csv"))
+    );
+    assert_eq!(
+        read(&split.join("flow.csv")),
+        read(&single.join("flow.csv"))
+    );
+    assert_eq!(flow(&split)["excluded_duplicate_id"], 1);
+    // A quoted glob is expanded by the tool, in sorted order.
+    let pattern = dir.path().join("part*.csv");
+    let globbed = dir.path().join("globbed");
+    bin()
+        .arg("analyse")
+        .arg(&pattern)
+        .arg("--out")
+        .arg(&globbed)
+        .args(["-q", "--no-charts", "--no-report"])
+        .assert()
+        .success();
+    assert_eq!(
+        read(&globbed.join("comparisons.csv")),
+        read(&single.join("comparisons.csv"))
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&split.join("summary.json"))).expect("json");
+    assert_eq!(summary["input"]["files"].as_array().map(Vec::len), Some(2));
+    // validate names the file and its own line.
+    bin()
+        .arg("validate")
+        .args([&first, &second])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "{} line 25, record excluded (excluded_duplicate_id)",
+            second.display()
+        )));
+    // Files with other columns are refused.
+    let other = dir.path().join("other.csv");
+    std::fs::write(
+        &other,
+        "id,location,trigger_group,pre_score\nX,Leeds,Bereavement,5\n",
+    )
+    .expect("write");
+    bin()
+        .arg("analyse")
+        .args([&first, &other])
+        .arg("--out")
+        .arg(dir.path().join("bad"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("differ from the first file's"));
+    bin()
+        .arg("analyse")
+        .arg(dir.path().join("nothing*.csv"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no file matches"));
+}

@@ -57,7 +57,7 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
         quiet: args.quiet,
         ..args.input.cli_options()
     })?;
-    let loaded = load(&args.input.input, &settings)?;
+    let loaded = load(&args.input.inputs, &settings, settings.quiet)?;
     let (scale, export, scored) = (&loaded.scale, &loaded.export, &loaded.scored);
     let options = CompareOptions {
         conf_level: settings.conf_level,

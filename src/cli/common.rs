@@ -1,7 +1,7 @@
 //! Options shared by the subcommands that read an export, and the read + score steps they share.
 
 use crate::error::Error;
-use crate::read::{read_export, Export, ReadOptions};
+use crate::read::{read_exports, Export, ReadOptions};
 use crate::scale::{score_export, Scale, Scored};
 use crate::settings::{CliOptions, Settings};
 use clap::Args;
@@ -10,8 +10,11 @@ use std::path::PathBuf;
 /// How to read and score an export.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// The export: CSV with a header row (wide: one row per person; long: one row per assessment).
-    pub input: PathBuf,
+    /// The export: CSV with a header row (wide: one row per person; long: one row per
+    /// assessment). Several files (or a quoted glob such as 'exports/*.csv') are read as one
+    /// file with their records in order; they must share the header.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
     /// TOML file with any of these options and custom [[scales]].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -57,8 +60,71 @@ pub struct Loaded {
     pub scored: Scored,
 }
 
-/// Runs the read and score stages under `settings`.
-pub fn load(input: &std::path::Path, settings: &Settings) -> Result<Loaded, Error> {
+/// The input paths with quoted globs expanded (sorted, so the order does not depend on the
+/// file system). A pattern that matches nothing is an error.
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut out = Vec::new();
+    for input in inputs {
+        let text = input.to_string_lossy();
+        if input.exists() || !text.contains(['*', '?', '[']) {
+            out.push(input.clone());
+            continue;
+        }
+        let pattern = glob::glob(&text)
+            .map_err(|e| Error::Option(format!("{text}: not a valid file pattern: {e}")))?;
+        let mut matched: Vec<PathBuf> = pattern
+            .filter_map(Result::ok)
+            .filter(|p| p.is_file())
+            .collect();
+        if matched.is_empty() {
+            return Err(Error::Option(format!(
+                "{text}: no file matches this pattern"
+            )));
+        }
+        matched.sort();
+        out.extend(matched);
+    }
+    Ok(out)
+}
+
+/// Runs the read and score stages under `settings`, with a progress bar on stderr for large
+/// inputs unless `quiet` (indicatif draws nothing when stderr is not a terminal).
+pub fn load(inputs: &[PathBuf], settings: &Settings, quiet: bool) -> Result<Loaded, Error> {
+    let paths = expand_inputs(inputs)?;
+    let total: u64 = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .sum();
+    let bar = (!quiet && total > PROGRESS_THRESHOLD).then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "reading {bar:40} {bytes}/{total_bytes} ({eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let result = load_paths(&paths, settings, &mut |done, _| {
+        if let Some(bar) = &bar {
+            bar.set_position(done);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    result
+}
+
+/// Inputs larger than this (about a second of reading) get a progress bar.
+const PROGRESS_THRESHOLD: u64 = 32 * 1024 * 1024;
+
+/// Runs the read and score stages on expanded paths.
+fn load_paths(
+    paths: &[PathBuf],
+    settings: &Settings,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Loaded, Error> {
     let scale = settings.scale()?;
     if let Some(items) = &scale.items {
         if settings.max_missing_items >= items.count {
@@ -74,7 +140,7 @@ pub fn load(input: &std::path::Path, settings: &Settings) -> Result<Loaded, Erro
         by: settings.by.clone(),
         item_count: scale.items.as_ref().map(|i| i.count),
     };
-    let export = read_export(input, &read_options)?;
+    let export = read_exports(paths, &read_options, progress)?;
     let scored = score_export(&export, &scale, settings.max_missing_items);
     Ok(Loaded {
         scale,

@@ -23,7 +23,7 @@ pub struct ScoreArgs {
 /// Runs `score`.
 pub fn run(args: &ScoreArgs) -> Result<(), Error> {
     let settings = Settings::resolve(args.input.cli_options())?;
-    let loaded = load(&args.input.input, &settings)?;
+    let loaded = load(&args.input.inputs, &settings, true)?;
     let bytes = to_bytes(|w| write_scored(w, &loaded.export, &loaded.scored, &loaded.scale));
     match &args.output {
         Some(path) => {

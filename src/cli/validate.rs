@@ -17,8 +17,12 @@ pub struct Problem {
 /// Runs `validate`; returns whether the export is clean.
 pub fn run(args: &InputArgs) -> Result<bool, Error> {
     let settings = Settings::resolve(args.cli_options())?;
-    let loaded = load(&args.input, &settings)?;
-    let name = args.input.display();
+    let loaded = load(&args.inputs, &settings, false)?;
+    let export = &loaded.export;
+    let name = match export.files.len() {
+        1 => export.files[0].path.display().to_string(),
+        n => format!("{} files", n),
+    };
     let mut problems: Vec<Problem> = loaded
         .export
         .excluded
@@ -45,9 +49,9 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
     // By line; within a line, in the order found (timepoints, then columns, left to right).
     problems.sort_by_key(|p| p.line);
     for p in &problems {
-        println!("{name} line {}, {}", p.line, p.message);
+        let (file, line) = export.locate(p.line);
+        println!("{} line {line}, {}", file.display(), p.message);
     }
-    let export = &loaded.export;
     if problems.is_empty() {
         println!(
             "{name}: no problems ({} records, {} people, {} layout, scale {})",

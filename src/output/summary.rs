@@ -89,6 +89,7 @@ struct Input<'a> {
     sha256: &'a str,
     layout: Layout,
     delimiter: String,
+    files: &'a [crate::read::SourceFile],
 }
 
 #[derive(Serialize)]
@@ -142,6 +143,7 @@ pub fn summary_json(
             sha256: &source.sha256,
             layout: export.layout,
             delimiter: (export.delimiter as char).to_string(),
+            files: &export.files,
         },
         settings,
         scale,

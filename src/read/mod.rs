@@ -44,6 +44,23 @@ pub struct SourceInfo {
     pub sha256: String,
 }
 
+/// One input file and where its lines start in the run's line numbering.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SourceFile {
+    /// Path as given.
+    #[serde(skip)]
+    pub path: PathBuf,
+    /// File name without directories.
+    pub file_name: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+    /// Lines of earlier files: line `k` of this file is line `first_line + k` of the run.
+    #[serde(skip)]
+    pub first_line: u64,
+}
+
 /// Why a record was excluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Exclusion {
@@ -118,8 +135,11 @@ pub struct GroupColumn {
 /// The read stage's result.
 #[derive(Debug, Clone)]
 pub struct Export {
-    /// Where the data came from.
+    /// Where the data came from (for several files: the first path, the names, the total size
+    /// and the SHA-256 of all files' bytes in order).
     pub source: SourceInfo,
+    /// Each input file.
+    pub files: Vec<SourceFile>,
     /// Detected layout.
     pub layout: Layout,
     /// Field delimiter used.
@@ -153,6 +173,21 @@ pub struct RowWarning {
 }
 
 impl Export {
+    /// The file and its own line number for a line number of the run (which counts across
+    /// files), for messages.
+    pub fn locate(&self, line: u64) -> (&Path, u64) {
+        let file = self
+            .files
+            .iter()
+            .rev()
+            .find(|f| f.first_line < line)
+            .or(self.files.first());
+        match file {
+            Some(f) => (f.path.as_path(), line - f.first_line),
+            None => (self.source.path.as_path(), line),
+        }
+    }
+
     /// Number of excluded records for one reason.
     pub fn excluded_count(&self, reason: Exclusion) -> u64 {
         self.excluded.iter().filter(|e| e.reason == reason).count() as u64
@@ -179,17 +214,62 @@ pub fn detect_delimiter(bytes: &[u8]) -> u8 {
 
 /// Reads an export file.
 pub fn read_export(path: &Path, options: &ReadOptions) -> Result<Export, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let source = SourceInfo {
-        path: path.to_path_buf(),
-        file_name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        bytes: bytes.len() as u64,
-        sha256: format!("{:x}", Sha256::digest(&bytes)),
+    read_exports(&[path.to_path_buf()], options, &mut |_, _| {})
+}
+
+/// Reads several export files as if they were one file: the header once, then every file's
+/// records in order (so a repeated id in a later file is a duplicate, as in the concatenated
+/// file). Every file must have the same columns. `progress(done, total)` is called now and then
+/// with bytes read so far.
+pub fn read_exports(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Export, Error> {
+    let total: u64 = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .sum();
+    let mut state: Option<(Header, Plan, Builder, u8)> = None;
+    let mut files = Vec::new();
+    let mut hasher = Sha256::new();
+    let mut done = 0u64;
+    let mut first_line = 0u64;
+    for path in paths {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        hasher.update(&bytes);
+        let file = SourceFile {
+            path: path.clone(),
+            file_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            bytes: bytes.len() as u64,
+            sha256: format!("{:x}", Sha256::digest(&bytes)),
+            first_line,
+        };
+        let base = done;
+        let lines = parse_file(&bytes, &file, options, &mut state, &mut |d| {
+            progress(base + d, total)
+        })?;
+        first_line += lines;
+        done += bytes.len() as u64;
+        progress(done, total);
+        files.push(file);
+    }
+    let Some((_, plan, builder, delimiter)) = state else {
+        return Err(Error::Option("no input file given".into()));
     };
-    read_bytes(&bytes, source, options)
+    let source = SourceInfo {
+        path: paths[0].clone(),
+        file_name: match files.len() {
+            1 => files[0].file_name.clone(),
+            n => format!("{} and {} more", files[0].file_name, n - 1),
+        },
+        bytes: done,
+        sha256: format!("{:x}", hasher.finalize()),
+    };
+    Ok(builder.finish(source, files, delimiter, plan))
 }
 
 /// Reads an export already in memory (the file's bytes; `source` describes them).
@@ -198,8 +278,30 @@ pub fn read_bytes(
     source: SourceInfo,
     options: &ReadOptions,
 ) -> Result<Export, Error> {
-    let input_error = |message: String| Error::Input {
+    let file = SourceFile {
         path: source.path.clone(),
+        file_name: source.file_name.clone(),
+        bytes: source.bytes,
+        sha256: source.sha256.clone(),
+        first_line: 0,
+    };
+    let mut state = None;
+    parse_file(bytes, &file, options, &mut state, &mut |_| {})?;
+    let (_, plan, builder, delimiter) = state.expect("parse_file sets the state or fails");
+    Ok(builder.finish(source, vec![file], delimiter, plan))
+}
+
+/// Parses one file into the shared state (header, plan and builder come from the first file;
+/// later files must repeat the header). Returns the number of lines in the file.
+fn parse_file(
+    bytes: &[u8],
+    file: &SourceFile,
+    options: &ReadOptions,
+    state: &mut Option<(Header, Plan, Builder, u8)>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64, Error> {
+    let input_error = |message: String| Error::Input {
+        path: file.path.clone(),
         message,
     };
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -228,23 +330,47 @@ pub fn read_bytes(
         .iter()
         .map(|f| String::from_utf8_lossy(f).into_owned())
         .collect();
-    let header = Header::new(names, &options.renames).map_err(input_error)?;
-    let plan = Plan::new(&header, options).map_err(input_error)?;
-    let mut builder = Builder::new(&header, &plan, options);
+    match state {
+        None => {
+            let header = Header::new(names, &options.renames).map_err(input_error)?;
+            let plan = Plan::new(&header, options).map_err(input_error)?;
+            let builder = Builder::new(&header, &plan, options);
+            *state = Some((header, plan, builder, delimiter));
+        }
+        Some((header, _, _, _)) => {
+            let normalised: Vec<String> = names.iter().map(|n| columns::normalise(n)).collect();
+            let expected: Vec<String> =
+                header.names.iter().map(|n| columns::normalise(n)).collect();
+            if normalised != expected {
+                return Err(input_error(format!(
+                    "its columns ({}) differ from the first file's ({}); files analysed together must have the same header",
+                    names.join(", "),
+                    header.names.join(", ")
+                )));
+            }
+        }
+    }
+    let (_, _, builder, _) = state.as_mut().expect("set above");
     let mut lines = LineCounter::default();
+    let mut records = 0u64;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(input_error(csv_message(&e))),
         }
-        let line = lines.line_at(body, record.position().map_or(0, |p| p.byte() as usize));
+        let offset = record.position().map_or(0, |p| p.byte() as usize);
+        let line = lines.line_at(body, offset);
+        records += 1;
+        if records % 65_536 == 0 {
+            progress(offset as u64);
+        }
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
-        builder.add(&record, line);
+        builder.add(&record, file.first_line + line);
     }
-    Ok(builder.finish(source, delimiter, plan))
+    Ok(body.iter().filter(|&&b| b == b'\n').count() as u64 + 1)
 }
 
 /// Refuses what is not UTF-8 text, naming what it looks like and how to fix it: a workbook, a
@@ -643,7 +769,13 @@ impl Builder {
         }
     }
 
-    fn finish(self, source: SourceInfo, delimiter: u8, mut plan: Plan) -> Export {
+    fn finish(
+        self,
+        source: SourceInfo,
+        files: Vec<SourceFile>,
+        delimiter: u8,
+        mut plan: Plan,
+    ) -> Export {
         if self.rows_read == 0 {
             plan.notices
                 .push("the file has a header but no data rows".into());
@@ -665,6 +797,7 @@ impl Builder {
             .collect();
         Export {
             source,
+            files,
             layout: self.layout,
             delimiter,
             rows_read: self.rows_read,

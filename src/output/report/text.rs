@@ -116,9 +116,25 @@ impl Content {
             }
             _ => format!("Too few people had both referral and end-of-support scores to report (fewer than {min_cell})."),
         };
-        let source = vec![
-            ("Input file".into(), s.input.file_name.clone()),
-            ("SHA-256".into(), s.input.sha256.clone()),
+        let mut source: Vec<(String, String)> = if s.input.files.len() > 1 {
+            s.input
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    (
+                        format!("Input file {}", i + 1),
+                        format!("{} ({} bytes, SHA-256 {})", f.file_name, f.bytes, f.sha256),
+                    )
+                })
+                .collect()
+        } else {
+            vec![
+                ("Input file".into(), s.input.file_name.clone()),
+                ("SHA-256".into(), s.input.sha256.clone()),
+            ]
+        };
+        source.extend([
             (
                 "Size".into(),
                 format!("{} bytes, {} layout", s.input.bytes, s.input.layout),
@@ -129,7 +145,7 @@ impl Content {
             ),
             ("Scale".into(), format!("{} ({})", scale.title, scale.name)),
             ("Tool".into(), format!("{} {}", s.tool.name, s.tool.version)),
-        ];
+        ]);
         let flow = results
             .flow
             .iter()
