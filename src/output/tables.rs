@@ -36,7 +36,7 @@ pub fn write_scored<W: std::io::Write>(
     }
     w.write_record(&header)?;
     for (p, id) in export.ids.iter().enumerate() {
-        let mut row = vec![id.clone()];
+        let mut row = vec![id.to_string()];
         row.extend(
             export
                 .groups

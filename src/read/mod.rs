@@ -2,9 +2,11 @@
 //! Every record is accounted for: kept, or excluded and counted with the reason and line.
 
 mod columns;
+mod ids;
 mod value;
 
 pub use columns::{Layout, Source};
+pub use ids::Ids;
 pub use value::{parse_cell, Cell, MISSING_CODES};
 
 use crate::error::Error;
@@ -151,7 +153,7 @@ pub struct Export {
     /// Excluded records in file order.
     pub excluded: Vec<Excluded>,
     /// Person ids in order of first appearance.
-    pub ids: Vec<String>,
+    pub ids: Ids,
     /// Grouping columns in `--by` order.
     pub groups: Vec<GroupColumn>,
     /// Responses by timepoint (indexed by [`Timepoint::index`]).
@@ -232,12 +234,15 @@ pub fn read_exports(
         .sum();
     let mut state: Option<(Header, Plan, Builder, u8)> = None;
     let mut files = Vec::new();
-    let mut hasher = Sha256::new();
+    // The run's SHA-256 covers every file's bytes in order; for one file it is the file's own.
+    let mut hasher = (paths.len() > 1).then(Sha256::new);
     let mut done = 0u64;
     let mut first_line = 0u64;
     for path in paths {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        hasher.update(&bytes);
+        if let Some(h) = hasher.as_mut() {
+            h.update(&bytes);
+        }
         let file = SourceFile {
             path: path.clone(),
             file_name: path
@@ -267,7 +272,10 @@ pub fn read_exports(
             n => format!("{} and {} more", files[0].file_name, n - 1),
         },
         bytes: done,
-        sha256: format!("{:x}", hasher.finalize()),
+        sha256: match hasher {
+            Some(h) => format!("{:x}", h.finalize()),
+            None => files[0].sha256.clone(),
+        },
     };
     Ok(builder.finish(source, files, delimiter, plan))
 }
@@ -364,6 +372,11 @@ fn parse_file(
         records += 1;
         if records % 65_536 == 0 {
             progress(offset as u64);
+        }
+        if records == 4096 && offset > 0 {
+            // Size the tables once from the first records instead of growing them ~20 times.
+            let remaining = (body.len() - offset) as u64 * records / offset as u64;
+            builder.reserve(remaining as usize, offset / records as usize);
         }
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
@@ -560,8 +573,7 @@ impl Plan {
 /// Accumulates people as records arrive.
 struct Builder {
     width: usize,
-    ids: Vec<String>,
-    person_of: HashMap<String, usize>,
+    ids: ids::IdIndex,
     /// Long layout: which timepoints each person already has.
     seen: Vec<[bool; 3]>,
     group_levels: Vec<HashMap<String, u32>>,
@@ -602,8 +614,7 @@ impl Builder {
         });
         Builder {
             width: header.names.len(),
-            ids: Vec::new(),
-            person_of: HashMap::new(),
+            ids: ids::IdIndex::default(),
             seen: Vec::new(),
             group_levels: (0..options.by.len()).map(|_| HashMap::new()).collect(),
             group_codes: vec![Vec::new(); options.by.len()],
@@ -641,7 +652,8 @@ impl Builder {
             self.exclude(line, Exclusion::Malformed, detail);
             return;
         }
-        let id = String::from_utf8_lossy(&record[self.id]).trim().to_string();
+        let raw_id = String::from_utf8_lossy(&record[self.id]);
+        let id = raw_id.trim();
         if id.is_empty() {
             self.exclude(line, Exclusion::MissingId, "blank id".into());
             return;
@@ -663,7 +675,7 @@ impl Builder {
             }
             _ => None,
         };
-        let person = match (self.person_of.get(&id).copied(), timepoint) {
+        let person = match (self.ids.find(id), timepoint) {
             (Some(p), Some(tp)) if !self.seen[p][tp.index()] => {
                 self.check_groups_agree(p, record, line);
                 p
@@ -696,6 +708,24 @@ impl Builder {
         }
     }
 
+    /// Makes room for about `records` more records of `bytes_each` bytes.
+    fn reserve(&mut self, records: usize, bytes_each: usize) {
+        let people = if self.layout == Layout::Long {
+            records / 2
+        } else {
+            records
+        };
+        self.ids.reserve(people, (bytes_each / 4).max(4));
+        self.seen.reserve(people);
+        for codes in &mut self.group_codes {
+            codes.reserve(people);
+        }
+        for r in &mut self.responses {
+            r.cells.reserve(people * r.width);
+            r.lines.reserve(people);
+        }
+    }
+
     /// Long layout: notes a person whose later row names other groups than their first row
     /// (which is the one used).
     fn check_groups_agree(&mut self, person: usize, record: &csv::ByteRecord, line: u64) {
@@ -716,15 +746,16 @@ impl Builder {
                     line,
                     message: format!(
                         "column {}: {value:?} differs from {first_value:?} in the first row of id {:?}; the first row's value is used",
-                        self.by_names[g], self.ids[person]
+                        self.by_names[g],
+                        self.ids.get(person)
                     ),
                 });
             }
         }
     }
 
-    fn new_person(&mut self, id: String, record: &csv::ByteRecord) -> usize {
-        let person = self.ids.len();
+    fn new_person(&mut self, id: &str, record: &csv::ByteRecord) -> usize {
+        let person = self.ids.insert(id);
         for (g, &col) in self.groups.iter().enumerate() {
             let text = String::from_utf8_lossy(&record[col]);
             let value = match text.trim() {
@@ -742,8 +773,6 @@ impl Builder {
             };
             self.group_codes[g].push(code);
         }
-        self.person_of.insert(id.clone(), person);
-        self.ids.push(id);
         self.seen.push([false; 3]);
         for r in &mut self.responses {
             r.cells.extend(std::iter::repeat_n(Cell::Missing, r.width));
@@ -803,7 +832,7 @@ impl Builder {
             rows_read: self.rows_read,
             rows_kept: self.rows_kept,
             excluded: self.excluded,
-            ids: self.ids,
+            ids: self.ids.into_ids(),
             groups,
             responses: self.responses,
             notices: plan.notices,
