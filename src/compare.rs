@@ -3,7 +3,7 @@
 use crate::model::Comparison;
 use crate::pair::PairedGroup;
 use crate::stats::padjust::{p_adjust, PAdjust};
-use crate::stats::paired::{compare_paired, Better, PairedComparison};
+use crate::stats::paired::{compare_counted, Better, PairedComparison};
 
 /// Settings that change the statistics.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,8 +47,8 @@ pub fn compare_groups(groups: &[PairedGroup], options: &CompareOptions) -> Vec<C
     let mut rows: Vec<ComparisonRow> = groups
         .iter()
         .map(|g| {
-            let result = (g.earlier.len() >= options.min_cell)
-                .then(|| compare_paired(&g.earlier, &g.later, options.better, options.conf_level));
+            let result = (g.n() >= options.min_cell)
+                .then(|| compare_counted(&g.pairs, options.better, options.conf_level));
             ComparisonRow {
                 group_by: g.group_by.clone(),
                 group: g.group.clone(),

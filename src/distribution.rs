@@ -52,17 +52,16 @@ pub fn distributions(groups: &[PairedGroup], min_cell: usize) -> (Vec<ChangeBin>
         .filter(|g| g.group_by == crate::pair::ALL_GROUP_BY)
     {
         // A change overflows only for raw scores beyond ±8e307; such a pair cannot be drawn.
-        let changes: Vec<f64> = g
-            .later
+        let changes: Vec<(f64, u64)> = g
+            .pairs
             .iter()
-            .zip(&g.earlier)
-            .map(|(b, a)| b - a)
-            .filter(|d| d.is_finite())
+            .map(|&((a, b), c)| (b - a, c))
+            .filter(|d| d.0.is_finite())
             .collect();
-        if (changes.len() as u64) < min_cell {
+        if changes.iter().map(|c| c.1).sum::<u64>() < min_cell {
             continue;
         }
-        let discrete = whole(&changes);
+        let discrete = whole(changes.iter().map(|c| c.0));
         bins.extend(
             pool_small_bins(count_values(&changes), min_cell)
                 .into_iter()
@@ -75,7 +74,7 @@ pub fn distributions(groups: &[PairedGroup], min_cell: usize) -> (Vec<ChangeBin>
                 }),
         );
         transitions.extend(
-            drop_small_cells(count_pairs(&g.earlier, &g.later), min_cell)
+            drop_small_cells(count_pairs(&g.pairs), min_cell)
                 .into_iter()
                 .map(|(earlier, later, count)| Transition {
                     comparison: g.comparison,
@@ -130,32 +129,33 @@ fn drop_small_cells(mut cells: Vec<(f64, f64, u64)>, min_cell: u64) -> Vec<(f64,
     cells
 }
 
-fn whole(values: &[f64]) -> bool {
-    values.iter().all(|v| v.fract() == 0.0)
+fn whole(mut values: impl Iterator<Item = f64>) -> bool {
+    values.all(|v| v.fract() == 0.0)
 }
 
-/// (low, high, count) per distinct whole value, or per equal-width bin otherwise.
-fn count_values(values: &[f64]) -> Vec<(f64, f64, u64)> {
+/// (low, high, count) per distinct whole value, or per equal-width bin otherwise, from values
+/// with counts.
+fn count_values(values: &[(f64, u64)]) -> Vec<(f64, f64, u64)> {
     if values.is_empty() {
         return Vec::new();
     }
-    if whole(values) {
+    if whole(values.iter().map(|v| v.0)) {
         let mut sorted = values.to_vec();
-        sorted.sort_by(f64::total_cmp);
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut out: Vec<(f64, f64, u64)> = Vec::new();
-        for v in sorted {
+        for (v, c) in sorted {
             match out.last_mut() {
-                Some(last) if last.0 == v => last.2 += 1,
-                _ => out.push((v, v, 1)),
+                Some(last) if last.0 == v => last.2 += c,
+                _ => out.push((v, v, c)),
             }
         }
         return out;
     }
-    let (lo, hi) = range(values);
+    let (lo, hi) = range(&values.iter().map(|v| v.0).collect::<Vec<_>>());
     let width = bin_width(lo, hi);
     let mut counts = vec![0u64; BINS];
-    for &v in values {
-        counts[bin_index(v, lo, width)] += 1;
+    for &(v, c) in values {
+        counts[bin_index(v, lo, width)] += c;
     }
     counts
         .into_iter()
@@ -166,26 +166,25 @@ fn count_values(values: &[f64]) -> Vec<(f64, f64, u64)> {
 }
 
 /// (earlier, later, count) per distinct pair (binned to midpoints when not whole numbers).
-fn count_pairs(earlier: &[f64], later: &[f64]) -> Vec<(f64, f64, u64)> {
-    let all: Vec<f64> = earlier.iter().chain(later).copied().collect();
-    let key: Box<dyn Fn(f64) -> f64> = if whole(&all) {
+fn count_pairs(pairs: &[((f64, f64), u64)]) -> Vec<(f64, f64, u64)> {
+    let scores = || pairs.iter().flat_map(|p| [p.0 .0, p.0 .1]);
+    let key: Box<dyn Fn(f64) -> f64> = if whole(scores()) {
         Box::new(|v| v)
     } else {
-        let (lo, hi) = range(&all);
+        let (lo, hi) = range(&scores().collect::<Vec<_>>());
         let width = bin_width(lo, hi);
         Box::new(move |v| lo + (bin_index(v, lo, width) as f64 + 0.5) * width)
     };
-    let mut pairs: Vec<(f64, f64)> = earlier
+    let mut keyed: Vec<(f64, f64, u64)> = pairs
         .iter()
-        .zip(later)
-        .map(|(&a, &b)| (key(a), key(b)))
+        .map(|&((a, b), c)| (key(a), key(b), c))
         .collect();
-    pairs.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)));
+    keyed.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)));
     let mut out: Vec<(f64, f64, u64)> = Vec::new();
-    for (a, b) in pairs {
+    for (a, b, c) in keyed {
         match out.last_mut() {
-            Some(last) if last.0 == a && last.1 == b => last.2 += 1,
-            _ => out.push((a, b, 1)),
+            Some(last) if last.0 == a && last.1 == b => last.2 += c,
+            _ => out.push((a, b, c)),
         }
     }
     out
@@ -227,11 +226,11 @@ mod tests {
     #[test]
     fn whole_changes_are_counted_exactly() {
         assert_eq!(
-            count_values(&[-1.0, 0.0, -1.0, 2.0]),
-            vec![(-1.0, -1.0, 2), (0.0, 0.0, 1), (2.0, 2.0, 1)]
+            count_values(&[(-1.0, 1), (0.0, 1), (-1.0, 3), (2.0, 1)]),
+            vec![(-1.0, -1.0, 4), (0.0, 0.0, 1), (2.0, 2.0, 1)]
         );
         assert_eq!(
-            count_pairs(&[7.0, 7.0, 6.0], &[5.0, 5.0, 6.0]),
+            count_pairs(&[((6.0, 6.0), 1), ((7.0, 5.0), 2)]),
             vec![(6.0, 6.0, 1), (7.0, 5.0, 2)]
         );
     }
@@ -273,11 +272,13 @@ mod tests {
 
     #[test]
     fn fractional_values_are_binned_and_nothing_is_lost() {
-        let values: Vec<f64> = (0..100).map(|i| f64::from(i) * 0.37).collect();
+        let values: Vec<(f64, u64)> = (0..100).map(|i| (f64::from(i) * 0.37, 1)).collect();
         let bins = count_values(&values);
         assert_eq!(bins.iter().map(|b| b.2).sum::<u64>(), 100);
         assert!(bins.len() <= BINS);
-        let pairs = count_pairs(&values, &values);
-        assert_eq!(pairs.iter().map(|p| p.2).sum::<u64>(), 100);
+        let pairs: Vec<((f64, f64), u64)> =
+            values.iter().map(|&(v, c)| ((v, v + 0.5), c)).collect();
+        let binned = count_pairs(&pairs);
+        assert_eq!(binned.iter().map(|p| p.2).sum::<u64>(), 100);
     }
 }

@@ -6,7 +6,8 @@ use crate::model::Timepoint;
 use crate::pair::{ALL_GROUP, ALL_GROUP_BY};
 use crate::read::GroupColumn;
 use crate::scale::Scored;
-use crate::stats::describe::mean_sd;
+use crate::stats::describe::weighted_mean_sd;
+use crate::stats::tally::PairTally;
 use crate::stats::ttest::paired_t;
 
 /// One row of timepoints.csv.
@@ -35,10 +36,10 @@ pub struct MeanCi {
     pub ci: Option<(f64, f64)>,
 }
 
-fn summarise(values: &[f64], conf_level: f64) -> MeanCi {
-    let m = mean_sd(values);
+fn summarise(values: &[(f64, u64)], conf_level: f64) -> MeanCi {
+    let m = weighted_mean_sd(values);
     MeanCi {
-        n: values.len(),
+        n: values.iter().map(|v| v.1).sum::<u64>() as usize,
         mean: m.map(|m| m.mean),
         sd: m.and_then(|m| m.sd()),
         ci: m
@@ -48,7 +49,8 @@ fn summarise(values: &[f64], conf_level: f64) -> MeanCi {
 }
 
 /// Summaries in the order of comparisons.csv: whole sample, then each grouping column's
-/// groups sorted by name; timepoints in time order within each group.
+/// groups sorted by name; timepoints in time order within each group. Scores are counted per
+/// distinct value (sorted), so the summaries do not depend on row order.
 pub fn timepoint_summaries(
     groups: &[GroupColumn],
     scored: &Scored,
@@ -56,11 +58,34 @@ pub fn timepoint_summaries(
     min_cell: usize,
 ) -> Vec<TimepointSummary> {
     let people = scored.scores[0].len();
+    let mut whole: [PairTally; 3] = Default::default();
+    let mut buckets: Vec<Vec<[PairTally; 3]>> = groups
+        .iter()
+        .map(|column| {
+            (0..column.levels.len())
+                .map(|_| Default::default())
+                .collect()
+        })
+        .collect();
+    for p in 0..people {
+        for tp in Timepoint::ALL {
+            if let Some(v) = scored.valid(tp, p) {
+                whole[tp.index()].add(v, 0.0);
+                for (column, column_buckets) in groups.iter().zip(buckets.iter_mut()) {
+                    column_buckets[column.codes[p] as usize][tp.index()].add(v, 0.0);
+                }
+            }
+        }
+    }
     let mut out = Vec::new();
-    let mut emit = |group_by: &str, group: &str, tp: Timepoint, mut values: Vec<f64>| {
-        // Sorted so the summary does not depend on row order.
-        values.sort_by(f64::total_cmp);
-        let stats = (values.len() >= min_cell).then(|| summarise(&values, conf_level));
+    let mut emit = |group_by: &str, group: &str, tp: Timepoint, tally: PairTally| {
+        let values: Vec<(f64, u64)> = tally
+            .into_sorted()
+            .into_iter()
+            .map(|((v, _), c)| (v, c))
+            .collect();
+        let n = values.iter().map(|v| v.1).sum::<u64>() as usize;
+        let stats = (n >= min_cell).then(|| summarise(&values, conf_level));
         out.push(TimepointSummary {
             group_by: group_by.into(),
             group: group.into(),
@@ -68,22 +93,13 @@ pub fn timepoint_summaries(
             stats,
         });
     };
-    for tp in Timepoint::ALL {
-        let values = (0..people).filter_map(|p| scored.valid(tp, p)).collect();
-        emit(ALL_GROUP_BY, ALL_GROUP, tp, values);
+    for (tp, tally) in Timepoint::ALL.into_iter().zip(whole) {
+        emit(ALL_GROUP_BY, ALL_GROUP, tp, tally);
     }
-    for column in groups {
-        let mut buckets: Vec<[Vec<f64>; 3]> = vec![Default::default(); column.levels.len()];
-        for p in 0..people {
-            for tp in Timepoint::ALL {
-                if let Some(v) = scored.valid(tp, p) {
-                    buckets[column.codes[p] as usize][tp.index()].push(v);
-                }
-            }
-        }
-        for (level, bucket) in column.levels.iter().zip(buckets) {
-            for (tp, values) in Timepoint::ALL.into_iter().zip(bucket) {
-                emit(&column.name, level, tp, values);
+    for (column, column_buckets) in groups.iter().zip(buckets) {
+        for (level, bucket) in column.levels.iter().zip(column_buckets) {
+            for (tp, tally) in Timepoint::ALL.into_iter().zip(bucket) {
+                emit(&column.name, level, tp, tally);
             }
         }
     }

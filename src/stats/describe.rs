@@ -71,6 +71,36 @@ pub fn mean_sd(x: &[f64]) -> Option<MeanSd> {
     })
 }
 
+/// Mean and variance of values given with their multiplicities (`(value, count)`), computed
+/// like [`mean_sd`] on the expanded values: a compensated sum, R's correction pass, and the
+/// two-pass variance. With all counts 1 the arithmetic is exactly that of [`mean_sd`].
+pub fn weighted_mean_sd(values: &[(f64, u64)]) -> Option<MeanSd> {
+    let n: u64 = values.iter().map(|v| v.1).sum();
+    if n == 0 {
+        return None;
+    }
+    let nf = n as f64;
+    let first = sum(values.iter().map(|&(v, c)| v * c as f64)) / nf;
+    let mean = first + sum(values.iter().map(|&(v, c)| (v - first) * c as f64)) / nf;
+    if !mean.is_finite() {
+        return None;
+    }
+    let var = (n >= 2).then(|| {
+        sum(values
+            .iter()
+            .map(|&(v, c)| (v - mean) * (v - mean) * c as f64))
+            / (nf - 1.0)
+    });
+    if var.is_some_and(|v| !v.is_finite()) {
+        return None;
+    }
+    Some(MeanSd {
+        n: n as usize,
+        mean,
+        var,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +120,16 @@ mod tests {
         let m = mean_sd(&x).expect("non-empty");
         assert_eq!(m.mean, 1_000_000_000.25);
         assert!((m.sd().expect("n > 1") - 0.125).abs() / 0.125 < 1e-13);
+    }
+
+    #[test]
+    fn weighted_equals_expanded() {
+        let expanded = [3.0, 3.0, 3.0, 5.0, 9.0, 9.0];
+        let weighted = weighted_mean_sd(&[(3.0, 3), (5.0, 1), (9.0, 2)]).expect("non-empty");
+        assert_eq!(Some(weighted), mean_sd(&expanded));
+        let ones: Vec<(f64, u64)> = [0.1, 0.7, 0.3].iter().map(|&v| (v, 1)).collect();
+        assert_eq!(weighted_mean_sd(&ones), mean_sd(&[0.1, 0.7, 0.3]));
+        assert_eq!(weighted_mean_sd(&[(4.0, 0)]), None);
     }
 
     #[test]

@@ -9,5 +9,6 @@ pub mod paired;
 pub mod proportion;
 pub mod roots;
 pub mod special;
+pub mod tally;
 pub mod ttest;
 pub mod wilcoxon;

@@ -1,10 +1,10 @@
 //! Every statistic of one paired comparison (one group, two timepoints), from the two score
 //! vectors. This is the unit the pipeline calls once per group and comparison.
 
-use super::describe::{mean_sd, MeanSd};
+use super::describe::{weighted_mean_sd, MeanSd};
 use super::effect::{cohens_dz, CohensDz};
 use super::ttest::{paired_t, PairedT, TUnavailable};
-use super::wilcoxon::{signed_rank, SignedRank};
+use super::wilcoxon::{signed_rank_counted, SignedRank};
 
 /// Which direction of change is an improvement: for UCLA scales a fall in score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,23 +58,39 @@ pub fn compare_paired(
     conf_level: f64,
 ) -> PairedComparison {
     debug_assert_eq!(earlier.len(), later.len());
-    let changes: Vec<f64> = later.iter().zip(earlier).map(|(b, a)| b - a).collect();
-    let n = changes.len();
+    let pairs: Vec<((f64, f64), u64)> = earlier
+        .iter()
+        .zip(later)
+        .map(|(&a, &b)| ((a, b), 1))
+        .collect();
+    compare_counted(&pairs, better, conf_level)
+}
+
+/// [`compare_paired`] on distinct (earlier, later) pairs with their counts, as
+/// [`crate::stats::tally`] produces them: every statistic is computed from the counts.
+pub fn compare_counted(
+    pairs: &[((f64, f64), u64)],
+    better: Better,
+    conf_level: f64,
+) -> PairedComparison {
+    let changes: Vec<(f64, u64)> = pairs.iter().map(|&((a, b), c)| (b - a, c)).collect();
+    let n = changes.iter().map(|c| c.1).sum::<u64>() as usize;
     let (mut n_improved, mut n_unchanged, mut n_worse) = (0, 0, 0);
-    for &d in &changes {
+    for &(d, count) in &changes {
+        let count = count as usize;
         let better_change = match better {
             Better::Lower => d < 0.0,
             Better::Higher => d > 0.0,
         };
         if d == 0.0 {
-            n_unchanged += 1;
+            n_unchanged += count;
         } else if better_change {
-            n_improved += 1;
+            n_improved += count;
         } else {
-            n_worse += 1;
+            n_worse += count;
         }
     }
-    let change = mean_sd(&changes);
+    let change = weighted_mean_sd(&changes);
     let mut notes = Vec::new();
     let t = match change.as_ref().map(|c| paired_t(c, conf_level)) {
         None if n > 0 => {
@@ -95,7 +111,7 @@ pub fn compare_paired(
         }
         Some(Ok(t)) => Some(t),
     };
-    let wilcoxon = signed_rank(&changes);
+    let wilcoxon = signed_rank_counted(&changes);
     if wilcoxon.is_none() && n > 0 && n_unchanged < n {
         notes.push("no non-zero changes: no Wilcoxon test");
     }
@@ -112,8 +128,8 @@ pub fn compare_paired(
     };
     PairedComparison {
         n,
-        earlier: mean_sd(earlier),
-        later: mean_sd(later),
+        earlier: weighted_mean_sd(&pairs.iter().map(|&((a, _), c)| (a, c)).collect::<Vec<_>>()),
+        later: weighted_mean_sd(&pairs.iter().map(|&((_, b), c)| (b, c)).collect::<Vec<_>>()),
         change,
         t,
         wilcoxon,
@@ -122,5 +138,57 @@ pub fn compare_paired(
         n_unchanged,
         n_worse,
         notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::tally::tally_pairs;
+
+    #[test]
+    fn counted_pairs_give_the_statistics_of_the_expanded_pairs() {
+        // 600 UCLA-3-like pairs: 49 possible pairs, heavy ties.
+        let earlier: Vec<f64> = (0..600).map(|i| f64::from(3 + (i * 7) % 7)).collect();
+        let later: Vec<f64> = (0..600)
+            .map(|i| f64::from(3 + (i * 11 + i / 5) % 7))
+            .collect();
+        let expanded = compare_paired(&earlier, &later, Better::Lower, 0.95);
+        let counted = compare_counted(&tally_pairs(&earlier, &later), Better::Lower, 0.95);
+        let close =
+            |a: f64, b: f64| assert!((a - b).abs() <= 1e-13 * b.abs().max(1e-300), "{a} vs {b}");
+        assert_eq!(
+            (
+                counted.n,
+                counted.n_improved,
+                counted.n_unchanged,
+                counted.n_worse
+            ),
+            (
+                expanded.n,
+                expanded.n_improved,
+                expanded.n_unchanged,
+                expanded.n_worse
+            )
+        );
+        let (c, e) = (
+            counted.change.expect("n > 0"),
+            expanded.change.expect("n > 0"),
+        );
+        assert_eq!(c.mean, e.mean, "integer sums are exact either way");
+        close(c.var.expect("n > 1"), e.var.expect("n > 1"));
+        let (ct, et) = (counted.t.expect("t"), expanded.t.expect("t"));
+        close(ct.t, et.t);
+        close(ct.p, et.p);
+        let (cw, ew) = (counted.wilcoxon.expect("w"), expanded.wilcoxon.expect("w"));
+        assert_eq!(
+            (cw.v, cw.p, cw.exact),
+            (ew.v, ew.p, ew.exact),
+            "ranks from counts are exact"
+        );
+        close(
+            counted.dz.expect("dz").ci_low,
+            expanded.dz.expect("dz").ci_low,
+        );
     }
 }

@@ -23,33 +23,57 @@ pub struct SignedRank {
 /// non-zero changes remain and there are no ties and no zeros; otherwise the normal
 /// approximation with tie correction and continuity correction `sign(z) * 0.5`.
 pub fn signed_rank(changes: &[f64]) -> Option<SignedRank> {
-    let mut nonzero: Vec<f64> = changes.iter().copied().filter(|&d| d != 0.0).collect();
-    let zeroes = nonzero.len() != changes.len();
-    if nonzero.is_empty() {
+    signed_rank_counted(&changes.iter().map(|&d| (d, 1)).collect::<Vec<_>>())
+}
+
+/// [`signed_rank`] on changes given with their counts (`(change, count)`, in any order): the
+/// ranks of |change| follow from cumulative counts, so a million tied integer changes cost a
+/// sort of a few distinct values. Same arithmetic, so the same bits, as on the expanded list.
+pub fn signed_rank_counted(changes: &[(f64, u64)]) -> Option<SignedRank> {
+    let zeroes = changes.iter().any(|&(d, c)| d == 0.0 && c > 0);
+    // (|d|, positives, negatives), merged over equal |d|.
+    let mut magnitudes: Vec<(f64, u64, u64)> = changes
+        .iter()
+        .filter(|&&(d, c)| d != 0.0 && c > 0)
+        .map(|&(d, c)| {
+            (
+                d.abs(),
+                if d > 0.0 { c } else { 0 },
+                if d < 0.0 { c } else { 0 },
+            )
+        })
+        .collect();
+    if magnitudes.is_empty() {
         return None;
     }
-    nonzero.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
-    let n = nonzero.len();
+    magnitudes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut runs: Vec<(f64, u64, u64)> = Vec::with_capacity(magnitudes.len());
+    for (m, pos, neg) in magnitudes {
+        match runs.last_mut() {
+            Some(last) if last.0 == m => {
+                last.1 += pos;
+                last.2 += neg;
+            }
+            _ => runs.push((m, pos, neg)),
+        }
+    }
     // Average ranks over runs of equal |d|: V and the tie term sum(t^3 - t).
     let mut v = 0.0;
     let mut tie_term = Vec::new();
     let mut ties = false;
-    let mut start = 0;
-    while start < n {
-        let mut end = start + 1;
-        while end < n && nonzero[end].abs() == nonzero[start].abs() {
-            end += 1;
-        }
+    let mut start: u64 = 0;
+    for &(_, pos, neg) in &runs {
+        let end = start + pos + neg;
         let run = (end - start) as f64;
         let rank = (start + 1 + end) as f64 / 2.0;
-        let positives = nonzero[start..end].iter().filter(|&&d| d > 0.0).count() as f64;
-        v += rank * positives;
+        v += rank * pos as f64;
         if end - start > 1 {
             ties = true;
             tie_term.push(run * run * run - run);
         }
         start = end;
     }
+    let n = start as usize;
     let nf = n as f64;
     if n < 50 && !ties && !zeroes {
         let p = if v > nf * (nf + 1.0) / 4.0 {
