@@ -52,6 +52,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether this is a write to a closed pipe, which ends a run quietly and successfully.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     /// Wraps an I/O error with the file it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {

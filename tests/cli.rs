@@ -788,3 +788,69 @@ fn several_files_equal_their_concatenation() {
         .code(1)
         .stderr(predicate::str::contains("no file matches"));
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("many_problems.csv");
+    let mut text = String::from("id,location,trigger_group,pre_score,post_score\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("P{i},Leeds,Bereavement,seven,5\n"));
+    }
+    std::fs::write(&path, text).expect("write");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("loneliness-eval"))
+        .arg("validate")
+        .arg(&path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("piped"))
+        .read_line(&mut first)
+        .expect("one line");
+    // The reader is dropped here, like `| head -1`.
+    let output = child.wait_with_output().expect("ends");
+    assert!(first.contains("is not a number"), "{first}");
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn grouping_column_names_and_counts_do_not_break_charts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("odd.csv");
+    let mut text = String::from("id,site/area,postcode,pre_score,post_score\n");
+    for i in 0..400 {
+        text.push_str(&format!(
+            "P{i},{},PC{i},{},{}\n",
+            ["North", "South"][i % 2],
+            6 + i % 3,
+            4 + i % 3
+        ));
+    }
+    std::fs::write(&path, text).expect("write");
+    let out = dir.path().join("out");
+    bin()
+        .arg("analyse")
+        .arg(&path)
+        .args(["--by", "site/area,postcode", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.join("charts/forest_site_area.svg").exists());
+    // 400 postcodes: one row each would be unreadable, so those charts are left out.
+    assert!(!out.join("charts/forest_postcode.svg").exists());
+    let md = read(&out.join("report.md"));
+    assert!(md.contains("(charts/forest_site_area.png)"), "{md}");
+}

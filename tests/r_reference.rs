@@ -28,7 +28,8 @@ use loneliness_eval::stats::dist::{
 };
 use loneliness_eval::stats::effect::ncp_interval;
 use loneliness_eval::stats::padjust::{p_adjust, PAdjust};
-use loneliness_eval::stats::paired::{compare_paired, Better, PairedComparison};
+use loneliness_eval::stats::paired::{compare_counted, Better, PairedComparison};
+use loneliness_eval::stats::tally::tally_pairs;
 use std::f64::consts::SQRT_2;
 
 const TOL: f64 = 1e-9;
@@ -128,8 +129,9 @@ fn check(case: &str, got: &PairedComparison, want: &Want) {
     }
 }
 
+/// The path `analyse` takes: pairs tallied into distinct pairs with counts, then compared.
 fn compare(earlier: &[f64], later: &[f64]) -> PairedComparison {
-    compare_paired(earlier, later, Better::Lower, 0.95)
+    compare_counted(&tally_pairs(earlier, later), Better::Lower, 0.95)
 }
 
 /// Builds both timepoints from a rule on i = 1..=n, as the R lines beside each use do.

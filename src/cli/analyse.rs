@@ -126,18 +126,15 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
             .iter()
             .find(|b| b.eq_ignore_ascii_case("trigger_group"))
             .or(settings.by.first());
-        print!(
-            "{}",
-            terminal::render(
-                rows,
-                flow,
-                scale,
-                settings.conf_level,
-                settings.min_cell,
-                shown.map(String::as_str)
-            )
+        let report = terminal::render(
+            rows,
+            flow,
+            scale,
+            settings.conf_level,
+            settings.min_cell,
+            shown.map(String::as_str),
         );
-        println!("Results written to {}/", out.display());
+        super::print_out(&format!("{report}Results written to {}/\n", out.display()))?;
     }
     Ok(())
 }

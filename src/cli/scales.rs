@@ -81,8 +81,7 @@ pub fn run(args: &ScalesArgs) -> Result<(), Error> {
             scales: table.defs(),
         })
         .map_err(|e| Error::Option(e.to_string()))?;
-        print!("{text}");
-        return Ok(());
+        return super::print_out(&text);
     }
     let mut out = Table::new();
     out.load_preset(UTF8_FULL_CONDENSED);
@@ -104,9 +103,5 @@ pub fn run(args: &ScalesArgs) -> Result<(), Error> {
             scale.name, scale.title, scale.source
         ));
     }
-    println!("{out}");
-    for s in sources {
-        println!("{s}");
-    }
-    Ok(())
+    super::print_out(&format!("{out}\n{}\n", sources.join("\n")))
 }

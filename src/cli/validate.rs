@@ -48,13 +48,14 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
     }
     // By line; within a line, in the order found (timepoints, then columns, left to right).
     problems.sort_by_key(|p| p.line);
+    let mut text = String::new();
     for p in &problems {
         let (file, line) = export.locate(p.line);
-        println!("{} line {line}, {}", file.display(), p.message);
+        text.push_str(&format!("{} line {line}, {}\n", file.display(), p.message));
     }
-    if problems.is_empty() {
-        println!(
-            "{name}: no problems ({} records, {} people, {} layout, scale {})",
+    text.push_str(&if problems.is_empty() {
+        format!(
+            "{name}: no problems ({} records, {} people, {} layout, scale {})\n",
             export.rows_read,
             export.ids.len(),
             if export.layout == crate::read::Layout::Wide {
@@ -63,14 +64,15 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
                 "long"
             },
             loaded.scale.name
-        );
+        )
     } else {
-        println!(
-            "{name}: {} problem{} in {} records",
+        format!(
+            "{name}: {} problem{} in {} records\n",
             problems.len(),
             if problems.len() == 1 { "" } else { "s" },
             export.rows_read
-        );
-    }
+        )
+    });
+    super::print_out(&text)?;
     Ok(problems.is_empty())
 }

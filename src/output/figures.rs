@@ -74,6 +74,24 @@ impl Figure {
     }
 }
 
+/// A grouping column's name as it may appear in a file name: letters, digits, `_` and `-`
+/// kept, anything else (`/`, spaces, dots) replaced by `_`.
+pub fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Most groups a per-group chart draws; beyond it (a `--by` on postcode or id, say) a chart
+/// of one row per group is unreadable and too large to render, so it is left out.
+pub const MAX_CHART_ROWS: usize = 100;
+
 /// Human name of a grouping column ("trigger group").
 pub fn by_label(by: &str) -> String {
     by.replace('_', " ")
@@ -182,9 +200,14 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
         ),
     }));
 
-    // 2. Forest plots of mean change, one per grouping column.
+    // 2. Forest plots of mean change, one per grouping column with a drawable number of groups.
     let overall = results.comparison("all", "All", "pre_post");
-    for by in &settings.by {
+    let charted: Vec<&String> = settings
+        .by
+        .iter()
+        .filter(|by| pre_post(results, by).len() <= MAX_CHART_ROWS)
+        .collect();
+    for &by in &charted {
         let rows = pre_post(results, by)
             .into_iter()
             .map(|r| IntervalRow {
@@ -195,7 +218,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
             })
             .collect();
         out.push(Figure::Intervals(IntervalChart {
-            stem: format!("forest_{by}"),
+            stem: format!("forest_{}", file_safe(by)),
             title: format!(
                 "Change in {} score from referral to end of support, by {}",
                 scale.short,
@@ -259,7 +282,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
     }
 
     // 4. Percent improved with Wilson intervals, one per grouping column.
-    for by in &settings.by {
+    for &by in &charted {
         let rows = pre_post(results, by)
             .into_iter()
             .map(|r| {
@@ -278,7 +301,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
             })
             .collect();
         out.push(Figure::Intervals(IntervalChart {
-            stem: format!("improved_{by}"),
+            stem: format!("improved_{}", file_safe(by)),
             title: format!(
                 "Service users {} after support, by {}",
                 if lower_is_better {

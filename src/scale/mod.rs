@@ -124,10 +124,19 @@ impl Scale {
     }
 
     /// The category a total falls in, if any.
+    /// On an integer scale a band `min..=max` holds every total in `[min, max + 1)`, so a
+    /// prorated total such as 34.7 falls in the band of 34 rather than in none.
     pub fn category(&self, total: f64) -> Option<&str> {
+        let upper = |c: &Category| {
+            if self.integer {
+                total < c.max + 1.0
+            } else {
+                total <= c.max
+            }
+        };
         self.categories
             .iter()
-            .find(|c| total >= c.min && total <= c.max)
+            .find(|c| total >= c.min && upper(c))
             .map(|c| c.label.as_str())
     }
 
@@ -319,6 +328,12 @@ mod tests {
         assert_eq!(
             (u3.category(5.0), u3.category(6.0)),
             (Some("not lonely"), Some("lonely"))
+        );
+        // Prorated totals between whole numbers take the band below.
+        let u20 = table.get("ucla20").expect("builtin");
+        assert_eq!(
+            (u20.category(34.74), u20.category(80.0), u20.category(81.0)),
+            (Some("low"), Some("high"), None)
         );
         assert_eq!(
             table.get("ucla8").expect("builtin").total_range,

@@ -105,7 +105,11 @@ pub fn render_svg(chart: &impl Chart) -> Result<String, String> {
 pub fn render_png(chart: &impl Chart) -> Result<Vec<u8>, String> {
     register_fonts();
     let (w, h) = chart.size();
-    let mut rgb = vec![255u8; (w * h * 3) as usize];
+    let bytes = (w as usize)
+        .checked_mul(h as usize)
+        .and_then(|p| p.checked_mul(3))
+        .ok_or_else(|| format!("{}.png: {w}x{h} is too large", chart.file_stem()))?;
+    let mut rgb = vec![255u8; bytes];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
         chart
