@@ -9,7 +9,8 @@ use loneliness_eval::read::GroupColumn;
 use loneliness_eval::scale::{Score, Scored};
 use loneliness_eval::stats::effect::ncp_interval;
 use loneliness_eval::stats::padjust::PAdjust;
-use loneliness_eval::stats::paired::{compare_paired, Better};
+use loneliness_eval::stats::paired::{compare_counted, compare_paired, Better};
+use loneliness_eval::stats::tally::tally_pairs;
 use loneliness_eval::stats::wilcoxon::signed_rank;
 
 /// Deterministic pseudo-random UCLA-3-like scores (xorshift), no RNG dependency.
@@ -33,8 +34,19 @@ fn wilcoxon(c: &mut Criterion) {
     c.bench_function("wilcoxon signed rank, 1e6 tied changes", |bench| {
         bench.iter(|| signed_rank(black_box(&changes)))
     });
-    c.bench_function("paired comparison (all statistics), 1e6 pairs", |bench| {
-        bench.iter(|| compare_paired(black_box(&a), black_box(&b), Better::Lower, 0.95))
+    c.bench_function(
+        "paired comparison from slices (all statistics), 1e6 pairs",
+        |bench| bench.iter(|| compare_paired(black_box(&a), black_box(&b), Better::Lower, 0.95)),
+    );
+    // What analyse runs: the pairs tallied (49 distinct here), then compared from counts.
+    c.bench_function("tally + comparison from counts, 1e6 pairs", |bench| {
+        bench.iter(|| {
+            compare_counted(
+                &tally_pairs(black_box(&a), black_box(&b)),
+                Better::Lower,
+                0.95,
+            )
+        })
     });
 }
 

@@ -49,6 +49,14 @@ pub enum Error {
     /// An option value is out of range or inconsistent with others.
     #[error("{0}")]
     Option(String),
+    /// An output (summary.json, a chart) could not be rendered.
+    #[error("cannot render {what}: {why}")]
+    Render {
+        /// Which output.
+        what: String,
+        /// The renderer's message.
+        why: String,
+    },
 }
 
 impl Error {

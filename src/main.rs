@@ -16,7 +16,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the evaluation: comparisons.csv, flow.csv and summary.json under --out.
+    /// Run the evaluation: tables, summary.json, charts and reports under --out.
     Analyse(analyse::AnalyseArgs),
     /// List every problem in an export (line, column, value); exit 1 if there is any.
     Validate(InputArgs),

@@ -35,7 +35,28 @@ impl PairedGroup {
 /// name, each with the three comparisons.
 pub fn pair_groups(groups: &[GroupColumn], scored: &Scored) -> Vec<PairedGroup> {
     let people = scored.scores[0].len();
-    let mut out = Vec::new();
+    tally_groups(groups, people, |p, slot| {
+        pairs_of(scored, Comparison::ALL[slot], p)
+    })
+    .into_iter()
+    .map(|(group_by, group, slot, tally)| PairedGroup {
+        group_by,
+        group,
+        comparison: Comparison::ALL[slot],
+        pairs: tally.into_sorted(),
+    })
+    .collect()
+}
+
+/// Tallies three streams of pairs (`slot` 0..3: the comparisons, or the timepoints) for the
+/// whole sample and for every group of every grouping column, in one pass over people.
+/// Returns (group_by, group, slot, tally) in output order: the whole sample first, then each
+/// column's groups sorted by name, slots in order within each group.
+pub fn tally_groups(
+    groups: &[GroupColumn],
+    people: usize,
+    pair: impl Fn(usize, usize) -> Option<(f64, f64)>,
+) -> Vec<(String, String, usize, PairTally)> {
     let mut whole: [PairTally; 3] = Default::default();
     let mut buckets: Vec<Vec<[PairTally; 3]>> = groups
         .iter()
@@ -45,31 +66,25 @@ pub fn pair_groups(groups: &[GroupColumn], scored: &Scored) -> Vec<PairedGroup> 
                 .collect()
         })
         .collect();
-    // One pass over people, each pair counted once per grouping.
     for p in 0..people {
-        for (c, comparison) in Comparison::ALL.into_iter().enumerate() {
-            let Some((a, b)) = pairs_of(scored, comparison, p) else {
+        for slot in 0..3 {
+            let Some((a, b)) = pair(p, slot) else {
                 continue;
             };
-            whole[c].add(a, b);
+            whole[slot].add(a, b);
             for (column, column_buckets) in groups.iter().zip(buckets.iter_mut()) {
-                column_buckets[column.codes[p] as usize][c].add(a, b);
+                column_buckets[column.codes[p] as usize][slot].add(a, b);
             }
         }
     }
-    let group = |group_by: &str, group: &str, comparison, tally: PairTally| PairedGroup {
-        group_by: group_by.to_string(),
-        group: group.to_string(),
-        comparison,
-        pairs: tally.into_sorted(),
-    };
-    for (comparison, tally) in Comparison::ALL.into_iter().zip(whole) {
-        out.push(group(ALL_GROUP_BY, ALL_GROUP, comparison, tally));
+    let mut out = Vec::new();
+    for (slot, tally) in whole.into_iter().enumerate() {
+        out.push((ALL_GROUP_BY.to_string(), ALL_GROUP.to_string(), slot, tally));
     }
     for (column, column_buckets) in groups.iter().zip(buckets) {
         for (level, bucket) in column.levels.iter().zip(column_buckets) {
-            for (comparison, tally) in Comparison::ALL.into_iter().zip(bucket) {
-                out.push(group(&column.name, level, comparison, tally));
+            for (slot, tally) in bucket.into_iter().enumerate() {
+                out.push((column.name.clone(), level.clone(), slot, tally));
             }
         }
     }

@@ -130,6 +130,16 @@ pub struct SummaryRecord {
     /// Notes from reading.
     #[serde(default)]
     pub notices: Vec<String>,
+    /// The headline sentence.
+    #[serde(default)]
+    pub headline: Option<HeadlineRecord>,
+}
+
+/// summary.json `headline`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct HeadlineRecord {
+    /// The sentence.
+    pub text: String,
 }
 
 /// summary.json `tool`.

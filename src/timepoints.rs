@@ -3,11 +3,10 @@
 //! so attrition shows; the paired comparisons answer the within-person question.
 
 use crate::model::Timepoint;
-use crate::pair::{ALL_GROUP, ALL_GROUP_BY};
+use crate::pair::tally_groups;
 use crate::read::GroupColumn;
 use crate::scale::Scored;
 use crate::stats::describe::weighted_mean_sd;
-use crate::stats::tally::PairTally;
 use crate::stats::ttest::paired_t;
 
 /// One row of timepoints.csv.
@@ -36,16 +35,21 @@ pub struct MeanCi {
     pub ci: Option<(f64, f64)>,
 }
 
-fn summarise(values: &[(f64, u64)], conf_level: f64) -> MeanCi {
+/// Mean and CI of counted values; `None` below `min_cell` people.
+fn summarise(values: &[(f64, u64)], conf_level: f64, min_cell: usize) -> Option<MeanCi> {
+    let n = values.iter().map(|v| v.1).sum::<u64>() as usize;
+    if n < min_cell {
+        return None;
+    }
     let m = weighted_mean_sd(values);
-    MeanCi {
-        n: values.iter().map(|v| v.1).sum::<u64>() as usize,
+    Some(MeanCi {
+        n,
         mean: m.map(|m| m.mean),
         sd: m.and_then(|m| m.sd()),
         ci: m
             .and_then(|m| paired_t(&m, conf_level).ok())
             .map(|t| (t.ci_low, t.ci_high)),
-    }
+    })
 }
 
 /// Summaries in the order of comparisons.csv: whole sample, then each grouping column's
@@ -58,50 +62,23 @@ pub fn timepoint_summaries(
     min_cell: usize,
 ) -> Vec<TimepointSummary> {
     let people = scored.scores[0].len();
-    let mut whole: [PairTally; 3] = Default::default();
-    let mut buckets: Vec<Vec<[PairTally; 3]>> = groups
-        .iter()
-        .map(|column| {
-            (0..column.levels.len())
-                .map(|_| Default::default())
-                .collect()
-        })
-        .collect();
-    for p in 0..people {
-        for tp in Timepoint::ALL {
-            if let Some(v) = scored.valid(tp, p) {
-                whole[tp.index()].add(v, 0.0);
-                for (column, column_buckets) in groups.iter().zip(buckets.iter_mut()) {
-                    column_buckets[column.codes[p] as usize][tp.index()].add(v, 0.0);
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    let mut emit = |group_by: &str, group: &str, tp: Timepoint, tally: PairTally| {
+    tally_groups(groups, people, |p, slot| {
+        scored.valid(Timepoint::ALL[slot], p).map(|v| (v, 0.0))
+    })
+    .into_iter()
+    .map(|(group_by, group, slot, tally)| {
         let values: Vec<(f64, u64)> = tally
             .into_sorted()
             .into_iter()
             .map(|((v, _), c)| (v, c))
             .collect();
-        let n = values.iter().map(|v| v.1).sum::<u64>() as usize;
-        let stats = (n >= min_cell).then(|| summarise(&values, conf_level));
-        out.push(TimepointSummary {
-            group_by: group_by.into(),
-            group: group.into(),
-            timepoint: tp,
+        let stats = summarise(&values, conf_level, min_cell);
+        TimepointSummary {
+            group_by,
+            group,
+            timepoint: Timepoint::ALL[slot],
             stats,
-        });
-    };
-    for (tp, tally) in Timepoint::ALL.into_iter().zip(whole) {
-        emit(ALL_GROUP_BY, ALL_GROUP, tp, tally);
-    }
-    for (column, column_buckets) in groups.iter().zip(buckets) {
-        for (level, bucket) in column.levels.iter().zip(column_buckets) {
-            for (tp, tally) in Timepoint::ALL.into_iter().zip(bucket) {
-                emit(&column.name, level, tp, tally);
-            }
         }
-    }
-    out
+    })
+    .collect()
 }

@@ -1,8 +1,10 @@
 //! `loneliness-eval analyse data.csv`: the whole evaluation, from export to tables.
 //!
 //! Reads and scores the export, pairs each person's timepoints, runs the paired comparisons
-//! for the whole sample and every group, and writes comparisons.csv, flow.csv, summary.json
-//! (and scored.csv with --write-scored) under --out, then prints a short report.
+//! for the whole sample and every group, and writes comparisons.csv, flow.csv,
+//! timepoints.csv, distribution.csv, transitions.csv and summary.json (and scored.csv with
+//! --write-scored) under --out, then the charts and report.html / report.md drawn from those
+//! files, and prints a short report.
 
 use super::common::{load, InputArgs};
 use crate::analysis::{analyse_scored, Analysis};
@@ -109,8 +111,11 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
             std::fs::remove_file(&stale).map_err(|e| Error::io(&stale, e))?;
         }
     }
-    let summary = summary_json(&export.source, export, &settings, scale, flow, rows)
-        .map_err(|e| Error::Option(format!("cannot render summary.json: {e}")))?;
+    let summary =
+        summary_json(export, &settings, scale, flow, rows).map_err(|e| Error::Render {
+            what: "summary.json".into(),
+            why: e.to_string(),
+        })?;
     write_file(out, "summary.json", summary.as_bytes())?;
     // Charts and reports are drawn from the files just written, exactly as `report` would;
     // those of an earlier run would describe other results, so they go first.

@@ -368,8 +368,10 @@ pub fn write_figures(
 ) -> Result<Vec<Rendered>, crate::error::Error> {
     let charts_dir = dir.join("charts");
     std::fs::create_dir_all(&charts_dir).map_err(|e| crate::error::Error::io(&charts_dir, e))?;
-    let failed =
-        |message: String| crate::error::Error::Option(format!("cannot draw a chart: {message}"));
+    let failed = |why: String| crate::error::Error::Render {
+        what: "a chart".into(),
+        why,
+    };
     let mut out = Vec::new();
     for figure in figures {
         let stem = figure.stem();

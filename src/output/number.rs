@@ -18,6 +18,21 @@ pub fn format_opt(v: Option<f64>) -> String {
     v.map(format_f64).unwrap_or_default()
 }
 
+/// A number with fixed decimals for people to read (tables in reports and the terminal); "-" when absent.
+pub fn fixed(v: Option<f64>, decimals: usize) -> String {
+    v.map(|v| format!("{v:.decimals$}"))
+        .unwrap_or_else(|| "-".into())
+}
+
+/// A p-value as reports print them.
+pub fn p_text(p: Option<f64>) -> String {
+    match p {
+        None => "-".into(),
+        Some(p) if p < 0.001 => "<0.001".into(),
+        Some(p) => format!("{p:.3}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use crate::compare::ComparisonRow;
 use crate::flow::Stage;
 use crate::model::Comparison;
 use crate::pair::ALL_GROUP_BY;
-use crate::read::{Export, Layout, SourceInfo};
+use crate::read::{Export, Layout};
 use crate::scale::Scale;
 use crate::settings::Settings;
 use serde::Serialize;
@@ -123,15 +123,14 @@ fn row_object(row: &ComparisonRow) -> Map<String, Value> {
 }
 
 /// Renders summary.json (pretty-printed, keys in a fixed order, no timestamps).
-#[allow(clippy::too_many_arguments)]
 pub fn summary_json(
-    source: &SourceInfo,
     export: &Export,
     settings: &Settings,
     scale: &Scale,
     flow: &[Stage],
     rows: &[ComparisonRow],
 ) -> serde_json::Result<String> {
+    let source = &export.source;
     let summary = Summary {
         tool: Tool {
             name: env!("CARGO_PKG_NAME"),

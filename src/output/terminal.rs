@@ -1,25 +1,13 @@
 //! The compact table printed after `analyse`: the headline, the whole-sample and per-group
 //! pre→post rows, and the flow.
 
+use super::number::{fixed, p_text};
 use super::summary::headline;
 use crate::compare::ComparisonRow;
 use crate::flow::Stage;
 use crate::model::Comparison;
 use crate::scale::Scale;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
-
-fn num(v: Option<f64>, decimals: usize) -> String {
-    v.map(|v| format!("{v:.decimals$}"))
-        .unwrap_or_else(|| "-".into())
-}
-
-fn p_text(p: Option<f64>) -> String {
-    match p {
-        None => "-".into(),
-        Some(p) if p < 0.001 => "<0.001".into(),
-        Some(p) => format!("{p:.3}"),
-    }
-}
 
 /// Renders the terminal report. `group_by` chooses which grouping column's rows to show
 /// (trigger_group when present).
@@ -64,14 +52,14 @@ pub fn render(
             Some(r) => vec![
                 label,
                 r.n.to_string(),
-                num(r.earlier.map(|m| m.mean), 2),
-                num(r.later.map(|m| m.mean), 2),
-                num(r.change.map(|m| m.mean), 2),
+                fixed(r.earlier.map(|m| m.mean), 2),
+                fixed(r.later.map(|m| m.mean), 2),
+                fixed(r.change.map(|m| m.mean), 2),
                 r.t.map(|t| format!("{:.2} to {:.2}", t.ci_low, t.ci_high))
                     .unwrap_or_else(|| "-".into()),
                 p_text(row.p_t_adj),
-                num(r.dz.map(|d| d.dz), 2),
-                num(r.pct_improved(), 1),
+                fixed(r.dz.map(|d| d.dz), 2),
+                fixed(r.pct_improved(), 1),
             ],
         };
         table.add_row(cells.into_iter().enumerate().map(|(i, c)| {

@@ -383,7 +383,8 @@ fn parse_file(
         }
         builder.add(&record, file.first_line + line);
     }
-    Ok(body.iter().filter(|&&b| b == b'\n').count() as u64 + 1)
+    // Lines in the file, counting on from the last record.
+    Ok(lines.line_at(body, body.len()))
 }
 
 /// Refuses what is not UTF-8 text, naming what it looks like and how to fix it: a workbook, a

@@ -18,25 +18,6 @@ pub fn sum(values: impl IntoIterator<Item = f64>) -> f64 {
     total + compensation
 }
 
-/// Arithmetic mean with R's second pass (`mean += sum(x - mean) / n`); `None` when empty.
-pub fn mean(x: &[f64]) -> Option<f64> {
-    if x.is_empty() {
-        return None;
-    }
-    let n = x.len() as f64;
-    let first = sum(x.iter().copied()) / n;
-    Some(first + sum(x.iter().map(|v| v - first)) / n)
-}
-
-/// Sample variance (n - 1 denominator) about a given mean, two-pass; `None` below two values.
-pub fn variance(x: &[f64], mean: f64) -> Option<f64> {
-    if x.len() < 2 {
-        return None;
-    }
-    let n = x.len() as f64;
-    Some(sum(x.iter().map(|v| (v - mean) * (v - mean))) / (n - 1.0))
-}
-
 /// Mean and spread of one sample, the `mean_*`/`sd_*` columns. The variance is kept beside the
 /// sd because R's t test uses `sqrt(var / n)`, which differs from `sd / sqrt(n)` in the last bit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,21 +40,12 @@ impl MeanSd {
 /// Mean and variance of `x`; `None` when `x` is empty or its sums overflow (values near
 /// f64::MAX), so no infinity or NaN can reach an output.
 pub fn mean_sd(x: &[f64]) -> Option<MeanSd> {
-    let mean = mean(x).filter(|m| m.is_finite())?;
-    let var = variance(x, mean);
-    if var.is_some_and(|v| !v.is_finite()) {
-        return None;
-    }
-    Some(MeanSd {
-        n: x.len(),
-        mean,
-        var,
-    })
+    weighted_mean_sd(&x.iter().map(|&v| (v, 1)).collect::<Vec<_>>())
 }
 
 /// Mean and variance of values given with their multiplicities (`(value, count)`), computed
-/// like [`mean_sd`] on the expanded values: a compensated sum, R's correction pass, and the
-/// two-pass variance. With all counts 1 the arithmetic is exactly that of [`mean_sd`].
+/// like R on the expanded values: a compensated sum, R's correction pass, and the
+/// two-pass variance. [`mean_sd`] is this with all counts 1.
 pub fn weighted_mean_sd(values: &[(f64, u64)]) -> Option<MeanSd> {
     let n: u64 = values.iter().map(|v| v.1).sum();
     if n == 0 {
@@ -134,7 +106,7 @@ mod tests {
 
     #[test]
     fn small_samples() {
-        assert_eq!(mean(&[]), None);
+        assert_eq!(mean_sd(&[]), None);
         assert_eq!(
             mean_sd(&[4.0]),
             Some(MeanSd {

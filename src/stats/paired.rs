@@ -1,5 +1,6 @@
-//! Every statistic of one paired comparison (one group, two timepoints), from the two score
-//! vectors. This is the unit the pipeline calls once per group and comparison.
+//! Every statistic of one paired comparison (one group, two timepoints), from its distinct
+//! (earlier, later) score pairs with counts, or from two paired score vectors. This is the
+//! unit the pipeline calls once per group and comparison.
 
 use super::describe::{weighted_mean_sd, MeanSd};
 use super::effect::{cohens_dz, CohensDz};

@@ -3,7 +3,7 @@
 //! dozen entries, and statistics run on the counts. Continuous data (prorated items, raw
 //! totals) spill to a plain list once there are many distinct pairs.
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::HashMap;
 
 /// Distinct pairs above which counting gives way to a list.
 const MAX_DISTINCT: usize = 4096;
@@ -16,14 +16,6 @@ pub struct PairTally {
 }
 
 impl PairTally {
-    /// An empty tally.
-    pub fn new() -> PairTally {
-        PairTally {
-            counts: HashMap::new(),
-            spill: Vec::new(),
-        }
-    }
-
     /// Adds one pair. `-0.0` counts as `0.0`.
     pub fn add(&mut self, a: f64, b: f64) {
         let (a, b) = (a + 0.0, b + 0.0);
@@ -66,7 +58,7 @@ impl PairTally {
 
 /// Sorted distinct pairs with counts from two paired slices.
 pub fn tally_pairs(earlier: &[f64], later: &[f64]) -> Vec<((f64, f64), u64)> {
-    let mut tally = PairTally::new();
+    let mut tally = PairTally::default();
     for (&a, &b) in earlier.iter().zip(later) {
         tally.add(a, b);
     }

@@ -3,6 +3,7 @@
 
 use super::describe::sum;
 use super::dist::{pnorm_lower, pnorm_upper, psignrank};
+use super::tally::PairTally;
 
 /// Result of the signed-rank test.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,7 +24,16 @@ pub struct SignedRank {
 /// non-zero changes remain and there are no ties and no zeros; otherwise the normal
 /// approximation with tie correction and continuity correction `sign(z) * 0.5`.
 pub fn signed_rank(changes: &[f64]) -> Option<SignedRank> {
-    signed_rank_counted(&changes.iter().map(|&d| (d, 1)).collect::<Vec<_>>())
+    let mut tally = PairTally::default();
+    for &d in changes {
+        tally.add(d, 0.0);
+    }
+    let counted: Vec<(f64, u64)> = tally
+        .into_sorted()
+        .into_iter()
+        .map(|((d, _), c)| (d, c))
+        .collect();
+    signed_rank_counted(&counted)
 }
 
 /// [`signed_rank`] on changes given with their counts (`(change, count)`, in any order): the

@@ -2,6 +2,7 @@
 //! flow, the tables and the methods paragraph, generated from the settings actually used.
 
 use crate::output::figures::by_label;
+use crate::output::number::{fixed, p_text};
 use crate::results::{ComparisonRecord, ResultsDir};
 
 /// A table with a title; `suppressed[i]` marks rows withheld for disclosure control.
@@ -61,21 +62,6 @@ pub struct Content {
     pub footer: String,
 }
 
-/// A number with fixed decimals; "-" when absent.
-pub fn fixed(v: Option<f64>, decimals: usize) -> String {
-    v.map(|v| format!("{v:.decimals$}"))
-        .unwrap_or_else(|| "-".into())
-}
-
-/// A p-value as reports print them.
-pub fn p_text(p: Option<f64>) -> String {
-    match p {
-        None => "-".into(),
-        Some(p) if p < 0.001 => "<0.001".into(),
-        Some(p) => format!("{p:.3}"),
-    }
-}
-
 fn interval(e: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> String {
     match (e, lo, hi) {
         (Some(e), Some(lo), Some(hi)) => format!("{e:.2} ({lo:.2} to {hi:.2})"),
@@ -100,21 +86,10 @@ impl Content {
         let scale = &s.scale;
         let conf = settings.conf_level * 100.0;
         let min_cell = settings.min_cell;
-        let better = if scale.higher_is_worse {
-            "less lonely"
-        } else {
-            "better"
-        };
-        let headline = match results.comparison("all", "All", "pre_post") {
-            Some(r) if !r.suppressed && r.n.unwrap_or(0) > 0 => {
-                let mut text = format!("{:.1}% of {} service users were {better} after support", r.pct_improved.unwrap_or(0.0), r.n.unwrap_or(0));
-                if let (Some(m), Some(lo), Some(hi)) = (r.mean_change, r.ci_low, r.ci_high) {
-                    text.push_str(&format!("; mean change {m:+.2} ({conf:.0}% CI {lo:+.2} to {hi:+.2}) on the {} scale", scale.short));
-                }
-                text.push('.');
-                text
-            }
-            _ => format!("Too few people had both referral and end-of-support scores to report (fewer than {min_cell})."),
+        // The sentence analyse wrote to summary.json, so the terminal, JSON and reports agree.
+        let headline = match &s.headline {
+            Some(h) => format!("{} (scale: {}).", h.text, scale.short),
+            None => format!("No whole-sample comparison of referral and end of support to report (fewer than {min_cell} people)."),
         };
         let mut source: Vec<(String, String)> = if s.input.files.len() > 1 {
             s.input
