@@ -2,8 +2,8 @@
 //! the shares improved / unchanged / worse.
 
 use super::{
-    clamp_axis, draw_title, label, size, tick, Chart, FONT, IMPROVED, INK, NEUTRAL, TITLE_SPACE,
-    WIDTH, WORSE,
+    clamp_axis, draw_title, house_style, label, size, tick, Chart, IMPROVED, INK, NEUTRAL,
+    TITLE_SPACE, WIDTH, WORSE,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -64,18 +64,13 @@ impl Chart for ChangeHistogram {
             .x_label_area_size(76)
             .y_label_area_size(110)
             .build_cartesian_2d(x0..x1, 0f64..top)?;
-        chart
-            .configure_mesh()
+        house_style(&mut chart.configure_mesh())
             .disable_x_mesh()
             .x_desc(&self.x_desc)
             .y_desc("People")
             .x_labels(12)
             .x_label_formatter(&tick)
             .y_label_formatter(&tick)
-            .label_style((FONT, size::LABEL))
-            .axis_desc_style((FONT, size::AXIS))
-            .light_line_style(WHITE)
-            .bold_line_style(RGBColor(225, 225, 225))
             .draw()?;
         for b in &self.bins {
             let mid = (b.0 + b.1) / 2.0;

@@ -3,8 +3,8 @@
 //! listed at the bottom as such (never silently dropped), and n stands beside each row.
 
 use super::{
-    clamp_axis, draw_title, label, size, tick, Chart, Estimate, FONT, IMPROVED, INK, NEUTRAL,
-    TITLE_SPACE, WIDTH,
+    clamp_axis, draw_title, house_style, label, size, tick, Chart, Estimate, IMPROVED, INK,
+    NEUTRAL, TITLE_SPACE, WIDTH,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -124,18 +124,13 @@ impl Chart for IntervalChart {
             .margin_right(N_WIDTH)
             .x_label_area_size(76)
             .build_cartesian_2d(x0..x1, (-0.6f64)..(n_rows - 0.4))?;
-        chart
-            .configure_mesh()
+        house_style(&mut chart.configure_mesh())
             .disable_y_mesh()
             .disable_y_axis()
             .y_labels(0)
             .x_labels(8)
             .x_label_formatter(&tick)
             .x_desc(&self.x_desc)
-            .label_style((FONT, size::LABEL))
-            .axis_desc_style((FONT, size::AXIS))
-            .light_line_style(WHITE)
-            .bold_line_style(RGBColor(225, 225, 225))
             .draw()?;
         let y_of = |i: usize| n_rows - 1.0 - i as f64;
         // Zero and the whole-sample estimate as references.

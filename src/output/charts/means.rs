@@ -2,7 +2,7 @@
 //! whole sample and one line per group: the "did it last?" picture.
 
 use super::{
-    draw_title, label, size, tick, Chart, Estimate, FONT, INK, PALETTE, TITLE_SPACE, WIDTH,
+    draw_title, house_style, label, size, tick, Chart, Estimate, INK, PALETTE, TITLE_SPACE, WIDTH,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -63,8 +63,7 @@ impl Chart for MeansChart {
             .x_label_area_size(64)
             .y_label_area_size(96)
             .build_cartesian_2d(-0.35f64..2.35f64, self.y_range.0..self.y_range.1)?;
-        chart
-            .configure_mesh()
+        house_style(&mut chart.configure_mesh())
             .x_labels(3)
             .x_label_formatter(&|x| {
                 let i = x.round();
@@ -77,10 +76,6 @@ impl Chart for MeansChart {
             .disable_x_mesh()
             .y_label_formatter(&tick)
             .y_desc(&self.y_desc)
-            .label_style((FONT, size::LABEL))
-            .axis_desc_style((FONT, size::AXIS))
-            .light_line_style(WHITE)
-            .bold_line_style(RGBColor(225, 225, 225))
             .draw()?;
         let count = self.series.len().max(1) as f64;
         for (k, series) in self.series.iter().enumerate() {

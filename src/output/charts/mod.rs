@@ -129,6 +129,24 @@ pub fn render_png(chart: &impl Chart) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// Colour of grid lines.
+const GRID: RGBColor = RGBColor(225, 225, 225);
+
+/// The house style of every chart's axes: label and description fonts and a faint grid.
+pub(crate) fn house_style<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: plotters::coord::ranged1d::Ranged,
+    Y: plotters::coord::ranged1d::Ranged,
+    DB: DrawingBackend,
+{
+    mesh.label_style((FONT, size::LABEL))
+        .axis_desc_style((FONT, size::AXIS))
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+}
+
 /// Height reserved at the top of every chart for its title.
 pub const TITLE_SPACE: u32 = 70;
 

@@ -4,7 +4,8 @@
 //! a hundred, and no person-level data is needed.
 
 use super::{
-    draw_title, label, size, tick, Chart, FONT, IMPROVED, INK, NEUTRAL, TITLE_SPACE, WIDTH, WORSE,
+    draw_title, house_style, label, size, tick, Chart, IMPROVED, INK, NEUTRAL, TITLE_SPACE, WIDTH,
+    WORSE,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -53,8 +54,7 @@ impl Chart for SlopeChart {
             .x_label_area_size(64)
             .y_label_area_size(96)
             .build_cartesian_2d(-0.08f64..1.08f64, self.y_range.0..self.y_range.1)?;
-        chart
-            .configure_mesh()
+        house_style(&mut chart.configure_mesh())
             .disable_x_mesh()
             .x_labels(2)
             .x_label_formatter(&|x| match x.round() as i32 {
@@ -64,10 +64,6 @@ impl Chart for SlopeChart {
             })
             .y_label_formatter(&tick)
             .y_desc(&self.y_desc)
-            .label_style((FONT, size::LABEL))
-            .axis_desc_style((FONT, size::AXIS))
-            .light_line_style(WHITE)
-            .bold_line_style(RGBColor(225, 225, 225))
             .draw()?;
         let most = self
             .transitions
