@@ -140,8 +140,8 @@ fn load_paths(
         by: settings.by.clone(),
         item_count: scale.items.as_ref().map(|i| i.count),
     };
-    let export = read_exports(paths, &read_options, progress)?;
-    let scored = score_export(&export, &scale, settings.max_missing_items);
+    let mut export = read_exports(paths, &read_options, progress)?;
+    let scored = score_export(&mut export, &scale, settings.max_missing_items);
     Ok(Loaded {
         scale,
         export,

@@ -3,6 +3,7 @@
 
 mod columns;
 mod ids;
+mod stream;
 mod value;
 
 pub use columns::{Layout, Source};
@@ -15,7 +16,9 @@ use columns::Header;
 use foldhash::{HashMap, HashMapExt};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use stream::{Prefix, TextStream};
 
 /// Group value given to a blank grouping cell, so nobody drops out of the results for it.
 pub const MISSING_GROUP: &str = "(missing)";
@@ -117,6 +120,13 @@ pub struct Responses {
 }
 
 impl Responses {
+    /// Frees the cells, keeping where they came from; called once they are scored.
+    pub fn release(&mut self) {
+        self.cells = Vec::new();
+        self.lines = Vec::new();
+        self.bad_text = HashMap::new();
+    }
+
     /// The cells of person `p`.
     pub fn of(&self, p: usize) -> &[Cell] {
         &self.cells[p * self.width..(p + 1) * self.width]
@@ -221,8 +231,8 @@ pub fn read_export(path: &Path, options: &ReadOptions) -> Result<Export, Error> 
 
 /// Reads several export files as if they were one file: the header once, then every file's
 /// records in order (so a repeated id in a later file is a duplicate, as in the concatenated
-/// file). Every file must have the same columns. `progress(done, total)` is called now and then
-/// with bytes read so far.
+/// file). Every file must have the same columns. Files are streamed, not held in memory.
+/// `progress(done, total)` is called now and then with bytes read so far.
 pub fn read_exports(
     paths: &[PathBuf],
     options: &ReadOptions,
@@ -235,32 +245,37 @@ pub fn read_exports(
     let mut state: Option<(Header, Plan, Builder, u8)> = None;
     let mut files = Vec::new();
     // The run's SHA-256 covers every file's bytes in order; for one file it is the file's own.
-    let mut hasher = (paths.len() > 1).then(Sha256::new);
+    let mut combined = (paths.len() > 1).then(Sha256::new);
     let mut done = 0u64;
     let mut first_line = 0u64;
     for path in paths {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        if let Some(h) = hasher.as_mut() {
-            h.update(&bytes);
-        }
-        let file = SourceFile {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let size = file.metadata().map_or(0, |m| m.len());
+        let base = done;
+        let parsed = parse_file(
+            file,
+            path,
+            size,
+            options,
+            &mut state,
+            first_line,
+            combined.take(),
+            &mut |d| progress(base + d, total),
+        )?;
+        combined = parsed.combined;
+        files.push(SourceFile {
             path: path.clone(),
             file_name: path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-            bytes: bytes.len() as u64,
-            sha256: format!("{:x}", Sha256::digest(&bytes)),
+            bytes: parsed.bytes,
+            sha256: parsed.sha256,
             first_line,
-        };
-        let base = done;
-        let lines = parse_file(&bytes, &file, options, &mut state, &mut |d| {
-            progress(base + d, total)
-        })?;
-        first_line += lines;
-        done += bytes.len() as u64;
+        });
+        first_line += parsed.lines;
+        done += parsed.bytes;
         progress(done, total);
-        files.push(file);
     }
     let Some((_, plan, builder, delimiter)) = state else {
         return Err(Error::Option("no input file given".into()));
@@ -272,7 +287,7 @@ pub fn read_exports(
             n => format!("{} and {} more", files[0].file_name, n - 1),
         },
         bytes: done,
-        sha256: match hasher {
+        sha256: match combined {
             Some(h) => format!("{:x}", h.finalize()),
             None => files[0].sha256.clone(),
         },
@@ -286,57 +301,88 @@ pub fn read_bytes(
     source: SourceInfo,
     options: &ReadOptions,
 ) -> Result<Export, Error> {
+    let mut state = None;
+    let parsed = parse_file(
+        bytes,
+        &source.path,
+        bytes.len() as u64,
+        options,
+        &mut state,
+        0,
+        None,
+        &mut |_| {},
+    )?;
     let file = SourceFile {
         path: source.path.clone(),
         file_name: source.file_name.clone(),
-        bytes: source.bytes,
-        sha256: source.sha256.clone(),
+        bytes: parsed.bytes,
+        sha256: parsed.sha256,
         first_line: 0,
     };
-    let mut state = None;
-    parse_file(bytes, &file, options, &mut state, &mut |_| {})?;
     let (_, plan, builder, delimiter) = state.expect("parse_file sets the state or fails");
     Ok(builder.finish(source, vec![file], delimiter, plan))
 }
 
+/// What parsing one file tells about it.
+struct Parsed {
+    lines: u64,
+    bytes: u64,
+    sha256: String,
+    combined: Option<Sha256>,
+}
+
 /// Parses one file into the shared state (header, plan and builder come from the first file;
-/// later files must repeat the header). Returns the number of lines in the file.
+/// later files must repeat the header).
+#[allow(clippy::too_many_arguments)]
 fn parse_file(
-    bytes: &[u8],
-    file: &SourceFile,
+    mut source: impl Read,
+    path: &Path,
+    size: u64,
     options: &ReadOptions,
     state: &mut Option<(Header, Plan, Builder, u8)>,
+    first_line: u64,
+    combined: Option<Sha256>,
     progress: &mut dyn FnMut(u64),
-) -> Result<u64, Error> {
+) -> Result<Parsed, Error> {
     let input_error = |message: String| Error::Input {
-        path: file.path.clone(),
+        path: path.to_path_buf(),
         message,
     };
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(input_error(
-            "the file is empty (expected a header row and data rows)".into(),
-        ));
-    }
-    check_text(body).map_err(&input_error)?;
-    let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(body));
+    let prefix = Prefix::read(&mut source).map_err(|e| Error::io(path, e))?;
+    prefix.check().map_err(&input_error)?;
+    let delimiter = options
+        .delimiter
+        .unwrap_or_else(|| detect_delimiter(prefix.body()));
+    let stream = TextStream::new(
+        std::io::Cursor::new(prefix.bytes.clone()).chain(source),
+        &prefix,
+        combined,
+    );
+    // Records end at LF; a CR before it stays in the last field, which every reader trims.
+    // (csv's own CRLF handling counts lines one behind.)
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(body);
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(256 * 1024)
+        .from_reader(stream);
     let mut record = csv::ByteRecord::new();
     let header_read = reader
         .read_byte_record(&mut record)
         .map_err(|e| input_error(csv_message(&e)))?;
-    if !header_read {
+    if !header_read || record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
         return Err(input_error(
             "the file is empty (expected a header row and data rows)".into(),
         ));
     }
     let names: Vec<String> = record
         .iter()
-        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .map(|f| {
+            String::from_utf8_lossy(f)
+                .trim_end_matches('\r')
+                .to_string()
+        })
         .collect();
     match state {
         None => {
@@ -359,7 +405,6 @@ fn parse_file(
         }
     }
     let (_, _, builder, _) = state.as_mut().expect("set above");
-    let mut lines = LineCounter::default();
     let mut records = 0u64;
     loop {
         match reader.read_byte_record(&mut record) {
@@ -367,74 +412,29 @@ fn parse_file(
             Ok(true) => {}
             Err(e) => return Err(input_error(csv_message(&e))),
         }
-        let offset = record.position().map_or(0, |p| p.byte() as usize);
-        let line = lines.line_at(body, offset);
+        let (line, offset) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
         records += 1;
         if records % 65_536 == 0 {
-            progress(offset as u64);
+            progress(reader.get_ref().bytes_read());
         }
         if records == 4096 && offset > 0 {
             // Size the tables once from the first records instead of growing them ~20 times.
-            let remaining = (body.len() - offset) as u64 * records / offset as u64;
-            builder.reserve(remaining as usize, offset / records as usize);
+            let remaining = size.saturating_sub(offset) * records / offset;
+            builder.reserve(remaining as usize, (offset / records) as usize);
         }
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
-        builder.add(&record, file.first_line + line);
+        builder.add(&record, first_line + line);
     }
-    // Lines in the file, counting on from the last record.
-    Ok(lines.line_at(body, body.len()))
-}
-
-/// Refuses what is not UTF-8 text, naming what it looks like and how to fix it: a workbook, a
-/// UTF-16 export, or a byte that is not UTF-8 (given by offset and line). Silently replacing
-/// such bytes could merge two groups whose names differ only there.
-fn check_text(body: &[u8]) -> Result<(), String> {
-    const SAVE_AS: &str = "save it as \"CSV UTF-8\" (in Excel: File > Save As > CSV UTF-8)";
-    if body.starts_with(b"PK\x03\x04") {
-        return Err(format!(
-            "this is an Excel workbook or other zip file, not CSV; {SAVE_AS}"
-        ));
-    }
-    if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
-        return Err(format!(
-            "this is UTF-16 text (Excel's \"Unicode Text\"); {SAVE_AS}"
-        ));
-    }
-    if let Err(e) = std::str::from_utf8(body) {
-        let at = e.valid_up_to();
-        let line = 1 + body[..at].iter().filter(|&&b| b == b'\n').count();
-        return Err(format!(
-            "byte {at} (line {line}) is not UTF-8: the file is in another encoding (such as Windows-1252); {SAVE_AS}"
-        ));
-    }
-    Ok(())
-}
-
-/// Line numbers from byte offsets. The csv crate's own line count lags on CRLF files, and its
-/// record offset can point at the previous record's terminator, so terminators are skipped
-/// before counting the newlines that precede the record.
-#[derive(Default)]
-struct LineCounter {
-    offset: usize,
-    newlines: u64,
-}
-
-impl LineCounter {
-    fn line_at(&mut self, body: &[u8], mut offset: usize) -> u64 {
-        while offset < body.len() && matches!(body[offset], b'\r' | b'\n') {
-            offset += 1;
-        }
-        if offset >= self.offset {
-            self.newlines += body[self.offset..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
-            self.offset = offset;
-        }
-        self.newlines + 1
-    }
+    let lines = reader.position().line();
+    let (bytes, sha256, combined) = reader.into_inner().finish();
+    Ok(Parsed {
+        lines,
+        bytes,
+        sha256,
+        combined,
+    })
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -793,7 +793,8 @@ impl Builder {
             let cell = parse_cell(&text);
             let index = person * r.width + k;
             if cell == Cell::NotNumber {
-                r.bad_text.insert(index, text.into_owned());
+                r.bad_text
+                    .insert(index, text.trim_end_matches('\r').to_string());
             }
             r.cells[index] = cell;
         }

@@ -45,11 +45,14 @@ impl Scored {
     }
 }
 
-/// Scores an export under `scale`; `max_missing` items may be prorated.
-pub fn score_export(export: &Export, scale: &Scale, max_missing: usize) -> Scored {
+/// Scores an export under `scale`; `max_missing` items may be prorated. Each timepoint's raw
+/// cells are released once scored (nothing after scoring reads them), which keeps the peak
+/// memory of a large run well below cells and scores held together.
+pub fn score_export(export: &mut Export, scale: &Scale, max_missing: usize) -> Scored {
     let people = export.ids.len();
     let mut problems = Vec::new();
-    let scores = std::array::from_fn(|t| {
+    let mut scores: [Vec<Score>; 3] = Default::default();
+    for (t, slot) in scores.iter_mut().enumerate() {
         let responses = &export.responses[t];
         let what = if matches!(responses.source, Some(Source::Items(_))) {
             "item"
@@ -60,7 +63,7 @@ pub fn score_export(export: &Export, scale: &Scale, max_missing: usize) -> Score
             ("item", Some(items)) => format!("{}-{}", items.min, items.max),
             _ => scale.total_range_text(),
         };
-        (0..people)
+        *slot = (0..people)
             .map(|p| {
                 let (score, found) = match responses.source {
                     None => (Score::Missing, Vec::new()),
@@ -88,7 +91,8 @@ pub fn score_export(export: &Export, scale: &Scale, max_missing: usize) -> Score
                 }
                 score
             })
-            .collect()
-    });
+            .collect();
+        export.responses[t].release();
+    }
     Scored { scores, problems }
 }

@@ -1,0 +1,220 @@
+//! A file read once, as it streams past the CSV parser: hashed, checked as UTF-8, its BOM
+//! dropped, and CR-only line ends turned into LF (so the parser counts lines). Nothing of the
+//! file is kept, so memory does not grow with the file's size.
+
+use sha2::{Digest, Sha256};
+use std::io::{self, Read};
+
+/// How re-saving fixes a file that is not CSV text.
+const SAVE_AS: &str = "save it as \"CSV UTF-8\" (in Excel: File > Save As > CSV UTF-8)";
+
+/// Bytes inspected before parsing: enough for the header line in any real export.
+pub const PREFIX: usize = 64 * 1024;
+
+/// What the first bytes of a file say about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prefix {
+    /// The first bytes (BOM included).
+    pub bytes: Vec<u8>,
+    /// Whether the file is no longer than `bytes`.
+    pub complete: bool,
+}
+
+impl Prefix {
+    /// Reads up to [`PREFIX`] bytes.
+    pub fn read(source: &mut impl Read) -> io::Result<Prefix> {
+        let mut bytes = Vec::with_capacity(PREFIX);
+        source.take(PREFIX as u64).read_to_end(&mut bytes)?;
+        Ok(Prefix {
+            complete: bytes.len() < PREFIX,
+            bytes,
+        })
+    }
+
+    /// The prefix without a UTF-8 byte-order mark.
+    pub fn body(&self) -> &[u8] {
+        self.bytes
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&self.bytes)
+    }
+
+    /// Refuses what is plainly not CSV text (a workbook, UTF-16) or holds nothing.
+    pub fn check(&self) -> Result<(), String> {
+        let body = self.body();
+        if body.starts_with(b"PK\x03\x04") {
+            return Err(format!(
+                "this is an Excel workbook or other zip file, not CSV; {SAVE_AS}"
+            ));
+        }
+        if body.starts_with(b"\xFF\xFE") || body.starts_with(b"\xFE\xFF") {
+            return Err(format!(
+                "this is UTF-16 text (Excel's \"Unicode Text\"); {SAVE_AS}"
+            ));
+        }
+        if self.complete && body.iter().all(u8::is_ascii_whitespace) {
+            return Err("the file is empty (expected a header row and data rows)".into());
+        }
+        Ok(())
+    }
+
+    /// Whether lines end with CR alone (old Mac exports): no LF anywhere in the prefix.
+    pub fn cr_only(&self) -> bool {
+        self.body().contains(&b'\r') && !self.body().contains(&b'\n')
+    }
+}
+
+/// The stream the parser reads; see the module documentation.
+pub struct TextStream<R> {
+    inner: R,
+    hasher: Sha256,
+    combined: Option<Sha256>,
+    raw_bytes: u64,
+    checked: u64,
+    newlines: u64,
+    pending: Vec<u8>,
+    bom_left: usize,
+    cr_only: bool,
+}
+
+impl<R: Read> TextStream<R> {
+    /// Wraps `inner` (the whole file from its first byte). `combined`, if given, also hashes
+    /// the bytes (for a digest over several files) and is handed back by [`Self::finish`].
+    pub fn new(inner: R, prefix: &Prefix, combined: Option<Sha256>) -> TextStream<R> {
+        TextStream {
+            inner,
+            hasher: Sha256::new(),
+            combined,
+            raw_bytes: 0,
+            checked: 0,
+            newlines: 0,
+            pending: Vec::new(),
+            bom_left: prefix.bytes.len() - prefix.body().len(),
+            cr_only: prefix.cr_only(),
+        }
+    }
+
+    /// Bytes read so far (for progress).
+    pub fn bytes_read(&self) -> u64 {
+        self.raw_bytes
+    }
+
+    /// Size, SHA-256 (hex) and the combined hasher, once the parser has read everything.
+    pub fn finish(self) -> (u64, String, Option<Sha256>) {
+        (
+            self.raw_bytes,
+            format!("{:x}", self.hasher.finalize()),
+            self.combined,
+        )
+    }
+
+    fn check_utf8(&mut self, chunk: &[u8], at_end: bool) -> io::Result<()> {
+        let joined;
+        let data: &[u8] = if self.pending.is_empty() {
+            chunk
+        } else {
+            joined = [std::mem::take(&mut self.pending).as_slice(), chunk].concat();
+            &joined
+        };
+        let valid = match std::str::from_utf8(data) {
+            Ok(_) => data.len(),
+            Err(e) if e.error_len().is_none() && !at_end => {
+                self.pending = data[e.valid_up_to()..].to_vec();
+                e.valid_up_to()
+            }
+            Err(e) => {
+                let at = self.checked + e.valid_up_to() as u64;
+                let line = 1
+                    + self.newlines
+                    + data[..e.valid_up_to()]
+                        .iter()
+                        .filter(|&&b| b == b'\n')
+                        .count() as u64;
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("byte {at} (line {line}) is not UTF-8: the file is in another encoding (such as Windows-1252); {SAVE_AS}"),
+                ));
+            }
+        };
+        self.newlines += data[..valid].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.checked += valid as u64;
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for TextStream<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let n = self.inner.read(buf)?;
+            self.hasher.update(&buf[..n]);
+            if let Some(combined) = self.combined.as_mut() {
+                combined.update(&buf[..n]);
+            }
+            self.raw_bytes += n as u64;
+            let skip = self.bom_left.min(n);
+            self.bom_left -= skip;
+            buf.copy_within(skip..n, 0);
+            let n = n - skip;
+            if n == 0 && skip > 0 {
+                continue; // a read that held only BOM bytes: read on
+            }
+            self.check_utf8(&buf[..n], n == 0)?;
+            if self.cr_only {
+                for b in &mut buf[..n] {
+                    if *b == b'\r' {
+                        *b = b'\n';
+                    }
+                }
+            }
+            return Ok(n);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stream_all(bytes: &[u8]) -> io::Result<(Vec<u8>, String)> {
+        let mut source = io::Cursor::new(bytes.to_vec());
+        let prefix = Prefix::read(&mut source)?;
+        let mut stream = TextStream::new(
+            io::Cursor::new(prefix.bytes.clone()).chain(source),
+            &prefix,
+            None,
+        );
+        let mut out = Vec::new();
+        stream.read_to_end(&mut out)?;
+        let (_, sha, _) = stream.finish();
+        Ok((out, sha))
+    }
+
+    #[test]
+    fn bom_dropped_hash_of_the_whole_file() {
+        let (out, sha) = stream_all(b"\xEF\xBB\xBFid\n1\n").expect("valid");
+        assert_eq!(out, b"id\n1\n");
+        assert_eq!(sha, format!("{:x}", Sha256::digest(b"\xEF\xBB\xBFid\n1\n")));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located_across_chunks() {
+        let mut bytes = vec![b'a'; PREFIX + 10];
+        bytes[PREFIX - 3] = b'\n';
+        bytes.extend_from_slice(b"\nx\xF4n\n");
+        let err = stream_all(&bytes).expect_err("latin-1 byte");
+        assert!(
+            err.to_string()
+                .contains(&format!("byte {} (line 3)", PREFIX + 12)),
+            "{err}"
+        );
+        // A multi-byte character split across reads is fine.
+        let mut ok = vec![b'a'; PREFIX - 1];
+        ok.extend_from_slice("ü\n".as_bytes());
+        assert!(stream_all(&ok).is_ok());
+    }
+
+    #[test]
+    fn cr_only_lines_become_lf() {
+        let (out, _) = stream_all(b"id\r1\r").expect("valid");
+        assert_eq!(out, b"id\n1\n");
+    }
+}
