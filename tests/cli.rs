@@ -854,3 +854,38 @@ fn grouping_column_names_and_counts_do_not_break_charts() {
     let md = read(&out.join("report.md"));
     assert!(md.contains("(charts/forest_site_area.png)"), "{md}");
 }
+
+#[test]
+fn crlf_with_quoted_last_fields_and_embedded_line_breaks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("q.csv");
+    std::fs::write(
+        &path,
+        "id,location,trigger_group,pre_score,post_score\r\nA,\"L\",\"T\",\"7\",\"5\"\r\nB,\"L\",\"T\",\"8\",\"4\"\r\n\"C\",\"L\",\"T with \r\nbreak\",\"6\",\"bad\"\r\n",
+    )
+    .expect("write");
+    bin()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "line 4, column post_score: \"bad\" is not a number",
+        ));
+    let scored = bin()
+        .arg("score")
+        .arg(&path)
+        .args(["--by", "trigger_group"])
+        .output()
+        .expect("runs")
+        .stdout;
+    let text = String::from_utf8_lossy(&scored);
+    assert!(
+        text.contains("A,T,7,lonely,valid,5,not lonely,valid"),
+        "{text}"
+    );
+    assert!(
+        text.contains("C,\"T with \r\nbreak\",6,lonely,valid,,,invalid"),
+        "{text}"
+    );
+}
