@@ -4,7 +4,7 @@ use loneliness_eval::analysis::analyse_scored;
 use loneliness_eval::compare::CompareOptions;
 use loneliness_eval::output::comparisons::write_comparisons;
 use loneliness_eval::read::{read_bytes, ReadOptions, SourceInfo};
-use loneliness_eval::scale::{score_export, score_items, ScaleTable, Score};
+use loneliness_eval::scale::{score_items, ScaleTable, Score, Scorer};
 use loneliness_eval::stats::padjust::PAdjust;
 use loneliness_eval::stats::paired::Better;
 use proptest::prelude::*;
@@ -100,8 +100,10 @@ fn comparisons(csv_text: &str, min_cell: usize) -> String {
         item_count: Some(3),
         ..ReadOptions::default()
     };
-    let mut export = read_bytes(csv_text.as_bytes(), source(), &options).expect("valid export");
-    let scored = score_export(&mut export, &scale, 0);
+    let mut scorer = Scorer::new(&scale, 0);
+    let export =
+        read_bytes(csv_text.as_bytes(), source(), &options, &mut scorer).expect("valid export");
+    let scored = scorer.finish();
     let compare = CompareOptions {
         conf_level: 0.95,
         min_cell,
@@ -149,12 +151,13 @@ proptest! {
     )) {
         let text = format!("id,location,trigger_group,pre_score,post_score,followup_score\n{}\n", lines.join("\n"));
         let options = ReadOptions { by: vec!["trigger_group".into(), "location".into()], item_count: Some(3), ..ReadOptions::default() };
-        let mut export = read_bytes(text.as_bytes(), source(), &options).expect("readable");
+        let scale = ScaleTable::builtin().get("ucla3").expect("builtin");
+        let mut scorer = Scorer::new(&scale, 0);
+        let export = read_bytes(text.as_bytes(), source(), &options, &mut scorer).expect("readable");
         prop_assert_eq!(export.rows_read, export.rows_kept + export.excluded.len() as u64);
         let people = export.ids.len() as u64;
         prop_assert_eq!(people, export.rows_kept, "wide: one kept row per person");
-        let scale = ScaleTable::builtin().get("ucla3").expect("builtin");
-        let scored = score_export(&mut export, &scale, 0);
+        let scored = scorer.finish();
         for t in &scored.scores {
             prop_assert_eq!(t.len() as u64, people);
         }

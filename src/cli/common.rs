@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::read::{read_exports, Export, ReadOptions};
-use crate::scale::{score_export, Scale, Scored};
+use crate::scale::{Scale, Scored, Scorer};
 use crate::settings::{CliOptions, Settings};
 use clap::Args;
 use std::path::PathBuf;
@@ -142,8 +142,9 @@ fn load_paths(
         by: settings.by.clone(),
         item_count: scale.items.as_ref().map(|i| i.count),
     };
-    let mut export = read_exports(paths, &read_options, progress)?;
-    let scored = score_export(&mut export, &scale, settings.max_missing_items);
+    let mut scorer = Scorer::new(&scale, settings.max_missing_items);
+    let export = read_exports(paths, &read_options, &mut scorer, progress)?;
+    let scored = scorer.finish();
     Ok(Loaded {
         scale,
         export,

@@ -102,35 +102,52 @@ pub struct Excluded {
     pub detail: String,
 }
 
-/// Responses at one timepoint for every person: `width` cells per person.
+/// Where one timepoint's responses come from: the reader hands each kept record's cells to a
+/// [`CellSink`] and keeps none of them.
 #[derive(Debug, Clone, Default)]
 pub struct Responses {
     /// Where the cells come from; `None` when the export has no such column.
     pub source: Option<Source>,
     /// Cells per person (1 for a total, K for items).
     pub width: usize,
-    /// `width` cells per person, person-major.
-    pub cells: Vec<Cell>,
-    /// Line of the record the cells came from; 0 when the person has no such record.
-    pub lines: Vec<u64>,
     /// Header names of the cells' columns.
     pub column_names: Vec<String>,
-    /// The text of each [`Cell::NotNumber`] cell by cell index, so problems can quote it.
-    pub bad_text: HashMap<usize, String>,
 }
 
-impl Responses {
-    /// Frees the cells, keeping where they came from; called once they are scored.
-    pub fn release(&mut self) {
-        self.cells = Vec::new();
-        self.lines = Vec::new();
-        self.bad_text = HashMap::new();
-    }
+/// One person's cells at one timepoint, handed over as soon as its record is kept.
+pub struct TimepointCells<'a> {
+    /// Person number (order of first appearance).
+    pub person: usize,
+    /// Which timepoint.
+    pub timepoint: Timepoint,
+    /// The cells, in item order (one for a total).
+    pub cells: &'a [Cell],
+    /// Line of the record.
+    pub line: u64,
+    /// Where the cells come from.
+    pub responses: &'a Responses,
+    record: &'a csv::ByteRecord,
+    columns: &'a [usize],
+}
 
-    /// The cells of person `p`.
-    pub fn of(&self, p: usize) -> &[Cell] {
-        &self.cells[p * self.width..(p + 1) * self.width]
+impl TimepointCells<'_> {
+    /// The text of cell `k` as written (a trailing CR removed), for messages.
+    pub fn text(&self, k: usize) -> String {
+        String::from_utf8_lossy(&self.record[self.columns[k]])
+            .trim_end_matches('\r')
+            .to_string()
     }
+}
+
+/// Receives cells as records are read (the scoring stage), so the reader keeps no raw cells
+/// and memory grows with the number of people, not with the number of cells.
+pub trait CellSink {
+    /// Room for about `people` more people.
+    fn reserve(&mut self, _people: usize) {}
+    /// A new person, numbered in order; every timepoint starts missing.
+    fn person_added(&mut self);
+    /// A kept record's cells for one timepoint (at most once per person and timepoint).
+    fn cells(&mut self, cells: TimepointCells<'_>);
 }
 
 /// A grouping column, dictionary-encoded: codes index `levels`, which are sorted by UTF-8 bytes.
@@ -225,8 +242,12 @@ pub fn detect_delimiter(bytes: &[u8]) -> u8 {
 }
 
 /// Reads an export file.
-pub fn read_export(path: &Path, options: &ReadOptions) -> Result<Export, Error> {
-    read_exports(&[path.to_path_buf()], options, &mut |_, _| {})
+pub fn read_export(
+    path: &Path,
+    options: &ReadOptions,
+    sink: &mut dyn CellSink,
+) -> Result<Export, Error> {
+    read_exports(&[path.to_path_buf()], options, sink, &mut |_, _| {})
 }
 
 /// Reads several export files as if they were one file: the header once, then every file's
@@ -236,6 +257,7 @@ pub fn read_export(path: &Path, options: &ReadOptions) -> Result<Export, Error> 
 pub fn read_exports(
     paths: &[PathBuf],
     options: &ReadOptions,
+    sink: &mut dyn CellSink,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Export, Error> {
     let total: u64 = paths
@@ -260,6 +282,7 @@ pub fn read_exports(
             &mut state,
             first_line,
             combined.take(),
+            sink,
             &mut |d| progress(base + d, total),
         )?;
         combined = parsed.combined;
@@ -300,6 +323,7 @@ pub fn read_bytes(
     bytes: &[u8],
     source: SourceInfo,
     options: &ReadOptions,
+    sink: &mut dyn CellSink,
 ) -> Result<Export, Error> {
     let mut state = None;
     let parsed = parse_file(
@@ -310,6 +334,7 @@ pub fn read_bytes(
         &mut state,
         0,
         None,
+        sink,
         &mut |_| {},
     )?;
     let file = SourceFile {
@@ -342,6 +367,7 @@ fn parse_file(
     state: &mut Option<(Header, Plan, Builder, u8)>,
     first_line: u64,
     combined: Option<Sha256>,
+    sink: &mut dyn CellSink,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Parsed, Error> {
     let input_error = |message: String| Error::Input {
@@ -420,12 +446,12 @@ fn parse_file(
         if records == 4096 && offset > 0 {
             // Size the tables once from the first records instead of growing them ~20 times.
             let remaining = size.saturating_sub(offset) * records / offset;
-            builder.reserve(remaining as usize, (offset / records) as usize);
+            builder.reserve(remaining as usize, (offset / records) as usize, sink);
         }
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
-        builder.add(&record, first_line + line);
+        builder.add(&record, first_line + line, sink);
     }
     let lines = reader.position().line();
     let (bytes, sha256, combined) = reader.into_inner().finish();
@@ -592,6 +618,8 @@ struct Builder {
     group_conflicts: Vec<u64>,
     warnings: Vec<RowWarning>,
     cell_columns: [Vec<usize>; 3],
+    /// Cells of the record being handed to the sink, reused.
+    cell_buffer: Vec<Cell>,
 }
 
 impl Builder {
@@ -605,13 +633,10 @@ impl Builder {
         let responses = std::array::from_fn(|t| Responses {
             source: plan.sources[t].clone(),
             width: cell_columns[t].len(),
-            cells: Vec::new(),
-            lines: Vec::new(),
             column_names: cell_columns[t]
                 .iter()
                 .map(|&c| header.names[c].clone())
                 .collect(),
-            bad_text: HashMap::new(),
         });
         Builder {
             width: header.names.len(),
@@ -631,6 +656,7 @@ impl Builder {
             group_conflicts: vec![0; options.by.len()],
             warnings: Vec::new(),
             cell_columns,
+            cell_buffer: Vec::new(),
         }
     }
 
@@ -642,7 +668,7 @@ impl Builder {
         });
     }
 
-    fn add(&mut self, record: &csv::ByteRecord, line: u64) {
+    fn add(&mut self, record: &csv::ByteRecord, line: u64, sink: &mut dyn CellSink) {
         self.rows_read += 1;
         if record.len() != self.width {
             let detail = format!(
@@ -693,24 +719,24 @@ impl Builder {
                 self.exclude(line, Exclusion::DuplicateId, format!("repeats id {id:?}"));
                 return;
             }
-            (None, _) => self.new_person(id, record),
+            (None, _) => self.new_person(id, record, sink),
         };
         self.rows_kept += 1;
         match timepoint {
             Some(tp) => {
                 self.seen[person][tp.index()] = true;
-                self.fill(person, tp, record, line);
+                self.fill(person, tp, record, line, sink);
             }
             None => {
                 for tp in Timepoint::ALL {
-                    self.fill(person, tp, record, line);
+                    self.fill(person, tp, record, line, sink);
                 }
             }
         }
     }
 
     /// Makes room for about `records` more records of `bytes_each` bytes.
-    fn reserve(&mut self, records: usize, bytes_each: usize) {
+    fn reserve(&mut self, records: usize, bytes_each: usize, sink: &mut dyn CellSink) {
         let people = if self.layout == Layout::Long {
             records / 2
         } else {
@@ -721,10 +747,7 @@ impl Builder {
         for codes in &mut self.group_codes {
             codes.reserve(people);
         }
-        for r in &mut self.responses {
-            r.cells.reserve(people * r.width);
-            r.lines.reserve(people);
-        }
+        sink.reserve(people);
     }
 
     /// Long layout: notes a person whose later row names other groups than their first row
@@ -755,7 +778,7 @@ impl Builder {
         }
     }
 
-    fn new_person(&mut self, id: &str, record: &csv::ByteRecord) -> usize {
+    fn new_person(&mut self, id: &str, record: &csv::ByteRecord, sink: &mut dyn CellSink) -> usize {
         let person = self.ids.insert(id);
         for (g, &col) in self.groups.iter().enumerate() {
             let text = String::from_utf8_lossy(&record[col]);
@@ -775,29 +798,37 @@ impl Builder {
             self.group_codes[g].push(code);
         }
         self.seen.push([false; 3]);
-        for r in &mut self.responses {
-            r.cells.extend(std::iter::repeat_n(Cell::Missing, r.width));
-            r.lines.push(0);
-        }
+        sink.person_added();
         person
     }
 
-    fn fill(&mut self, person: usize, tp: Timepoint, record: &csv::ByteRecord, line: u64) {
-        let r = &mut self.responses[tp.index()];
-        if r.width == 0 {
+    fn fill(
+        &mut self,
+        person: usize,
+        tp: Timepoint,
+        record: &csv::ByteRecord,
+        line: u64,
+        sink: &mut dyn CellSink,
+    ) {
+        let columns = &self.cell_columns[tp.index()];
+        if columns.is_empty() {
             return;
         }
-        r.lines[person] = line;
-        for (k, &col) in self.cell_columns[tp.index()].iter().enumerate() {
-            let text = String::from_utf8_lossy(&record[col]);
-            let cell = parse_cell(&text);
-            let index = person * r.width + k;
-            if cell == Cell::NotNumber {
-                r.bad_text
-                    .insert(index, text.trim_end_matches('\r').to_string());
-            }
-            r.cells[index] = cell;
-        }
+        self.cell_buffer.clear();
+        self.cell_buffer.extend(
+            columns
+                .iter()
+                .map(|&col| parse_cell(&String::from_utf8_lossy(&record[col]))),
+        );
+        sink.cells(TimepointCells {
+            person,
+            timepoint: tp,
+            cells: &self.cell_buffer,
+            line,
+            responses: &self.responses[tp.index()],
+            record,
+            columns,
+        });
     }
 
     fn finish(

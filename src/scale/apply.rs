@@ -3,7 +3,7 @@
 
 use super::{score_items, score_total, ItemProblem, Scale, Score};
 use crate::model::Timepoint;
-use crate::read::{Cell, Export, Source};
+use crate::read::{Cell, CellSink, Source, TimepointCells};
 
 /// One cell that made a timepoint invalid.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,54 +45,92 @@ impl Scored {
     }
 }
 
-/// Scores an export under `scale`; `max_missing` items may be prorated. Each timepoint's raw
-/// cells are released once scored (nothing after scoring reads them), which keeps the peak
-/// memory of a large run well below cells and scores held together.
-pub fn score_export(export: &mut Export, scale: &Scale, max_missing: usize) -> Scored {
-    let people = export.ids.len();
-    let mut problems = Vec::new();
-    let mut scores: [Vec<Score>; 3] = Default::default();
-    for (t, slot) in scores.iter_mut().enumerate() {
-        let responses = &export.responses[t];
-        let what = if matches!(responses.source, Some(Source::Items(_))) {
-            "item"
-        } else {
-            "total"
-        };
-        let range = match (what, scale.items.as_ref()) {
-            ("item", Some(items)) => format!("{}-{}", items.min, items.max),
-            _ => scale.total_range_text(),
-        };
-        *slot = (0..people)
-            .map(|p| {
-                let (score, found) = match responses.source {
-                    None => (Score::Missing, Vec::new()),
-                    Some(Source::Total(_)) => {
-                        let (s, problem) = score_total(scale, responses.of(p)[0]);
-                        (s, problem.map(|pr| (0, pr)).into_iter().collect())
-                    }
-                    Some(Source::Items(_)) => score_items(scale, responses.of(p), max_missing),
-                };
-                for (k, problem) in found {
-                    let index = p * responses.width + k;
-                    let value = match (&problem, responses.cells[index]) {
-                        (ItemProblem::NotNumber, _) => {
-                            responses.bad_text.get(&index).cloned().unwrap_or_default()
-                        }
-                        (_, Cell::Number(v)) => v.to_string(),
-                        _ => String::new(),
-                    };
-                    problems.push(CellProblem {
-                        line: responses.lines[p],
-                        column: responses.column_names[k].clone(),
-                        value,
-                        message: problem.describe(what, &range),
-                    });
-                }
-                score
-            })
-            .collect();
-        export.responses[t].release();
+/// The scoring stage as the reader's [`CellSink`]: each kept record's cells are scored the
+/// moment they are read, problems are noted with their line, column and value, and no raw
+/// cell is kept.
+pub struct Scorer<'s> {
+    scale: &'s Scale,
+    max_missing: usize,
+    scores: [Vec<Score>; 3],
+    problems: Vec<CellProblem>,
+    /// Per timepoint: "item" or "total" and the valid range, for messages.
+    wording: [Option<(&'static str, String)>; 3],
+}
+
+impl<'s> Scorer<'s> {
+    /// A scorer for `scale`; `max_missing` items may be prorated.
+    pub fn new(scale: &'s Scale, max_missing: usize) -> Scorer<'s> {
+        Scorer {
+            scale,
+            max_missing,
+            scores: Default::default(),
+            problems: Vec::new(),
+            wording: Default::default(),
+        }
     }
-    Scored { scores, problems }
+
+    /// The scores and problems once the reader is done.
+    pub fn finish(self) -> Scored {
+        Scored {
+            scores: self.scores,
+            problems: self.problems,
+        }
+    }
+}
+
+impl CellSink for Scorer<'_> {
+    fn reserve(&mut self, people: usize) {
+        for scores in &mut self.scores {
+            scores.reserve(people);
+        }
+    }
+
+    fn person_added(&mut self) {
+        for scores in &mut self.scores {
+            scores.push(Score::Missing);
+        }
+    }
+
+    fn cells(&mut self, record: TimepointCells<'_>) {
+        let t = record.timepoint.index();
+        let responses = record.responses;
+        let (score, found) = match responses.source {
+            None => return,
+            Some(Source::Total(_)) => {
+                let (s, problem) = score_total(self.scale, record.cells[0]);
+                (s, problem.map(|pr| (0, pr)).into_iter().collect())
+            }
+            Some(Source::Items(_)) => score_items(self.scale, record.cells, self.max_missing),
+        };
+        self.scores[t][record.person] = score;
+        if found.is_empty() {
+            return;
+        }
+        let scale = self.scale;
+        let (what, range) = self.wording[t].get_or_insert_with(|| {
+            let what = if matches!(responses.source, Some(Source::Items(_))) {
+                "item"
+            } else {
+                "total"
+            };
+            let range = match (what, scale.items.as_ref()) {
+                ("item", Some(items)) => format!("{}-{}", items.min, items.max),
+                _ => scale.total_range_text(),
+            };
+            (what, range)
+        });
+        for (k, problem) in found {
+            let value = match (&problem, record.cells[k]) {
+                (ItemProblem::NotNumber, _) => record.text(k),
+                (_, Cell::Number(v)) => v.to_string(),
+                _ => String::new(),
+            };
+            self.problems.push(CellProblem {
+                line: record.line,
+                column: responses.column_names[k].clone(),
+                value,
+                message: problem.describe(what, range),
+            });
+        }
+    }
 }
