@@ -44,7 +44,7 @@ pub fn write_scored<W: std::io::Write>(
                 .map(|g| g.levels[g.codes[p] as usize].clone()),
         );
         for tp in Timepoint::ALL {
-            match scored.scores[tp.index()][p] {
+            match scored.scores[tp.index()].get(p) {
                 Score::Valid(v) => {
                     row.push(format_f64(v));
                     row.push(scale.category(v).unwrap_or_default().to_string());

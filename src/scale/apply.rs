@@ -18,19 +18,84 @@ pub struct CellProblem {
     pub message: String,
 }
 
+/// One timepoint's scores for every person, 8 bytes each: a valid total is stored as itself
+/// and missing or invalid as two NaN patterns no total can take (totals are finite). Half the
+/// size of a `Vec<Score>`, which matters with ten million people.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScoreColumn(Vec<f64>);
+
+const MISSING_BITS: u64 = 0x7ff8_0000_0000_0001;
+const INVALID_BITS: u64 = 0x7ff8_0000_0000_0002;
+
+impl ScoreColumn {
+    /// Number of people.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The score of person `p`.
+    pub fn get(&self, p: usize) -> Score {
+        let v = self.0[p];
+        match v.to_bits() {
+            MISSING_BITS => Score::Missing,
+            INVALID_BITS => Score::Invalid,
+            _ => Score::Valid(v),
+        }
+    }
+
+    /// Sets the score of person `p`.
+    pub fn set(&mut self, p: usize, score: Score) {
+        self.0[p] = encode(score);
+    }
+
+    /// Adds a person.
+    pub fn push(&mut self, score: Score) {
+        self.0.push(encode(score));
+    }
+
+    fn reserve(&mut self, people: usize) {
+        self.0.reserve(people);
+    }
+}
+
+impl FromIterator<Score> for ScoreColumn {
+    fn from_iter<I: IntoIterator<Item = Score>>(scores: I) -> ScoreColumn {
+        ScoreColumn(scores.into_iter().map(encode).collect())
+    }
+}
+
+fn encode(score: Score) -> f64 {
+    match score {
+        Score::Missing => f64::from_bits(MISSING_BITS),
+        Score::Invalid => f64::from_bits(INVALID_BITS),
+        Score::Valid(v) => {
+            debug_assert!(
+                v.is_finite(),
+                "scores are finite (parse_cell refuses the rest)"
+            );
+            v
+        }
+    }
+}
+
 /// Scores per person and timepoint, with the problems found.
 #[derive(Debug, Clone)]
 pub struct Scored {
-    /// `scores[t][p]`: the score of person `p` at timepoint `t`.
-    pub scores: [Vec<Score>; 3],
-    /// Problems in person order, timepoints in time order.
+    /// `scores[t]`: every person's score at timepoint `t`.
+    pub scores: [ScoreColumn; 3],
+    /// Problems in file order.
     pub problems: Vec<CellProblem>,
 }
 
 impl Scored {
     /// Valid total of person `p` at `tp`.
     pub fn valid(&self, tp: Timepoint, p: usize) -> Option<f64> {
-        match self.scores[tp.index()][p] {
+        match self.scores[tp.index()].get(p) {
             Score::Valid(v) => Some(v),
             _ => None,
         }
@@ -38,9 +103,9 @@ impl Scored {
 
     /// People whose score at `tp` is invalid.
     pub fn invalid_count(&self, tp: Timepoint) -> u64 {
-        self.scores[tp.index()]
-            .iter()
-            .filter(|s| **s == Score::Invalid)
+        let column = &self.scores[tp.index()];
+        (0..column.len())
+            .filter(|&p| column.get(p) == Score::Invalid)
             .count() as u64
     }
 }
@@ -51,7 +116,7 @@ impl Scored {
 pub struct Scorer<'s> {
     scale: &'s Scale,
     max_missing: usize,
-    scores: [Vec<Score>; 3],
+    scores: [ScoreColumn; 3],
     problems: Vec<CellProblem>,
     /// Per timepoint: "item" or "total" and the valid range, for messages.
     wording: [Option<(&'static str, String)>; 3],
@@ -102,7 +167,7 @@ impl CellSink for Scorer<'_> {
             }
             Some(Source::Items(_)) => score_items(self.scale, record.cells, self.max_missing),
         };
-        self.scores[t][record.person] = score;
+        self.scores[t].set(record.person, score);
         if found.is_empty() {
             return;
         }
@@ -132,5 +197,31 @@ impl CellSink for Scorer<'_> {
                 message: problem.describe(what, range),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn score_column_keeps_every_kind_of_score() {
+        let scores = [
+            Score::Missing,
+            Score::Invalid,
+            Score::Valid(7.0),
+            Score::Valid(-0.5),
+            Score::Valid(f64::MAX),
+        ];
+        let mut column: ScoreColumn = scores.iter().copied().collect();
+        for (p, s) in scores.iter().enumerate() {
+            assert_eq!(column.get(p), *s);
+        }
+        column.set(0, Score::Valid(3.0));
+        column.push(Score::Invalid);
+        assert_eq!(
+            (column.get(0), column.get(5), column.len()),
+            (Score::Valid(3.0), Score::Invalid, 6)
+        );
     }
 }
