@@ -360,7 +360,7 @@ struct Parsed {
 /// later files must repeat the header).
 #[allow(clippy::too_many_arguments)]
 fn parse_file(
-    mut source: impl Read,
+    mut source: impl Read + Send,
     path: &Path,
     size: u64,
     options: &ReadOptions,
@@ -431,35 +431,89 @@ fn parse_file(
         }
     }
     let (_, _, builder, _) = state.as_mut().expect("set above");
-    let mut records = 0u64;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(input_error(csv_message(&e))),
-        }
-        let (line, offset) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
-        records += 1;
-        if records % 65_536 == 0 {
-            progress(reader.get_ref().bytes_read());
-        }
-        if records == 4096 && offset > 0 {
-            // Size the tables once from the first records instead of growing them ~20 times.
-            let remaining = size.saturating_sub(offset) * records / offset;
-            builder.reserve(remaining as usize, (offset / records) as usize, sink);
-        }
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
-        }
-        builder.add(&record, first_line + line, sink);
+    // Two cores: one thread parses records (csv, hashing, UTF-8 checks) in batches while this
+    // one keeps them (ids, groups, scoring). Batches go back to the parser to be refilled, so
+    // records are not reallocated.
+    const BATCH: usize = 4096;
+    type Batch = Vec<(csv::ByteRecord, u64, u64)>;
+    let (full_tx, full_rx) =
+        std::sync::mpsc::sync_channel::<Result<(Batch, usize, u64), csv::Error>>(4);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+    for _ in 0..6 {
+        let _ = empty_tx.send((0..BATCH).map(|_| (csv::ByteRecord::new(), 0, 0)).collect());
     }
-    let lines = reader.position().line();
-    let (bytes, sha256, combined) = reader.into_inner().finish();
-    Ok(Parsed {
-        lines,
-        bytes,
-        sha256,
-        combined,
+    std::thread::scope(|scope| {
+        let parser = scope.spawn(move || {
+            while let Ok(mut batch) = empty_rx.recv() {
+                let mut filled = 0;
+                while filled < BATCH {
+                    match reader.read_byte_record(&mut batch[filled].0) {
+                        Ok(false) => break,
+                        Ok(true) => {
+                            let position = batch[filled]
+                                .0
+                                .position()
+                                .map_or((0, 0), |p| (p.line(), p.byte()));
+                            batch[filled].1 = position.0;
+                            batch[filled].2 = position.1;
+                            filled += 1;
+                        }
+                        Err(e) => {
+                            let _ = full_tx.send(Err(e));
+                            return None;
+                        }
+                    }
+                }
+                let bytes_read = reader.get_ref().bytes_read();
+                if full_tx.send(Ok((batch, filled, bytes_read))).is_err() || filled < BATCH {
+                    break;
+                }
+            }
+            let lines = reader.position().line();
+            Some((lines, reader.into_inner().finish()))
+        });
+        let mut records = 0u64;
+        let mut failure = None;
+        for message in full_rx.iter() {
+            let (batch, filled, bytes_read) = match message {
+                Ok(full) => full,
+                Err(e) => {
+                    failure = Some(input_error(csv_message(&e)));
+                    break;
+                }
+            };
+            for (record, line, offset) in &batch[..filled] {
+                records += 1;
+                if records == 4096 && *offset > 0 {
+                    // Size the tables once from the first records instead of growing them ~20 times.
+                    let remaining = size.saturating_sub(*offset) * records / offset;
+                    builder.reserve(remaining as usize, (offset / records) as usize, sink);
+                }
+                if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                    continue;
+                }
+                builder.add(record, first_line + line, sink);
+            }
+            progress(bytes_read);
+            if filled < BATCH || empty_tx.send(batch).is_err() {
+                break;
+            }
+        }
+        drop(empty_tx);
+        drop(full_rx);
+        let finished = parser
+            .join()
+            .expect("the parser thread only reads and does not panic");
+        match (failure, finished) {
+            (Some(e), _) => Err(e),
+            (None, Some((lines, (bytes, sha256, combined)))) => Ok(Parsed {
+                lines,
+                bytes,
+                sha256,
+                combined,
+            }),
+            (None, None) => Err(input_error("cannot parse CSV".into())),
+        }
     })
 }
 
