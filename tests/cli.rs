@@ -889,3 +889,50 @@ fn crlf_with_quoted_last_fields_and_embedded_line_breaks() {
         "{text}"
     );
 }
+
+#[test]
+fn batch_boundaries_and_late_errors_in_the_parser_thread() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Exactly one batch of records, then two and a bit: every record counted, no hang.
+    for rows in [4096usize, 8193] {
+        let path = dir.path().join(format!("rows_{rows}.csv"));
+        let mut text = String::from("id,location,trigger_group,pre_score,post_score\n");
+        for i in 0..rows {
+            text.push_str(&format!(
+                "P{i},Leeds,Bereavement,{},{}\n",
+                6 + i % 3,
+                4 + i % 3
+            ));
+        }
+        std::fs::write(&path, text).expect("write");
+        let out = dir.path().join(format!("out_{rows}"));
+        bin()
+            .arg("analyse")
+            .arg(&path)
+            .args(["-q", "--no-charts", "--no-report", "--out"])
+            .arg(&out)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .success();
+        let f = flow(&out);
+        assert_eq!(
+            (f["rows_read"], f["people"], f["with_pre_post"]),
+            (rows as u64, rows as u64, rows as u64)
+        );
+    }
+    // A byte that is not UTF-8 far past the first batch still stops the run with its line.
+    let path = dir.path().join("late.csv");
+    let mut bytes = b"id,location,trigger_group,pre_score,post_score\n".to_vec();
+    for i in 0..10_000 {
+        bytes.extend_from_slice(format!("P{i},Leeds,Bereavement,7,5\n").as_bytes());
+    }
+    bytes.extend_from_slice(b"Q,Ynys M\xF4n,Bereavement,7,5\n");
+    std::fs::write(&path, bytes).expect("write");
+    bin()
+        .arg("validate")
+        .arg(&path)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("(line 10002) is not UTF-8"));
+}

@@ -495,9 +495,12 @@ fn parse_file(
                 builder.add(record, first_line + line, sink);
             }
             progress(bytes_read);
-            if filled < BATCH || empty_tx.send(batch).is_err() {
+            // The parser's last batch is the one it could not fill. Batches it sent before may
+            // still be queued after it has finished, so a refused return is not the end.
+            if filled < BATCH {
                 break;
             }
+            let _ = empty_tx.send(batch);
         }
         drop(empty_tx);
         drop(full_rx);
