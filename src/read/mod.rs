@@ -812,10 +812,7 @@ impl Builder {
     fn check_groups_agree(&mut self, person: usize, record: &csv::ByteRecord, line: u64) {
         for (g, &col) in self.groups.iter().enumerate() {
             let text = String::from_utf8_lossy(&record[col]);
-            let value = match text.trim() {
-                "" => MISSING_GROUP,
-                v => v,
-            };
+            let value = group_value(&text);
             let first = self.group_codes[g][person];
             if self.group_levels[g].get(value) != Some(&first) {
                 self.group_conflicts[g] += 1;
@@ -839,10 +836,7 @@ impl Builder {
         let person = self.ids.insert(id);
         for (g, &col) in self.groups.iter().enumerate() {
             let text = String::from_utf8_lossy(&record[col]);
-            let value = match text.trim() {
-                "" => MISSING_GROUP,
-                v => v,
-            };
+            let value = group_value(&text);
             let levels = &mut self.group_levels[g];
             let code = match levels.get(value) {
                 Some(&code) => code,
@@ -928,6 +922,14 @@ impl Builder {
             notices: plan.notices,
             warnings: self.warnings,
         }
+    }
+}
+
+/// A grouping cell as a group name: trimmed, and [`MISSING_GROUP`] when blank.
+fn group_value(text: &str) -> &str {
+    match text.trim() {
+        "" => MISSING_GROUP,
+        v => v,
     }
 }
 

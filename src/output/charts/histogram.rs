@@ -2,12 +2,11 @@
 //! the shares improved / unchanged / worse.
 
 use super::{
-    clamp_axis, draw_title, house_style, label, size, tick, Chart, IMPROVED, INK, NEUTRAL,
+    clamp_axis, draw_note, draw_title, house_style, size, tick, Chart, IMPROVED, INK, NEUTRAL,
     TITLE_SPACE, WIDTH, WORSE,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 /// The chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,14 +90,7 @@ impl Chart for ChangeHistogram {
             vec![(0.0, 0.0), (0.0, top)],
             INK.stroke_width(2),
         ))?;
-        label(
-            &footer,
-            &self.shares,
-            (24, 20),
-            size::LABEL,
-            (HPos::Left, VPos::Center),
-            &INK,
-        )?;
+        draw_note(&footer, &self.shares, size::LABEL)?;
         Ok(())
     }
 }

@@ -3,8 +3,8 @@
 //! listed at the bottom as such (never silently dropped), and n stands beside each row.
 
 use super::{
-    clamp_axis, draw_title, house_style, label, size, tick, Chart, Estimate, IMPROVED, INK,
-    NEUTRAL, TITLE_SPACE, WIDTH,
+    clamp_axis, draw_note, draw_title, house_style, label, size, tick, Chart, Estimate, IMPROVED,
+    INK, NEUTRAL, TITLE_SPACE, WIDTH,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -213,14 +213,7 @@ impl Chart for IntervalChart {
                 }
             }
         }
-        label(
-            &footer,
-            &self.note,
-            (24, 20),
-            size::NOTE,
-            (HPos::Left, VPos::Center),
-            &INK,
-        )?;
+        draw_note(&footer, &self.note, size::NOTE)?;
         Ok(())
     }
 }

@@ -2,7 +2,8 @@
 //! whole sample and one line per group: the "did it last?" picture.
 
 use super::{
-    draw_title, house_style, label, size, tick, Chart, Estimate, INK, PALETTE, TITLE_SPACE, WIDTH,
+    draw_note, draw_title, house_style, label, size, tick, Chart, Estimate, INK, PALETTE,
+    TITLE_SPACE, WIDTH,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -132,14 +133,7 @@ impl Chart for MeansChart {
                 &INK,
             )?;
         }
-        label(
-            &footer,
-            &self.note,
-            (24, 20),
-            size::NOTE,
-            (HPos::Left, VPos::Center),
-            &INK,
-        )?;
+        draw_note(&footer, &self.note, size::NOTE)?;
         Ok(())
     }
 }

@@ -166,6 +166,25 @@ pub(crate) fn draw_title<DB: DrawingBackend>(
     area.draw(&Text::new(text.to_string(), (width as i32 / 2, 18), style))
 }
 
+/// Draws the note under a chart, in the footer area every chart keeps below its plot.
+pub(crate) fn draw_note<DB: DrawingBackend>(
+    footer: &DrawingArea<DB, Shift>,
+    text: &str,
+    size: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    label(
+        footer,
+        text,
+        (24, 20),
+        size,
+        (
+            plotters::style::text_anchor::HPos::Left,
+            plotters::style::text_anchor::VPos::Center,
+        ),
+        &INK,
+    )
+}
+
 /// Draws `text` at a pixel position with an anchor.
 pub(crate) fn label<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

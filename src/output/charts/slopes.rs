@@ -4,8 +4,8 @@
 //! a hundred, and no person-level data is needed.
 
 use super::{
-    draw_title, house_style, label, size, tick, Chart, IMPROVED, INK, NEUTRAL, TITLE_SPACE, WIDTH,
-    WORSE,
+    draw_note, draw_title, house_style, label, size, tick, Chart, IMPROVED, INK, NEUTRAL,
+    TITLE_SPACE, WIDTH, WORSE,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -113,14 +113,7 @@ impl Chart for SlopeChart {
                 &INK,
             )?;
         }
-        label(
-            &footer,
-            &self.note,
-            (24, 20),
-            size::NOTE,
-            (HPos::Left, VPos::Center),
-            &INK,
-        )?;
+        draw_note(&footer, &self.note, size::NOTE)?;
         Ok(())
     }
 }
