@@ -59,6 +59,7 @@ pub fn participant_flow(export: &Export, scored: &Scored) -> Vec<Stage> {
         n: people as u64,
         detail: "distinct ids kept, including people with no valid score".into(),
     });
+    let counts = scored.status_counts();
     for tp in Timepoint::ALL {
         flow.push(Stage {
             stage: match tp {
@@ -66,15 +67,10 @@ pub fn participant_flow(export: &Export, scored: &Scored) -> Vec<Stage> {
                 Timepoint::Post => "invalid_post",
                 Timepoint::Followup => "invalid_followup",
             },
-            n: scored.invalid_count(tp),
+            n: counts.invalid[tp.index()],
             detail: format!("people whose {} score broke the scale's rules (excluded from comparisons using it)", tp.name()),
         });
     }
-    let with = |tps: &[Timepoint]| {
-        (0..people)
-            .filter(|&p| tps.iter().all(|&tp| scored.valid(tp, p).is_some()))
-            .count() as u64
-    };
     use Timepoint::{Followup, Post, Pre};
     for (stage, tps, detail) in [
         ("with_pre", &[Pre][..], "people with a valid pre score"),
@@ -107,7 +103,7 @@ pub fn participant_flow(export: &Export, scored: &Scored) -> Vec<Stage> {
     ] {
         flow.push(Stage {
             stage,
-            n: with(tps),
+            n: counts.with(tps),
             detail: detail.into(),
         });
     }

@@ -10,6 +10,7 @@ pub mod compare;
 pub mod distribution;
 pub mod error;
 pub mod flow;
+pub mod grouped;
 pub mod model;
 pub mod output;
 pub mod pair;

@@ -2,8 +2,8 @@
 //! picture. Each timepoint uses everyone with a valid score then (not only complete cases),
 //! so attrition shows; the paired comparisons answer the within-person question.
 
+use crate::grouped::tally_groups;
 use crate::model::Timepoint;
-use crate::pair::tally_groups;
 use crate::read::GroupColumn;
 use crate::scale::Scored;
 use crate::stats::describe::weighted_mean_sd;
@@ -66,18 +66,13 @@ pub fn timepoint_summaries(
         scored.valid(Timepoint::ALL[slot], p).map(|v| (v, 0.0))
     })
     .into_iter()
-    .map(|(group_by, group, slot, tally)| {
-        let values: Vec<(f64, u64)> = tally
-            .into_sorted()
-            .into_iter()
-            .map(|((v, _), c)| (v, c))
-            .collect();
-        let stats = summarise(&values, conf_level, min_cell);
+    .map(|counts| {
+        let values: Vec<(f64, u64)> = counts.pairs.iter().map(|&((v, _), c)| (v, c)).collect();
         TimepointSummary {
-            group_by,
-            group,
-            timepoint: Timepoint::ALL[slot],
-            stats,
+            group_by: counts.group_by,
+            group: counts.group,
+            timepoint: Timepoint::ALL[counts.slot],
+            stats: summarise(&values, conf_level, min_cell),
         }
     })
     .collect()

@@ -59,6 +59,7 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
         quiet: args.quiet,
         ..args.input.cli_options()
     })?;
+    let mut timer = PhaseTimer::from_env();
     let loaded = load(&args.input.inputs, &settings, settings.quiet)?;
     let (scale, export, scored) = (&loaded.scale, &loaded.export, &loaded.scored);
     let options = CompareOptions {
@@ -67,7 +68,9 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
         p_adjust: settings.p_adjust,
         better: scale.better(),
     };
+    timer.lap("read and score");
     let analysis = analyse_scored(export, scored, &options);
+    timer.lap("analyse");
     let Analysis { flow, rows, .. } = &analysis;
 
     let out = &settings.out;
@@ -119,8 +122,10 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     write_file(out, "summary.json", summary.as_bytes())?;
     // Charts and reports are drawn from the files just written, exactly as `report` would;
     // those of an earlier run would describe other results, so they go first.
+    timer.lap("write tables");
     super::report::remove_derived(out)?;
     super::report::build(out, &args.report)?;
+    timer.lap("charts and reports");
 
     if !settings.quiet {
         for notice in &export.notices {
@@ -142,4 +147,21 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
         super::print_out(&format!("{report}Results written to {}/\n", out.display()))?;
     }
     Ok(())
+}
+
+/// Wall time per phase on stderr when `LONELINESS_EVAL_TIMINGS` is set: where a slow run
+/// spends its time, without a profiler.
+struct PhaseTimer(Option<std::time::Instant>);
+
+impl PhaseTimer {
+    fn from_env() -> PhaseTimer {
+        PhaseTimer(std::env::var_os("LONELINESS_EVAL_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, phase: &str) {
+        if let Some(start) = self.0.as_mut() {
+            eprintln!("timing: {phase}: {:.3} s", start.elapsed().as_secs_f64());
+            *start = std::time::Instant::now();
+        }
+    }
 }

@@ -101,12 +101,59 @@ impl Scored {
         }
     }
 
-    /// People whose score at `tp` is invalid.
-    pub fn invalid_count(&self, tp: Timepoint) -> u64 {
-        let column = &self.scores[tp.index()];
-        (0..column.len())
-            .filter(|&p| column.get(p) == Score::Invalid)
-            .count() as u64
+    /// The counts of the participant flow, in one pass over people split across cores.
+    pub fn status_counts(&self) -> StatusCounts {
+        use rayon::prelude::*;
+        let people = self.scores[0].len();
+        const CHUNK: usize = 1 << 16;
+        (0..people.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let mut counts = StatusCounts::default();
+                for p in c * CHUNK..((c + 1) * CHUNK).min(people) {
+                    let mut mask = 0;
+                    for (t, column) in self.scores.iter().enumerate() {
+                        match column.get(p) {
+                            Score::Valid(_) => mask |= 1 << t,
+                            Score::Invalid => counts.invalid[t] += 1,
+                            Score::Missing => {}
+                        }
+                    }
+                    counts.valid[mask] += 1;
+                }
+                counts
+            })
+            .reduce(StatusCounts::default, |mut x, y| {
+                for (a, b) in x.valid.iter_mut().zip(y.valid) {
+                    *a += b;
+                }
+                for (a, b) in x.invalid.iter_mut().zip(y.invalid) {
+                    *a += b;
+                }
+                x
+            })
+    }
+}
+
+/// People by which timepoints they have a valid score at, and by invalid scores: what the
+/// participant flow reports, counted once for all its stages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    /// `valid[mask]`: people whose valid timepoints are exactly the bits of `mask` (bit `t` is
+    /// the timepoint with index `t`).
+    pub valid: [u64; 8],
+    /// People with an invalid score, per timepoint index.
+    pub invalid: [u64; 3],
+}
+
+impl StatusCounts {
+    /// People with a valid score at every timepoint of `tps` (others may be valid too).
+    pub fn with(&self, tps: &[Timepoint]) -> u64 {
+        let need = tps.iter().fold(0, |m, tp| m | 1 << tp.index());
+        (0..8)
+            .filter(|m| m & need == need)
+            .map(|m| self.valid[m])
+            .sum()
     }
 }
 

@@ -4,7 +4,7 @@
 mod apply;
 mod score;
 
-pub use apply::{CellProblem, ScoreColumn, Scored, Scorer};
+pub use apply::{CellProblem, ScoreColumn, Scored, Scorer, StatusCounts};
 pub use score::{score_items, score_total, ItemProblem, Score};
 
 use crate::error::Error;

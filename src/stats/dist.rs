@@ -193,17 +193,44 @@ pub fn qt_upper(alpha: f64, n: f64) -> f64 {
 /// approximation that can be off by 1e-3; there we integrate the exact mixture
 /// `P(T <= t) = E[ Phi(t S / sqrt(df) - ncp) ]`, `S ~ chi_df`, by Gauss-Legendre quadrature.
 pub fn pnt_lower(t: f64, df: f64, ncp: f64) -> f64 {
-    if ncp == 0.0 {
-        return pt_lower(t, df);
+    NoncentralT::at(t, df).lower(ncp)
+}
+
+/// The noncentral t's lower tail at one `t` and `df` as a function of the noncentrality, as
+/// inverting it for an interval needs: the quadrature's nodes and weights depend on `t` and
+/// `df` only, so they are computed once for every ncp a root search tries (the same sums in
+/// the same order as computing them afresh, so the same bits).
+pub struct NoncentralT {
+    t: f64,
+    df: f64,
+    mixture: std::cell::OnceCell<Mixture>,
+}
+
+impl NoncentralT {
+    /// The distribution function at `t` on `df` degrees of freedom.
+    pub fn at(t: f64, df: f64) -> NoncentralT {
+        NoncentralT {
+            t,
+            df,
+            mixture: std::cell::OnceCell::new(),
+        }
     }
-    if t.is_infinite() {
-        return if t < 0.0 { 0.0 } else { 1.0 };
+
+    /// P(T <= t) with noncentrality `ncp`; see [`pnt_lower`].
+    pub fn lower(&self, ncp: f64) -> f64 {
+        let (t, df) = (self.t, self.df);
+        if ncp == 0.0 {
+            return pt_lower(t, df);
+        }
+        if t.is_infinite() {
+            return if t < 0.0 { 0.0 } else { 1.0 };
+        }
+        let del = if t >= 0.0 { ncp } else { -ncp };
+        if df > 4e5 || del * del > 2.0 * LN_2 * 1021.0 {
+            return self.mixture.get_or_init(|| Mixture::new(t, df)).lower(ncp);
+        }
+        pnt_as243(t, df, ncp)
     }
-    let del = if t >= 0.0 { ncp } else { -ncp };
-    if df > 4e5 || del * del > 2.0 * LN_2 * 1021.0 {
-        return pnt_by_quadrature(t, df, ncp);
-    }
-    pnt_as243(t, df, ncp)
 }
 
 /// R's `pnt` (AS 243, Lenth 1989, with R's refinements), lower tail.
@@ -277,49 +304,75 @@ fn pnt_as243(t: f64, df: f64, ncp: f64) -> f64 {
 /// Noncentral t by quadrature of `Phi(t s / sqrt(df) - ncp)` against the chi density of `s`.
 /// The density is normalised by the same quadrature, so no `lgamma` of a huge argument enters
 /// and the error is that of the quadrature alone (well below 1e-12 for these smooth integrands).
+/// `pnt` by quadrature of the exact mixture, for where R's series gives out.
 fn pnt_by_quadrature(t: f64, df: f64, ncp: f64) -> f64 {
-    // log density of the chi distribution up to a constant: (df - 1) ln s - s^2 / 2.
-    let mode = (df - 1.0).max(0.0).sqrt();
-    let log_density = |s: f64| {
-        if s <= 0.0 {
-            if df > 1.0 {
-                f64::NEG_INFINITY
+    Mixture::new(t, df).lower(ncp)
+}
+
+/// Nodes `t S / sqrt(df)` and weights of the chi density of `S`, for
+/// `P(T <= t) = E[ Phi(t S / sqrt(df) - ncp) ]`.
+struct Mixture {
+    nodes: Vec<(f64, f64)>,
+    total_weight: f64,
+}
+
+impl Mixture {
+    fn new(t: f64, df: f64) -> Mixture {
+        // log density of the chi distribution up to a constant: (df - 1) ln s - s^2 / 2.
+        let mode = (df - 1.0).max(0.0).sqrt();
+        let log_density = |s: f64| {
+            if s <= 0.0 {
+                if df > 1.0 {
+                    f64::NEG_INFINITY
+                } else {
+                    0.0
+                }
             } else {
-                0.0
+                (df - 1.0) * (s / mode.max(1.0)).ln() - 0.5 * (s * s - mode * mode)
             }
-        } else {
-            (df - 1.0) * (s / mode.max(1.0)).ln() - 0.5 * (s * s - mode * mode)
-        }
-    };
-    let peak = log_density(mode.max(f64::MIN_POSITIVE));
-    // The chi density has sd < 1 for every df; find where it falls 60 nats below its peak.
-    let spread = |direction: f64| {
-        let mut width = 1.0;
-        while width < 1e6 {
-            let s = mode + direction * width;
-            if s <= 0.0 || log_density(s) - peak < -60.0 {
-                return width;
+        };
+        let peak = log_density(mode.max(f64::MIN_POSITIVE));
+        // The chi density has sd < 1 for every df; find where it falls 60 nats below its peak.
+        let spread = |direction: f64| {
+            let mut width = 1.0;
+            while width < 1e6 {
+                let s = mode + direction * width;
+                if s <= 0.0 || log_density(s) - peak < -60.0 {
+                    return width;
+                }
+                width *= 1.25;
             }
-            width *= 1.25;
+            width
+        };
+        let lo = (mode - spread(-1.0)).max(0.0);
+        let hi = mode + spread(1.0);
+        const PANELS: usize = 240;
+        let h = (hi - lo) / PANELS as f64;
+        let scale = t / df.sqrt();
+        let mut nodes = Vec::with_capacity(PANELS * GAUSS_LEGENDRE_10.len());
+        let mut total_weight = 0.0;
+        for panel in 0..PANELS {
+            let centre = lo + (panel as f64 + 0.5) * h;
+            for (node, weight) in GAUSS_LEGENDRE_10 {
+                let s = centre + 0.5 * h * node;
+                let w = weight * (log_density(s) - peak).exp();
+                total_weight += w;
+                nodes.push((scale * s, w));
+            }
         }
-        width
-    };
-    let lo = (mode - spread(-1.0)).max(0.0);
-    let hi = mode + spread(1.0);
-    const PANELS: usize = 240;
-    let h = (hi - lo) / PANELS as f64;
-    let scale = t / df.sqrt();
-    let (mut num, mut den) = (0.0, 0.0);
-    for panel in 0..PANELS {
-        let centre = lo + (panel as f64 + 0.5) * h;
-        for (node, weight) in GAUSS_LEGENDRE_10 {
-            let s = centre + 0.5 * h * node;
-            let w = weight * (log_density(s) - peak).exp();
-            den += w;
-            num += w * pnorm_lower(scale * s - ncp);
+        Mixture {
+            nodes,
+            total_weight,
         }
     }
-    (num / den).clamp(0.0, 1.0)
+
+    fn lower(&self, ncp: f64) -> f64 {
+        let num: f64 = self
+            .nodes
+            .iter()
+            .fold(0.0, |num, &(x, w)| num + w * pnorm_lower(x - ncp));
+        (num / self.total_weight).clamp(0.0, 1.0)
+    }
 }
 
 /// Nodes and weights of 10-point Gauss-Legendre quadrature on [-1, 1].

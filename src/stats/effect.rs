@@ -1,6 +1,6 @@
 //! Standardised effect size of paired change, Cohen's dz, with its noncentral-t interval.
 
-use super::dist::{pnt_lower, qnorm};
+use super::dist::{qnorm, NoncentralT};
 use super::roots::brent;
 
 /// Cohen's dz and its confidence interval.
@@ -33,18 +33,19 @@ pub fn ncp_interval(t: f64, df: f64, conf_level: f64) -> Option<(f64, f64)> {
     // Normal approximation to the noncentral t, to start the bracket near each root.
     let z = qnorm(1.0 - alpha / 2.0);
     let spread = z * (1.0 + t * t / (2.0 * df)).sqrt();
-    let lower = solve_ncp(t, df, 1.0 - alpha / 2.0, t - spread)?;
-    let upper = solve_ncp(t, df, alpha / 2.0, t + spread)?;
+    let pnt = NoncentralT::at(t, df);
+    let lower = solve_ncp(&pnt, 1.0 - alpha / 2.0, t - spread)?;
+    let upper = solve_ncp(&pnt, alpha / 2.0, t + spread)?;
     Some((lower, upper))
 }
 
 /// The ncp with `pnt(t, df, ncp) = target`; `pnt` falls as ncp grows.
-fn solve_ncp(t: f64, df: f64, target: f64, guess: f64) -> Option<f64> {
-    let f = |ncp: f64| pnt_lower(t, df, ncp) - target;
+fn solve_ncp(pnt: &NoncentralT, target: f64, guess: f64) -> Option<f64> {
+    let f = |ncp: f64| pnt.lower(ncp) - target;
     let mut step = 0.25 * (1.0 + 0.01 * guess.abs());
     let (mut lo, mut hi) = (guess - step, guess + step);
+    let (mut flo, mut fhi) = (f(lo), f(hi));
     for _ in 0..80 {
-        let (flo, fhi) = (f(lo), f(hi));
         if flo >= 0.0 && fhi <= 0.0 {
             let tol = 1e-13 * (1.0 + guess.abs());
             return brent(f, lo, hi, tol);
@@ -52,9 +53,11 @@ fn solve_ncp(t: f64, df: f64, target: f64, guess: f64) -> Option<f64> {
         step *= 2.0;
         if flo < 0.0 {
             lo -= step;
+            flo = f(lo);
         }
         if fhi > 0.0 {
             hi += step;
+            fhi = f(hi);
         }
     }
     None

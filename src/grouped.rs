@@ -1,0 +1,465 @@
+//! Counts of (earlier, later) score pairs for the whole sample and every group of every
+//! grouping column, in one pass over people split across cores.
+//!
+//! Each person falls in one *cell*: their combination of group codes. The pass counts pairs
+//! per cell and slot (a comparison, or a timepoint), and the whole sample and each group are
+//! then sums over cells, so a person costs one count per slot however many grouping columns
+//! there are. Counts add, which is what lets the pass run on several cores (and files, or
+//! sites, merge). When every score is a whole number in a narrow range, as for every UCLA
+//! total, the counts live in a dense array indexed by (cell, slot, earlier, later) instead of
+//! a hash table: an add is an index and an increment.
+
+use crate::read::GroupColumn;
+use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Distinct (earlier, later) pairs with their counts, sorted by (earlier, later).
+pub type CountedPairs = Vec<((f64, f64), u64)>;
+
+/// The counts of one group in one slot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlotCounts {
+    /// Grouping column (`all` for the whole sample).
+    pub group_by: String,
+    /// Group value (`All` for the whole sample).
+    pub group: String,
+    /// Which of the three slots.
+    pub slot: usize,
+    /// Sorted pairs with counts.
+    pub pairs: CountedPairs,
+}
+
+/// Slots counted per person: the three comparisons, or the three timepoints.
+pub const SLOTS: usize = 3;
+
+/// Dense counts above this many entries (per core) use a hash table instead.
+const MAX_DENSE: u64 = 1 << 21;
+
+/// People per unit of parallel work.
+const CHUNK: usize = 1 << 16;
+
+/// Tallies `pair(person, slot)` for the whole sample and every group. Returns the whole sample
+/// first, then each column's groups sorted by name (the order of `levels`), slots in order
+/// within each group; a group or slot with no pairs has an empty list.
+pub fn tally_groups(
+    groups: &[GroupColumn],
+    people: usize,
+    pair: impl Fn(usize, usize) -> Option<(f64, f64)> + Sync,
+) -> Vec<SlotCounts> {
+    let cells = Cells::new(groups, people);
+    let entries = match DenseShape::of(&cells, people, &pair) {
+        Some(shape) => count_dense(&shape, &cells, groups, people, &pair),
+        None => count_sparse(&cells, groups, people, &pair),
+    };
+    marginals(groups, &cells, entries)
+}
+
+/// One counted (cell, slot, earlier, later) combination.
+struct Entry {
+    cell: u64,
+    slot: usize,
+    pair: (f64, f64),
+    count: u64,
+}
+
+/// Numbers the combinations of group codes: mixed radix when the product of level counts is
+/// small (no memory per person), otherwise a dictionary of the combinations that occur.
+enum Cells {
+    Radix {
+        levels: Vec<u64>,
+        count: u64,
+    },
+    Dictionary {
+        of_person: Vec<u32>,
+        codes: Vec<Vec<u32>>,
+    },
+}
+
+impl Cells {
+    fn new(groups: &[GroupColumn], people: usize) -> Cells {
+        let levels: Vec<u64> = groups.iter().map(|g| g.levels.len() as u64).collect();
+        let product = levels
+            .iter()
+            .try_fold(1u64, |acc, &l| acc.checked_mul(l.max(1)));
+        match product {
+            // Within reach of the people count, so the dense array stays a real option.
+            Some(count) if count <= (people as u64).max(1 << 16) => Cells::Radix { levels, count },
+            _ => {
+                let mut index: HashMap<Vec<u32>, u32> = HashMap::new();
+                let mut codes = Vec::new();
+                let mut key = Vec::with_capacity(groups.len());
+                let of_person = (0..people)
+                    .map(|p| {
+                        key.clear();
+                        key.extend(groups.iter().map(|g| g.codes[p]));
+                        if let Some(&c) = index.get(key.as_slice()) {
+                            return c;
+                        }
+                        let c = codes.len() as u32;
+                        codes.push(key.clone());
+                        index.insert(key.clone(), c);
+                        c
+                    })
+                    .collect();
+                Cells::Dictionary { of_person, codes }
+            }
+        }
+    }
+
+    fn count(&self) -> u64 {
+        match self {
+            Cells::Radix { count, .. } => *count,
+            Cells::Dictionary { codes, .. } => codes.len() as u64,
+        }
+    }
+
+    fn of(&self, groups: &[GroupColumn], p: usize) -> u64 {
+        match self {
+            Cells::Radix { levels, .. } => groups
+                .iter()
+                .zip(levels)
+                .fold(0, |acc, (g, &l)| acc * l + u64::from(g.codes[p])),
+            Cells::Dictionary { of_person, .. } => u64::from(of_person[p]),
+        }
+    }
+
+    /// The group codes of cell `c`, in column order.
+    fn codes(&self, c: u64) -> Vec<u32> {
+        match self {
+            Cells::Radix { levels, .. } => {
+                let mut codes = vec![0u32; levels.len()];
+                let mut rest = c;
+                for (code, &l) in codes.iter_mut().zip(levels).rev() {
+                    *code = (rest % l.max(1)) as u32;
+                    rest /= l.max(1);
+                }
+                codes
+            }
+            Cells::Dictionary { codes, .. } => codes[c as usize].clone(),
+        }
+    }
+}
+
+/// Chunks of people for the parallel pass.
+fn chunks(people: usize) -> impl IndexedParallelIterator<Item = Range<usize>> {
+    (0..people.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(move |c| c * CHUNK..((c + 1) * CHUNK).min(people))
+}
+
+/// Whole-number ranges of earlier and later scores, when a dense array can hold the counts.
+struct DenseShape {
+    a_low: i64,
+    a_span: u64,
+    b_low: i64,
+    b_span: u64,
+}
+
+impl DenseShape {
+    fn of(
+        cells: &Cells,
+        people: usize,
+        pair: &(impl Fn(usize, usize) -> Option<(f64, f64)> + Sync),
+    ) -> Option<DenseShape> {
+        // (min a, max a, min b, max b); None once a value is not a small whole number.
+        type Range4 = Option<(i64, i64, i64, i64)>;
+        let whole = |v: f64| (v.fract() == 0.0 && v.abs() < 1e9).then_some(v as i64);
+        let merge = |x: Range4, y: Range4| -> Option<Range4> {
+            Some(match (x, y) {
+                (None, r) | (r, None) => r,
+                (Some(x), Some(y)) => {
+                    Some((x.0.min(y.0), x.1.max(y.1), x.2.min(y.2), x.3.max(y.3)))
+                }
+            })
+        };
+        let ranges = chunks(people)
+            .map(|range| {
+                let mut acc: Range4 = None;
+                for p in range {
+                    for slot in 0..SLOTS {
+                        if let Some((a, b)) = pair(p, slot) {
+                            let (a, b) = (whole(a)?, whole(b)?);
+                            acc = merge(acc, Some((a, a, b, b)))?;
+                        }
+                    }
+                }
+                Some(acc)
+            })
+            .try_reduce(|| None, merge)?;
+        let (a_low, a_high, b_low, b_high) = ranges.unwrap_or((0, 0, 0, 0));
+        let shape = DenseShape {
+            a_low,
+            a_span: (a_high - a_low + 1) as u64,
+            b_low,
+            b_span: (b_high - b_low + 1) as u64,
+        };
+        let size = cells
+            .count()
+            .checked_mul(SLOTS as u64 * shape.a_span)?
+            .checked_mul(shape.b_span)?;
+        (size <= MAX_DENSE).then_some(shape)
+    }
+
+    fn size(&self, cells: &Cells) -> usize {
+        (cells.count() * SLOTS as u64 * self.a_span * self.b_span) as usize
+    }
+
+    fn index(&self, cell: u64, slot: usize, (a, b): (f64, f64)) -> usize {
+        let ia = (a as i64 - self.a_low) as u64;
+        let ib = (b as i64 - self.b_low) as u64;
+        (((cell * SLOTS as u64 + slot as u64) * self.a_span + ia) * self.b_span + ib) as usize
+    }
+}
+
+fn count_dense(
+    shape: &DenseShape,
+    cells: &Cells,
+    groups: &[GroupColumn],
+    people: usize,
+    pair: &(impl Fn(usize, usize) -> Option<(f64, f64)> + Sync),
+) -> Vec<Entry> {
+    let size = shape.size(cells);
+    let counts = chunks(people)
+        .fold(
+            || vec![0u64; size],
+            |mut counts, range| {
+                for p in range {
+                    let cell = cells.of(groups, p);
+                    for slot in 0..SLOTS {
+                        if let Some(ab) = pair(p, slot) {
+                            counts[shape.index(cell, slot, ab)] += 1;
+                        }
+                    }
+                }
+                counts
+            },
+        )
+        .reduce(
+            || vec![0u64; size],
+            |mut x, y| {
+                for (a, b) in x.iter_mut().zip(y) {
+                    *a += b;
+                }
+                x
+            },
+        );
+    let mut entries = Vec::new();
+    let per_slot = (shape.a_span * shape.b_span) as usize;
+    for (i, &count) in counts.iter().enumerate() {
+        if count == 0 {
+            continue;
+        }
+        let (cell_slot, within) = (i / per_slot, i % per_slot);
+        let a = (within / shape.b_span as usize) as i64 + shape.a_low;
+        let b = (within % shape.b_span as usize) as i64 + shape.b_low;
+        entries.push(Entry {
+            cell: (cell_slot / SLOTS) as u64,
+            slot: cell_slot % SLOTS,
+            pair: (a as f64, b as f64),
+            count,
+        });
+    }
+    entries
+}
+
+fn count_sparse(
+    cells: &Cells,
+    groups: &[GroupColumn],
+    people: usize,
+    pair: &(impl Fn(usize, usize) -> Option<(f64, f64)> + Sync),
+) -> Vec<Entry> {
+    type Counts = HashMap<(u64, u64, u64), u64>;
+    let counts = chunks(people)
+        .fold(Counts::new, |mut counts, range| {
+            for p in range {
+                let cell = cells.of(groups, p);
+                for slot in 0..SLOTS {
+                    if let Some((a, b)) = pair(p, slot) {
+                        // -0.0 counts as 0.0.
+                        let key = (
+                            cell * SLOTS as u64 + slot as u64,
+                            (a + 0.0).to_bits(),
+                            (b + 0.0).to_bits(),
+                        );
+                        *counts.entry(key).or_insert(0) += 1;
+                    }
+                }
+            }
+            counts
+        })
+        .reduce(Counts::new, |mut x, mut y| {
+            if x.len() < y.len() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            for (key, count) in y {
+                *x.entry(key).or_insert(0) += count;
+            }
+            x
+        });
+    counts
+        .into_iter()
+        .map(|((cell_slot, a, b), count)| Entry {
+            cell: cell_slot / SLOTS as u64,
+            slot: (cell_slot % SLOTS as u64) as usize,
+            pair: (f64::from_bits(a), f64::from_bits(b)),
+            count,
+        })
+        .collect()
+}
+
+/// Sums the cells into the whole sample and each group, sorted and in output order.
+fn marginals(groups: &[GroupColumn], cells: &Cells, entries: Vec<Entry>) -> Vec<SlotCounts> {
+    let mut whole: [CountedPairs; SLOTS] = Default::default();
+    let mut by_group: Vec<Vec<[CountedPairs; SLOTS]>> = groups
+        .iter()
+        .map(|g| (0..g.levels.len()).map(|_| Default::default()).collect())
+        .collect();
+    for e in entries {
+        whole[e.slot].push((e.pair, e.count));
+        for (g, code) in cells.codes(e.cell).into_iter().enumerate() {
+            by_group[g][code as usize][e.slot].push((e.pair, e.count));
+        }
+    }
+    let mut out = Vec::new();
+    for (slot, pairs) in whole.into_iter().enumerate() {
+        out.push(SlotCounts {
+            group_by: crate::pair::ALL_GROUP_BY.to_string(),
+            group: crate::pair::ALL_GROUP.to_string(),
+            slot,
+            pairs: sorted(pairs),
+        });
+    }
+    for (column, levels) in groups.iter().zip(by_group) {
+        for (level, slots) in column.levels.iter().zip(levels) {
+            for (slot, pairs) in slots.into_iter().enumerate() {
+                out.push(SlotCounts {
+                    group_by: column.name.clone(),
+                    group: level.clone(),
+                    slot,
+                    pairs: sorted(pairs),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Sorts by (earlier, later) and merges equal pairs.
+fn sorted(mut pairs: CountedPairs) -> CountedPairs {
+    pairs.sort_unstable_by(|x, y| x.0 .0.total_cmp(&y.0 .0).then(x.0 .1.total_cmp(&y.0 .1)));
+    let mut merged: CountedPairs = Vec::with_capacity(pairs.len());
+    for (key, count) in pairs {
+        match merged.last_mut() {
+            Some(last) if last.0 == key => last.1 += count,
+            _ => merged.push((key, count)),
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(name: &str, levels: &[&str], codes: Vec<u32>) -> GroupColumn {
+        GroupColumn {
+            name: name.into(),
+            levels: levels.iter().map(|l| l.to_string()).collect(),
+            codes,
+        }
+    }
+
+    /// The same counts by brute force: every (group, slot) filtered and tallied on its own.
+    fn brute(
+        groups: &[GroupColumn],
+        people: usize,
+        pair: &dyn Fn(usize, usize) -> Option<(f64, f64)>,
+    ) -> Vec<SlotCounts> {
+        let tally = |keep: &dyn Fn(usize) -> bool, slot: usize| {
+            sorted(
+                (0..people)
+                    .filter(|&p| keep(p))
+                    .filter_map(|p| pair(p, slot))
+                    .map(|(a, b)| ((a + 0.0, b + 0.0), 1))
+                    .collect(),
+            )
+        };
+        let mut out = Vec::new();
+        for slot in 0..SLOTS {
+            out.push(SlotCounts {
+                group_by: "all".into(),
+                group: "All".into(),
+                slot,
+                pairs: tally(&|_| true, slot),
+            });
+        }
+        for g in groups {
+            for (code, level) in g.levels.iter().enumerate() {
+                for slot in 0..SLOTS {
+                    out.push(SlotCounts {
+                        group_by: g.name.clone(),
+                        group: level.clone(),
+                        slot,
+                        pairs: tally(&|p| g.codes[p] == code as u32, slot),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn dense_sparse_and_dictionary_cells_agree_with_brute_force() {
+        let people = 200_000;
+        let groups = vec![
+            column(
+                "a",
+                &["x", "y", "z"],
+                (0..people).map(|p| (p % 3) as u32).collect(),
+            ),
+            column(
+                "b",
+                &["p", "q"],
+                (0..people).map(|p| (p / 7 % 2) as u32).collect(),
+            ),
+        ];
+        // Whole numbers in a narrow range: dense.
+        let whole = |p: usize, slot: usize| {
+            (p % (slot + 2) != 0).then_some(((p % 7) as f64 + 3.0, ((p / 3) % 7) as f64))
+        };
+        assert!(DenseShape::of(&Cells::new(&groups, people), people, &whole).is_some());
+        assert_eq!(
+            tally_groups(&groups, people, whole),
+            brute(&groups, people, &whole)
+        );
+        // Halves: sparse, with -0.0 counted as 0.0.
+        let halves = |p: usize, slot: usize| {
+            (p % 5 != slot).then(|| ((p % 11) as f64 * 0.5, if p % 4 == 0 { -0.0 } else { 1.5 }))
+        };
+        assert!(DenseShape::of(&Cells::new(&groups, people), people, &halves).is_none());
+        assert_eq!(
+            tally_groups(&groups, people, halves),
+            brute(&groups, people, &halves)
+        );
+        // More level combinations than people: cells numbered by dictionary.
+        let few = 1000;
+        let many = vec![
+            GroupColumn {
+                name: "id".into(),
+                levels: (0..100_000).map(|l| format!("{l:06}")).collect(),
+                codes: (0..few).map(|p| (p * 97 % 100_000) as u32).collect(),
+            },
+            column("b", &["p", "q"], (0..few).map(|p| (p % 2) as u32).collect()),
+        ];
+        assert!(matches!(Cells::new(&many, few), Cells::Dictionary { .. }));
+        assert_eq!(tally_groups(&many, few, whole), brute(&many, few, &whole));
+    }
+
+    #[test]
+    fn no_people_no_groups() {
+        let out = tally_groups(&[], 0, |_, _| Some((1.0, 2.0)));
+        assert_eq!(out.len(), 3);
+        assert!(out.iter().all(|s| s.pairs.is_empty()));
+    }
+}
