@@ -126,14 +126,14 @@ pub struct TimepointCells<'a> {
     pub line: u64,
     /// Where the cells come from.
     pub responses: &'a Responses,
-    record: &'a csv::ByteRecord,
+    record: &'a csv::StringRecord,
     columns: &'a [usize],
 }
 
 impl TimepointCells<'_> {
     /// The text of cell `k` as written (a trailing CR removed), for messages.
     pub fn text(&self, k: usize) -> String {
-        String::from_utf8_lossy(&self.record[self.columns[k]])
+        self.record[self.columns[k]]
             .trim_end_matches('\r')
             .to_string()
     }
@@ -435,19 +435,23 @@ fn parse_file(
     // one keeps them (ids, groups, scoring). Batches go back to the parser to be refilled, so
     // records are not reallocated.
     const BATCH: usize = 4096;
-    type Batch = Vec<(csv::ByteRecord, u64, u64)>;
+    type Batch = Vec<(csv::StringRecord, u64, u64)>;
     let (full_tx, full_rx) =
         std::sync::mpsc::sync_channel::<Result<(Batch, usize, u64), csv::Error>>(4);
     let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
     for _ in 0..6 {
-        let _ = empty_tx.send((0..BATCH).map(|_| (csv::ByteRecord::new(), 0, 0)).collect());
+        let _ = empty_tx.send(
+            (0..BATCH)
+                .map(|_| (csv::StringRecord::new(), 0, 0))
+                .collect(),
+        );
     }
     std::thread::scope(|scope| {
         let parser = scope.spawn(move || {
             while let Ok(mut batch) = empty_rx.recv() {
                 let mut filled = 0;
                 while filled < BATCH {
-                    match reader.read_byte_record(&mut batch[filled].0) {
+                    match reader.read_record(&mut batch[filled].0) {
                         Ok(false) => break,
                         Ok(true) => {
                             let position = batch[filled]
@@ -474,6 +478,7 @@ fn parse_file(
         });
         let mut records = 0u64;
         let mut failure = None;
+        let mut hashes: Vec<Option<ids::IdHash>> = Vec::with_capacity(BATCH);
         for message in full_rx.iter() {
             let (batch, filled, bytes_read) = match message {
                 Ok(full) => full,
@@ -482,17 +487,27 @@ fn parse_file(
                     break;
                 }
             };
-            for (record, line, offset) in &batch[..filled] {
+            // Hash the batch's ids first, then fetch each one's table slot a few records
+            // before it is looked up, so the lookups do not wait on memory one by one.
+            hashes.clear();
+            hashes.extend(batch[..filled].iter().map(|(r, _, _)| builder.id_hash(r)));
+            for (i, (record, line, offset)) in batch[..filled].iter().enumerate() {
+                if let Some(&Some(ahead)) = hashes.get(i + PREFETCH_AHEAD) {
+                    builder.ids.prefetch(ahead);
+                }
                 records += 1;
                 if records == 4096 && *offset > 0 {
                     // Size the tables once from the first records instead of growing them ~20 times.
                     let remaining = size.saturating_sub(*offset) * records / offset;
                     builder.reserve(remaining as usize, (offset / records) as usize, sink);
                 }
-                if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                if record
+                    .iter()
+                    .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
+                {
                     continue;
                 }
-                builder.add(record, first_line + line, sink);
+                builder.add(record, first_line + line, hashes[i], sink);
             }
             progress(bytes_read);
             // The parser's last batch is the one it could not fill. Batches it sent before may
@@ -519,6 +534,10 @@ fn parse_file(
         }
     })
 }
+
+/// How many records ahead of its lookup an id's table slot is prefetched: enough to cover a
+/// memory access, few enough that the slot is still in cache when it is used.
+const PREFETCH_AHEAD: usize = 16;
 
 fn csv_message(e: &csv::Error) -> String {
     match e.position() {
@@ -725,7 +744,20 @@ impl Builder {
         });
     }
 
-    fn add(&mut self, record: &csv::ByteRecord, line: u64, sink: &mut dyn CellSink) {
+    /// The hash of a record's id, if it has one (computed ahead of [`Builder::add`]).
+    fn id_hash(&self, record: &csv::StringRecord) -> Option<ids::IdHash> {
+        let id = record.get(self.id)?;
+        let id = id.trim();
+        (!id.is_empty()).then(|| self.ids.hash(id))
+    }
+
+    fn add(
+        &mut self,
+        record: &csv::StringRecord,
+        line: u64,
+        hash: Option<ids::IdHash>,
+        sink: &mut dyn CellSink,
+    ) {
         self.rows_read += 1;
         if record.len() != self.width {
             let detail = format!(
@@ -736,16 +768,15 @@ impl Builder {
             self.exclude(line, Exclusion::Malformed, detail);
             return;
         }
-        let raw_id = String::from_utf8_lossy(&record[self.id]);
-        let id = raw_id.trim();
-        if id.is_empty() {
+        let id = record[self.id].trim();
+        let Some(hash) = hash.filter(|_| !id.is_empty()) else {
             self.exclude(line, Exclusion::MissingId, "blank id".into());
             return;
-        }
+        };
         let timepoint = match (self.layout, self.timepoint) {
             (Layout::Long, Some(col)) => {
-                let text = String::from_utf8_lossy(&record[col]);
-                match Timepoint::from_alias(&text) {
+                let text = &record[col];
+                match Timepoint::from_alias(text) {
                     Some(tp) => Some(tp),
                     None => {
                         let detail = format!(
@@ -759,12 +790,16 @@ impl Builder {
             }
             _ => None,
         };
-        let person = match (self.ids.find(id), timepoint) {
-            (Some(p), Some(tp)) if !self.seen[p][tp.index()] => {
+        let person = match (self.ids.find_or_insert(id, hash), timepoint) {
+            ((p, true), _) => {
+                self.new_person(p, record, sink);
+                p
+            }
+            ((p, false), Some(tp)) if !self.seen[p][tp.index()] => {
                 self.check_groups_agree(p, record, line);
                 p
             }
-            (Some(_), Some(tp)) => {
+            ((_, false), Some(tp)) => {
                 self.exclude(
                     line,
                     Exclusion::DuplicateId,
@@ -772,11 +807,10 @@ impl Builder {
                 );
                 return;
             }
-            (Some(_), None) => {
+            ((_, false), None) => {
                 self.exclude(line, Exclusion::DuplicateId, format!("repeats id {id:?}"));
                 return;
             }
-            (None, _) => self.new_person(id, record, sink),
         };
         self.rows_kept += 1;
         match timepoint {
@@ -809,10 +843,10 @@ impl Builder {
 
     /// Long layout: notes a person whose later row names other groups than their first row
     /// (which is the one used).
-    fn check_groups_agree(&mut self, person: usize, record: &csv::ByteRecord, line: u64) {
+    fn check_groups_agree(&mut self, person: usize, record: &csv::StringRecord, line: u64) {
         for (g, &col) in self.groups.iter().enumerate() {
-            let text = String::from_utf8_lossy(&record[col]);
-            let value = group_value(&text);
+            let text = &record[col];
+            let value = group_value(text);
             let first = self.group_codes[g][person];
             if self.group_levels[g].get(value) != Some(&first) {
                 self.group_conflicts[g] += 1;
@@ -832,11 +866,11 @@ impl Builder {
         }
     }
 
-    fn new_person(&mut self, id: &str, record: &csv::ByteRecord, sink: &mut dyn CellSink) -> usize {
-        let person = self.ids.insert(id);
+    fn new_person(&mut self, person: usize, record: &csv::StringRecord, sink: &mut dyn CellSink) {
+        debug_assert_eq!(person, self.seen.len(), "people are numbered in order");
         for (g, &col) in self.groups.iter().enumerate() {
-            let text = String::from_utf8_lossy(&record[col]);
-            let value = group_value(&text);
+            let text = &record[col];
+            let value = group_value(text);
             let levels = &mut self.group_levels[g];
             let code = match levels.get(value) {
                 Some(&code) => code,
@@ -850,14 +884,13 @@ impl Builder {
         }
         self.seen.push([false; 3]);
         sink.person_added();
-        person
     }
 
     fn fill(
         &mut self,
         person: usize,
         tp: Timepoint,
-        record: &csv::ByteRecord,
+        record: &csv::StringRecord,
         line: u64,
         sink: &mut dyn CellSink,
     ) {
@@ -866,11 +899,8 @@ impl Builder {
             return;
         }
         self.cell_buffer.clear();
-        self.cell_buffer.extend(
-            columns
-                .iter()
-                .map(|&col| parse_cell(&String::from_utf8_lossy(&record[col]))),
-        );
+        self.cell_buffer
+            .extend(columns.iter().map(|&col| parse_cell(&record[col])));
         sink.cells(TimepointCells {
             person,
             timepoint: tp,
