@@ -303,8 +303,7 @@ fn pnt_as243(t: f64, df: f64, ncp: f64) -> f64 {
 
 /// Noncentral t by quadrature of `Phi(t s / sqrt(df) - ncp)` against the chi density of `s`.
 /// The density is normalised by the same quadrature, so no `lgamma` of a huge argument enters
-/// and the error is that of the quadrature alone (well below 1e-12 for these smooth integrands).
-/// `pnt` by quadrature of the exact mixture, for where R's series gives out.
+/// and the error is that of the quadrature alone (about 1e-11 at most), for where R's series gives out.
 fn pnt_by_quadrature(t: f64, df: f64, ncp: f64) -> f64 {
     Mixture::new(t, df).lower(ncp)
 }
@@ -318,6 +317,11 @@ struct Mixture {
 
 impl Mixture {
     fn new(t: f64, df: f64) -> Mixture {
+        Mixture::with_panels(t, df, 1.0)
+    }
+
+    /// `density` scales the number of panels (1 in use; larger in tests of convergence).
+    fn with_panels(t: f64, df: f64, density: f64) -> Mixture {
         // log density of the chi distribution up to a constant: (df - 1) ln s - s^2 / 2.
         let mode = (df - 1.0).max(0.0).sqrt();
         let log_density = |s: f64| {
@@ -346,12 +350,19 @@ impl Mixture {
         };
         let lo = (mode - spread(-1.0)).max(0.0);
         let hi = mode + spread(1.0);
-        const PANELS: usize = 240;
-        let h = (hi - lo) / PANELS as f64;
+        // Phi(t s / sqrt(df) - ncp) rises from 0 to 1 over about sqrt(df) / |t| in s: with a
+        // large |t| on few degrees of freedom that step is sharp, and panels must be narrower
+        // than it (half its width) or the sum misses it by up to 1e-3. 240 panels are plenty
+        // wherever the step is wide, which is every large sample.
+        let step_width = df.sqrt() / t.abs();
+        let panels = (density * (240f64).max(2.0 * (hi - lo) / step_width))
+            .min(2e5)
+            .ceil() as usize;
+        let h = (hi - lo) / panels as f64;
         let scale = t / df.sqrt();
-        let mut nodes = Vec::with_capacity(PANELS * GAUSS_LEGENDRE_10.len());
+        let mut nodes = Vec::with_capacity(panels * GAUSS_LEGENDRE_10.len());
         let mut total_weight = 0.0;
-        for panel in 0..PANELS {
+        for panel in 0..panels {
             let centre = lo + (panel as f64 + 0.5) * h;
             for (node, weight) in GAUSS_LEGENDRE_10 {
                 let s = centre + 0.5 * h * node;
@@ -458,6 +469,29 @@ mod tests {
             let a = pnt_as243(t, df, ncp);
             let q = pnt_by_quadrature(t, df, ncp);
             assert!((a - q).abs() < 1e-11, "t={t} df={df} ncp={ncp}: {a} vs {q}");
+        }
+    }
+
+    #[test]
+    fn quadrature_has_converged_even_for_a_sharp_step() {
+        // Doubling the panels moves nothing beyond round-off (the chi log density cancels to
+        // ~1e-11 at ten million df), from a large sample to a huge |t|
+        // on 2 df, where a fixed 240 panels were off by 1e-3.
+        for &(t, df) in &[
+            (-2000.0f64, 2.0f64),
+            (300.0, 9.0),
+            (-60.0, 99.0),
+            (-3000.0, 1e7),
+        ] {
+            for k in -4..=4 {
+                let ncp = t + f64::from(k) * 0.5 * (1.0 + t * t / (2.0 * df)).sqrt();
+                let once = Mixture::with_panels(t, df, 1.0).lower(ncp);
+                let twice = Mixture::with_panels(t, df, 2.0).lower(ncp);
+                assert!(
+                    (once - twice).abs() < 2e-11,
+                    "t={t} df={df} ncp={ncp}: {once} vs {twice}"
+                );
+            }
         }
     }
 
