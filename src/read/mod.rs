@@ -3,11 +3,13 @@
 
 mod columns;
 mod ids;
+mod parquet;
 mod stream;
 mod value;
 
 pub use columns::{Layout, Source};
 pub use ids::Ids;
+pub use parquet::is_parquet;
 pub use value::{parse_cell, Cell, MISSING_CODES};
 
 use crate::error::Error;
@@ -61,6 +63,8 @@ pub struct SourceFile {
     pub bytes: u64,
     /// SHA-256 of the file, hex.
     pub sha256: String,
+    /// `csv` or `parquet`.
+    pub format: &'static str,
     /// Lines of earlier files: line `k` of this file is line `first_line + k` of the run.
     #[serde(skip)]
     pub first_line: u64,
@@ -271,20 +275,33 @@ pub fn read_exports(
     let mut done = 0u64;
     let mut first_line = 0u64;
     for path in paths {
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let size = file.metadata().map_or(0, |m| m.len());
         let base = done;
-        let parsed = parse_file(
-            file,
-            path,
-            size,
-            options,
-            &mut state,
-            first_line,
-            combined.take(),
-            sink,
-            &mut |d| progress(base + d, total),
-        )?;
+        let format = if is_parquet(path) { "parquet" } else { "csv" };
+        let parsed = if format == "parquet" {
+            parquet::parse_parquet(
+                path,
+                options,
+                &mut state,
+                first_line,
+                combined.take(),
+                sink,
+                &mut |d| progress(base + d, total),
+            )?
+        } else {
+            let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let size = file.metadata().map_or(0, |m| m.len());
+            parse_file(
+                file,
+                path,
+                size,
+                options,
+                &mut state,
+                first_line,
+                combined.take(),
+                sink,
+                &mut |d| progress(base + d, total),
+            )?
+        };
         combined = parsed.combined;
         files.push(SourceFile {
             path: path.clone(),
@@ -294,6 +311,7 @@ pub fn read_exports(
                 .unwrap_or_default(),
             bytes: parsed.bytes,
             sha256: parsed.sha256,
+            format,
             first_line,
         });
         first_line += parsed.lines;
@@ -342,6 +360,7 @@ pub fn read_bytes(
         file_name: source.file_name.clone(),
         bytes: parsed.bytes,
         sha256: parsed.sha256,
+        format: "csv",
         first_line: 0,
     };
     let (_, plan, builder, delimiter) = state.expect("parse_file sets the state or fails");
@@ -410,26 +429,7 @@ fn parse_file(
                 .to_string()
         })
         .collect();
-    match state {
-        None => {
-            let header = Header::new(names, &options.renames).map_err(input_error)?;
-            let plan = Plan::new(&header, options).map_err(input_error)?;
-            let builder = Builder::new(&header, &plan, options);
-            *state = Some((header, plan, builder, delimiter));
-        }
-        Some((header, _, _, _)) => {
-            let normalised: Vec<String> = names.iter().map(|n| columns::normalise(n)).collect();
-            let expected: Vec<String> =
-                header.names.iter().map(|n| columns::normalise(n)).collect();
-            if normalised != expected {
-                return Err(input_error(format!(
-                    "its columns ({}) differ from the first file's ({}); files analysed together must have the same header",
-                    names.join(", "),
-                    header.names.join(", ")
-                )));
-            }
-        }
-    }
+    start_file(names, options, state, delimiter).map_err(input_error)?;
     let (_, _, builder, _) = state.as_mut().expect("set above");
     // Two cores: one thread parses records (csv, hashing, UTF-8 checks) in batches while this
     // one keeps them (ids, groups, scoring). Batches go back to the parser to be refilled, so
@@ -539,6 +539,36 @@ fn parse_file(
 /// memory access, few enough that the slot is still in cache when it is used.
 const PREFETCH_AHEAD: usize = 16;
 
+/// Takes a file's header: the first file's sets the plan, later files must repeat it.
+fn start_file(
+    names: Vec<String>,
+    options: &ReadOptions,
+    state: &mut Option<(Header, Plan, Builder, u8)>,
+    delimiter: u8,
+) -> Result<(), String> {
+    match state {
+        None => {
+            let header = Header::new(names, &options.renames)?;
+            let plan = Plan::new(&header, options)?;
+            let builder = Builder::new(&header, &plan, options);
+            *state = Some((header, plan, builder, delimiter));
+        }
+        Some((header, _, _, _)) => {
+            let normalised: Vec<String> = names.iter().map(|n| columns::normalise(n)).collect();
+            let expected: Vec<String> =
+                header.names.iter().map(|n| columns::normalise(n)).collect();
+            if normalised != expected {
+                return Err(format!(
+                    "its columns ({}) differ from the first file's ({}); files analysed together must have the same header",
+                    names.join(", "),
+                    header.names.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn csv_message(e: &csv::Error) -> String {
     match e.position() {
         Some(p) => format!("line {}: cannot parse CSV: {e}", p.line()),
@@ -554,6 +584,19 @@ struct Plan {
     groups: Vec<usize>,
     sources: [Option<Source>; 3],
     notices: Vec<String>,
+}
+
+impl Plan {
+    /// Every column the plan reads a value from.
+    fn used_columns(&self) -> Vec<usize> {
+        let mut used = vec![self.id];
+        used.extend(self.timepoint);
+        used.extend(&self.groups);
+        for source in self.sources.iter().flatten() {
+            used.extend(source.columns());
+        }
+        used
+    }
 }
 
 /// Whether `key` is a column name the reader looks for, so `--column key=...` can take effect.
