@@ -13,6 +13,7 @@
 #   3. times scripts/bench_pandas.py on the same file (best of $RUNS, a single run from
 #      10M rows on, where it is slow), then checks that its comparisons agree with
 #      comparisons.csv cell by cell;
+#   4. times polars.read_csv of the same file inside Python (the floor the issue names);
 # then prints a table: rows, file MB, our seconds and peak MB, pandas + SciPy seconds and
 # peak MB, and the ratio pandas / ours, with the machine it ran on.
 #
@@ -55,11 +56,11 @@ for bin in "$TOOL" "$SIMULATE"; do
 done
 
 # --- Python ------------------------------------------------------------------------------
-if ! "$VENV/bin/python" -c 'import pandas, scipy' 2>/dev/null; then
-    log "creating $VENV with pandas and scipy"
+if ! "$VENV/bin/python" -c 'import pandas, scipy, polars' 2>/dev/null; then
+    log "creating $VENV with pandas, scipy and polars"
     "$PYTHON" -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pandas scipy
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pandas scipy polars
 fi
 PY=$VENV/bin/python
 
@@ -124,6 +125,23 @@ for n in "${SIZES[@]}"; do
                 "$BENCH_DIR/out/pandas-$n.log")
     log "  best in-script time ${pandas_in} s; phases: $(tail -n 1 "$BENCH_DIR/out/pandas-$n.log")"
 
+    # The floor for this design: polars merely reading the file into a DataFrame, timed inside
+    # the process (import excluded), best of RUNS.
+    log "$n: polars read_csv (in-process, best of $RUNS)"
+    polars_s=$("$PY" - "$data" "$RUNS" <<'PY'
+import sys, time
+import polars as pl
+best = None
+for _ in range(int(sys.argv[2])):
+    start = time.perf_counter()
+    pl.read_csv(sys.argv[1])
+    elapsed = time.perf_counter() - start
+    best = elapsed if best is None else min(best, elapsed)
+print(f"{best:.3f}")
+PY
+)
+    log "  polars read_csv: ${polars_s} s"
+
     log "$n: checking pandas against comparisons.csv"
     if "$PY" "$ROOT/scripts/bench_pandas.py" --check "$quiet/comparisons.csv" \
         "$BENCH_DIR/out/$n/pandas.csv" >"$BENCH_DIR/out/check-$n.log"; then
@@ -131,8 +149,8 @@ for n in "${SIZES[@]}"; do
     else
         checks+=("$n: MISMATCH, see $BENCH_DIR/out/check-$n.log")
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rows" "$mb" "$ours" "$ours_kb" \
-        "$full_s" "$full_kb" "$pandas" "$pandas_kb" "$pandas_in" >>"$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rows" "$mb" "$ours" "$ours_kb" \
+        "$full_s" "$full_kb" "$pandas" "$pandas_kb" "$pandas_in" "$polars_s" >>"$RESULTS"
 done
 
 # --- report ------------------------------------------------------------------------------
@@ -145,17 +163,21 @@ echo "Times: best wall seconds of $RUNS runs (pandas: 1 run from 10M rows); peak
 echo
 awk -F'\t' '
     BEGIN {
-        printf "%10s %8s %8s %8s %13s %10s %9s %10s %10s %7s\n", "rows", "file MB", "ours s",
-            "ours MB", "ours+chart s", "chart MB", "pandas s", "pandas MB", "in-script", "ratio"
+        printf "%10s %8s %8s %8s %13s %10s %9s %10s %10s %7s %9s %9s\n", "rows", "file MB", "ours s",
+            "ours MB", "ours+chart s", "chart MB", "pandas s", "pandas MB", "in-script", "ratio",
+            "polars s", "vs polars"
     }
     {
         ratio = ($3 > 0) ? sprintf("%.1fx", $7 / $3) : "n/a"
-        printf "%10d %8.1f %8.2f %8.0f %13.2f %10.0f %9.2f %10.0f %10.2f %7s\n", $1, $2, $3,
-            $4 / 1024, $5, $6 / 1024, $7, $8 / 1024, $9, ratio
+        floor = ($10 > 0) ? sprintf("%.2fx", $3 / $10) : "n/a"
+        printf "%10d %8.1f %8.2f %8.0f %13.2f %10.0f %9.2f %10.0f %10.2f %7s %9.2f %9s\n", $1, $2, $3,
+            $4 / 1024, $5, $6 / 1024, $7, $8 / 1024, $9, ratio, $10, floor
     }' "$RESULTS"
 echo
 echo "ours = analyse --quiet --no-charts --no-report; ours+chart = analyse with default flags"
 echo "(charts and report). pandas = the whole python process, imports included; in-script ="
 echo "its own clock, read + compute + write only. ratio = pandas s / ours s (whole processes)."
+echo "polars s = polars.read_csv of the file, in-process (import excluded); vs polars = ours s /"
+echo "polars s (the issue's target: within 2x)."
 echo "Phases of each pandas run: $BENCH_DIR/out/pandas-SIZE.log"
 for c in "${checks[@]}"; do echo "check $c"; done
