@@ -10,7 +10,7 @@ use std::path::PathBuf;
 /// How to read and score an export.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// The export: CSV with a header row. Wide: id, trigger_group, location, pre_score,
+    /// The export: CSV with a header row, or Parquet (*.parquet). Wide: id, trigger_group, location, pre_score,
     /// post_score, followup_score (or pre_q1.. items). Long: id, groups, timepoint
     /// (pre|baseline|initial|start, post|end|exit|final, followup|follow-up|follow_up|fu) and
     /// score (or q1..). Missing: empty, NA, N/A, NaN, null, -99, -9, -1. Several files (or a
