@@ -23,11 +23,15 @@ struct Row {
     pre: Option<f64>,
     post: Option<i32>,
     followup: Option<f64>,
+    /// A column the analysis does not read.
+    note: Option<String>,
 }
 
 /// Seeded rows with the awkward values a Parquet export can hold: nulls in every column, a
 /// NaN (missing), an infinity and out-of-range and fractional totals (invalid), repeated and
-/// blank ids, a blank group, and scores of both integer and float columns.
+/// blank ids, a blank group, scores of both integer and float columns, rows that are null
+/// everywhere (blank records, skipped) and rows null but for an unread column (not blank:
+/// excluded for their missing id).
 fn rows(n: usize) -> Vec<Row> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let locations = ["Leeds", "Hull", "York", "Bradford ", ""];
@@ -42,6 +46,17 @@ fn rows(n: usize) -> Vec<Row> {
                 13 => None,
                 _ => Some(f64::from(rng.gen_range(3..=9))),
             };
+            if i % 89 == 6 || i % 89 == 9 {
+                return Row {
+                    id: None,
+                    location: None,
+                    trigger: None,
+                    pre: None,
+                    post: None,
+                    followup: None,
+                    note: (i % 89 == 9).then(|| "moved away".to_string()),
+                };
+            }
             Row {
                 id: match i % 101 {
                     4 => None,
@@ -53,6 +68,7 @@ fn rows(n: usize) -> Vec<Row> {
                 pre,
                 post: (i % 5 != 0).then(|| rng.gen_range(3..=9)),
                 followup: (i % 3 == 0).then(|| f64::from(rng.gen_range(3..=9))),
+                note: None,
             }
         })
         .collect()
@@ -68,6 +84,7 @@ fn write_csv(rows: &[Row], path: &Path) {
         "pre_score",
         "post_score",
         "followup_score",
+        "note",
     ])
     .expect("header");
     let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
@@ -79,6 +96,7 @@ fn write_csv(rows: &[Row], path: &Path) {
             num(r.pre),
             r.post.map(|v| v.to_string()).unwrap_or_default(),
             num(r.followup),
+            r.note.clone().unwrap_or_default(),
         ])
         .expect("record");
     }
@@ -96,6 +114,7 @@ fn write_parquet(rows: &[Row], path: &Path, group_rows: usize, compression: Comp
                 OPTIONAL DOUBLE pre_score;
                 OPTIONAL INT32 post_score;
                 OPTIONAL DOUBLE followup_score;
+                OPTIONAL BYTE_ARRAY note (UTF8);
             }",
         )
         .expect("schema"),
@@ -115,12 +134,13 @@ fn write_parquet(rows: &[Row], path: &Path, group_rows: usize, compression: Comp
                 group.iter().map(|r| i16::from(present(r))).collect()
             };
             match column {
-                0..=2 => {
+                0..=2 | 6 => {
                     let get = |r: &Row| -> Option<String> {
                         match column {
                             0 => r.id.clone(),
                             1 => r.location.clone(),
-                            _ => r.trigger.clone(),
+                            2 => r.trigger.clone(),
+                            _ => r.note.clone(),
                         }
                     };
                     let values: Vec<ByteArray> = group
@@ -201,8 +221,13 @@ fn parquet_gives_the_results_of_its_csv_export() {
         let summary = std::fs::read_to_string(out.join("summary.json")).expect("summary");
         assert!(summary.contains("\"format\": \"parquet\""), "{summary}");
     }
-    // The flow shows the awkward rows were seen, not dropped.
+    // The flow shows the awkward rows were seen, not dropped; only all-null rows are skipped.
     let flow = std::fs::read_to_string(out_csv.join("flow.csv")).expect("flow");
+    let blank = (0..5000).filter(|i| i % 89 == 6).count();
+    assert!(
+        flow.contains(&format!("\nrows_read,{},", 5000 - blank)),
+        "{flow}"
+    );
     for stage in [
         "excluded_missing_id,",
         "excluded_duplicate_id,",

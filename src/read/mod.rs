@@ -586,19 +586,6 @@ struct Plan {
     notices: Vec<String>,
 }
 
-impl Plan {
-    /// Every column the plan reads a value from.
-    fn used_columns(&self) -> Vec<usize> {
-        let mut used = vec![self.id];
-        used.extend(self.timepoint);
-        used.extend(&self.groups);
-        for source in self.sources.iter().flatten() {
-            used.extend(source.columns());
-        }
-        used
-    }
-}
-
 /// Whether `key` is a column name the reader looks for, so `--column key=...` can take effect.
 fn is_expected_column(key: &str, by: &[String]) -> bool {
     let key = key.trim().to_ascii_lowercase();

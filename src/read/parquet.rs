@@ -6,7 +6,7 @@
 //! shortest form that reads back to the same value (a float NaN is `NaN`, a missing code, and
 //! an infinity `inf`, which is invalid), and dates, decimals and other types as parquet
 //! displays them. Line numbers count as in that CSV export: the header is line 1, row `k`
-//! (from 0) is line `k + 2`.
+//! (from 0) is line `k + 2`, counted within each file.
 
 use super::{start_file, CellSink, Header, Parsed, Plan, ReadOptions};
 use crate::error::Error;
@@ -16,19 +16,23 @@ use parquet::schema::types::Type;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
 
-/// Whether `path` is a Parquet file: its name ends in `.parquet`, or it starts with the
-/// Parquet magic bytes.
+/// Whether `path` is a Parquet file: its name ends in `.parquet`, or it starts and ends with
+/// the Parquet magic bytes (a CSV header may start with `PAR1`; it does not also end so).
 pub fn is_parquet(path: &Path) -> bool {
+    use std::io::{Seek, SeekFrom};
     let by_name = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
     by_name || {
-        let mut magic = [0u8; 4];
+        let (mut head, mut tail) = ([0u8; 4], [0u8; 4]);
         std::fs::File::open(path)
-            .and_then(|mut f| f.read_exact(&mut magic))
-            .is_ok_and(|()| &magic == b"PAR1")
+            .and_then(|mut f| {
+                f.read_exact(&mut head)?;
+                f.seek(SeekFrom::End(-4))?;
+                f.read_exact(&mut tail)
+            })
+            .is_ok_and(|()| &head == b"PAR1" && &tail == b"PAR1")
     }
 }
 
@@ -57,45 +61,39 @@ pub(super) fn parse_parquet(
     let rows_in_file = metadata.num_rows().max(0) as u64;
     // The delimiter is a CSV notion; summary.json records the format per file instead.
     start_file(names, options, state, b',').map_err(input_error)?;
-    let (_, plan, builder, _) = state.as_mut().expect("start_file sets the state or fails");
-    builder.reserve(rows_in_file as usize, 16, sink);
+    let (_, _, builder, _) = state.as_mut().expect("start_file sets the state or fails");
+    // The footer's row count sizes the tables, but a damaged footer must not make them huge:
+    // no more rows than bytes (all-null columns compress to almost nothing, so no fewer).
+    builder.reserve(rows_in_file.min(bytes) as usize, 16, sink);
 
-    // Decode only the columns the plan reads, in file order; the rest stay empty cells.
-    let mut used = plan.used_columns();
-    used.sort_unstable();
-    used.dedup();
+    // Every column is decoded: a row is blank (skipped, as in the CSV export) only when all
+    // of its cells are, the ones the plan does not read included.
     let projection = Type::group_type_builder(schema.name())
-        .with_fields(used.iter().map(|&c| Arc::clone(&fields[c])).collect())
+        .with_fields(fields.to_vec())
         .build()
-        .map_err(|e| input_error(format!("cannot select the columns to read: {e}")))?;
+        .map_err(|e| input_error(format!("cannot read the columns: {e}")))?;
     let rows = reader
         .get_row_iter(Some(projection))
         .map_err(|e| input_error(format!("cannot read rows: {e}")))?;
 
-    let width = fields.len();
-    let mut cells: Vec<String> = vec![String::new(); width];
+    let mut cell = String::new();
     let mut record = csv::StringRecord::new();
     let mut count = 0u64;
     for row in rows {
-        let row = row.map_err(|e| {
-            input_error(format!(
-                "line {}: cannot read the row: {e}",
-                first_line + count + 2
-            ))
-        })?;
-        for &c in &used {
-            cells[c].clear();
-        }
-        for (&c, (_, field)) in used.iter().zip(row.get_column_iter()) {
-            write_field(field, &mut cells[c]);
-        }
+        let row =
+            row.map_err(|e| input_error(format!("line {}: cannot read the row: {e}", count + 2)))?;
         record.clear();
-        for cell in &cells {
-            record.push_field(cell);
+        for (_, field) in row.get_column_iter() {
+            cell.clear();
+            write_field(field, &mut cell);
+            record.push_field(&cell);
         }
         let line = first_line + count + 2;
         count += 1;
-        if cells.iter().all(|c| c.trim().is_empty()) {
+        if record
+            .iter()
+            .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
+        {
             continue; // what a CSV export would write as a blank record
         }
         let hash = builder.id_hash(&record);
