@@ -4,10 +4,12 @@
 use crate::compare::{compare_groups, CompareOptions, ComparisonRow};
 use crate::distribution::{distributions, ChangeBin, Transition};
 use crate::flow::{participant_flow, Stage};
-use crate::pair::pair_groups;
+use crate::grouped::{sorted_counts, SlotCounts};
+use crate::pair::{pair_counts, paired_groups};
 use crate::read::Export;
-use crate::scale::Scored;
-use crate::timepoints::{timepoint_summaries, TimepointSummary};
+use crate::scale::{Scored, StatusCounts};
+use crate::timepoints::{score_counts, timepoint_summaries, TimepointSummary};
+use std::collections::BTreeMap;
 
 /// The results `analyse` writes.
 #[derive(Debug, Clone)]
@@ -24,13 +26,84 @@ pub struct Analysis {
     pub transitions: Vec<Transition>,
 }
 
+/// What the analysis needs to know about people, as counts that add: one file's summaries
+/// are the sum of its partitions' (streaming mode), several files' the sum of theirs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summaries {
+    /// (earlier, later) counts per group and comparison ([`pair_counts`]).
+    pub pairs: Vec<SlotCounts>,
+    /// Score counts per group and timepoint ([`score_counts`]).
+    pub scores: Vec<SlotCounts>,
+    /// Which timepoints each person has valid, for the flow.
+    pub status: StatusCounts,
+}
+
+/// Counts everything the analysis needs from a scored export.
+pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
+    Summaries {
+        pairs: pair_counts(&export.groups, scored),
+        scores: score_counts(&export.groups, scored),
+        status: scored.status_counts(),
+    }
+}
+
+impl Summaries {
+    /// The sum of summaries of disjoint sets of people (partitions by id). `by` is the
+    /// grouping columns in order, which fixes the output order with the group names.
+    pub fn merge(parts: Vec<Summaries>, by: &[String]) -> Summaries {
+        let mut status = StatusCounts::default();
+        let (mut pairs, mut scores) = (Vec::new(), Vec::new());
+        for part in parts {
+            status.add(&part.status);
+            pairs.extend(part.pairs);
+            scores.extend(part.scores);
+        }
+        Summaries {
+            pairs: merge_counts(pairs, by),
+            scores: merge_counts(scores, by),
+            status,
+        }
+    }
+}
+
+/// Adds counts of the same (group_by, group, slot); the whole sample first, then each column
+/// in `by` order with its groups sorted by UTF-8 bytes, slots in order, as tally_groups gives.
+fn merge_counts(counts: Vec<SlotCounts>, by: &[String]) -> Vec<SlotCounts> {
+    let column = |group_by: &str| by.iter().position(|b| b == group_by).map_or(0, |i| i + 1);
+    let mut merged: BTreeMap<(usize, Vec<u8>, usize), SlotCounts> = BTreeMap::new();
+    for c in counts {
+        let key = (column(&c.group_by), c.group.as_bytes().to_vec(), c.slot);
+        match merged.get_mut(&key) {
+            Some(m) => m.pairs.extend(c.pairs),
+            None => {
+                merged.insert(key, c);
+            }
+        }
+    }
+    merged
+        .into_values()
+        .map(|mut c| {
+            c.pairs = sorted_counts(std::mem::take(&mut c.pairs));
+            c
+        })
+        .collect()
+}
+
 /// Runs flow, pairing, comparisons and descriptive summaries on a scored export.
 pub fn analyse_scored(export: &Export, scored: &Scored, options: &CompareOptions) -> Analysis {
-    let flow = participant_flow(export, scored);
-    let groups = pair_groups(&export.groups, scored);
+    analyse_summaries(export, &summarise(export, scored), options)
+}
+
+/// Runs flow, comparisons and descriptive summaries from counts.
+pub fn analyse_summaries(
+    export: &Export,
+    summaries: &Summaries,
+    options: &CompareOptions,
+) -> Analysis {
+    let flow = participant_flow(export, &summaries.status);
+    let groups = paired_groups(&summaries.pairs);
     let rows = compare_groups(&groups, options);
-    let timepoints =
-        timepoint_summaries(&export.groups, scored, options.conf_level, options.min_cell);
+    let timepoints = timepoint_summaries(&summaries.scores, options.conf_level, options.min_cell);
     let (change_bins, transitions) = distributions(&groups, options.min_cell);
     Analysis {
         flow,

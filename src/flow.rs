@@ -3,7 +3,7 @@
 
 use crate::model::Timepoint;
 use crate::read::{Exclusion, Export, Layout};
-use crate::scale::Scored;
+use crate::scale::StatusCounts;
 
 /// One stage of the flow.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -17,7 +17,7 @@ pub struct Stage {
 }
 
 /// Builds the flow from the read and scoring stages.
-pub fn participant_flow(export: &Export, scored: &Scored) -> Vec<Stage> {
+pub fn participant_flow(export: &Export, counts: &StatusCounts) -> Vec<Stage> {
     let unit = match export.layout {
         Layout::Wide => "records (one per person)",
         Layout::Long => "records (one per assessment)",
@@ -53,13 +53,12 @@ pub fn participant_flow(export: &Export, scored: &Scored) -> Vec<Stage> {
         n: export.rows_kept,
         detail: "rows_read minus the exclusions above".into(),
     });
-    let people = export.ids.len();
+    let people = export.people;
     flow.push(Stage {
         stage: "people",
-        n: people as u64,
+        n: people,
         detail: "distinct ids kept, including people with no valid score".into(),
     });
-    let counts = scored.status_counts();
     for tp in Timepoint::ALL {
         flow.push(Stage {
             stage: match tp {

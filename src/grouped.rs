@@ -327,7 +327,7 @@ fn marginals(groups: &[GroupColumn], cells: &Cells, entries: Vec<Entry>) -> Vec<
             group_by: crate::pair::ALL_GROUP_BY.to_string(),
             group: crate::pair::ALL_GROUP.to_string(),
             slot,
-            pairs: sorted(pairs),
+            pairs: sorted_counts(pairs),
         });
     }
     for (column, levels) in groups.iter().zip(by_group) {
@@ -337,7 +337,7 @@ fn marginals(groups: &[GroupColumn], cells: &Cells, entries: Vec<Entry>) -> Vec<
                     group_by: column.name.clone(),
                     group: level.clone(),
                     slot,
-                    pairs: sorted(pairs),
+                    pairs: sorted_counts(pairs),
                 });
             }
         }
@@ -346,7 +346,7 @@ fn marginals(groups: &[GroupColumn], cells: &Cells, entries: Vec<Entry>) -> Vec<
 }
 
 /// Sorts by (earlier, later) and merges equal pairs.
-fn sorted(mut pairs: CountedPairs) -> CountedPairs {
+pub fn sorted_counts(mut pairs: CountedPairs) -> CountedPairs {
     pairs.sort_unstable_by(|x, y| x.0 .0.total_cmp(&y.0 .0).then(x.0 .1.total_cmp(&y.0 .1)));
     let mut merged: CountedPairs = Vec::with_capacity(pairs.len());
     for (key, count) in pairs {
@@ -377,7 +377,7 @@ mod tests {
         pair: &dyn Fn(usize, usize) -> Option<(f64, f64)>,
     ) -> Vec<SlotCounts> {
         let tally = |keep: &dyn Fn(usize) -> bool, slot: usize| {
-            sorted(
+            sorted_counts(
                 (0..people)
                     .filter(|&p| keep(p))
                     .filter_map(|p| pair(p, slot))

@@ -19,4 +19,5 @@ pub mod results;
 pub mod scale;
 pub mod settings;
 pub mod stats;
+pub mod streaming;
 pub mod timepoints;

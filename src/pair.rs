@@ -1,6 +1,6 @@
 //! People × timepoints → paired samples per group and comparison, in output order.
 
-use crate::grouped::tally_groups;
+use crate::grouped::{tally_groups, SlotCounts};
 use crate::model::Comparison;
 use crate::read::GroupColumn;
 use crate::scale::Scored;
@@ -31,21 +31,31 @@ impl PairedGroup {
     }
 }
 
-/// Pairs for the whole sample, then for each grouping column in order, its groups sorted by
-/// name, each with the three comparisons.
-pub fn pair_groups(groups: &[GroupColumn], scored: &Scored) -> Vec<PairedGroup> {
+/// Counts of (earlier, later) pairs for the whole sample, then for each grouping column in
+/// order, its groups sorted by name, each with the three comparisons (slot = comparison index).
+pub fn pair_counts(groups: &[GroupColumn], scored: &Scored) -> Vec<SlotCounts> {
     let people = scored.scores[0].len();
     tally_groups(groups, people, |p, slot| {
         pairs_of(scored, Comparison::ALL[slot], p)
     })
-    .into_iter()
-    .map(|counts| PairedGroup {
-        group_by: counts.group_by,
-        group: counts.group,
-        comparison: Comparison::ALL[counts.slot],
-        pairs: counts.pairs,
-    })
-    .collect()
+}
+
+/// The counts as paired groups, in the same order.
+pub fn paired_groups(counts: &[SlotCounts]) -> Vec<PairedGroup> {
+    counts
+        .iter()
+        .map(|c| PairedGroup {
+            group_by: c.group_by.clone(),
+            group: c.group.clone(),
+            comparison: Comparison::ALL[c.slot],
+            pairs: c.pairs.clone(),
+        })
+        .collect()
+}
+
+/// [`pair_counts`] as paired groups.
+pub fn pair_groups(groups: &[GroupColumn], scored: &Scored) -> Vec<PairedGroup> {
+    paired_groups(&pair_counts(groups, scored))
 }
 
 fn pairs_of(scored: &Scored, comparison: Comparison, p: usize) -> Option<(f64, f64)> {

@@ -2,7 +2,7 @@
 //! picture. Each timepoint uses everyone with a valid score then (not only complete cases),
 //! so attrition shows; the paired comparisons answer the within-person question.
 
-use crate::grouped::tally_groups;
+use crate::grouped::{tally_groups, SlotCounts};
 use crate::model::Timepoint;
 use crate::read::GroupColumn;
 use crate::scale::Scored;
@@ -52,28 +52,33 @@ fn summarise(values: &[(f64, u64)], conf_level: f64, min_cell: usize) -> Option<
     })
 }
 
-/// Summaries in the order of comparisons.csv: whole sample, then each grouping column's
-/// groups sorted by name; timepoints in time order within each group. Scores are counted per
-/// distinct value (sorted), so the summaries do not depend on row order.
-pub fn timepoint_summaries(
-    groups: &[GroupColumn],
-    scored: &Scored,
-    conf_level: f64,
-    min_cell: usize,
-) -> Vec<TimepointSummary> {
+/// Counts of each score per group and timepoint (slot = timepoint index; the later value
+/// of each pair is 0), in the order of comparisons.csv.
+pub fn score_counts(groups: &[GroupColumn], scored: &Scored) -> Vec<SlotCounts> {
     let people = scored.scores[0].len();
     tally_groups(groups, people, |p, slot| {
         scored.valid(Timepoint::ALL[slot], p).map(|v| (v, 0.0))
     })
-    .into_iter()
-    .map(|counts| {
-        let values: Vec<(f64, u64)> = counts.pairs.iter().map(|&((v, _), c)| (v, c)).collect();
-        TimepointSummary {
-            group_by: counts.group_by,
-            group: counts.group,
-            timepoint: Timepoint::ALL[counts.slot],
-            stats: summarise(&values, conf_level, min_cell),
-        }
-    })
-    .collect()
+}
+
+/// Summaries in the order of comparisons.csv: whole sample, then each grouping column's
+/// groups sorted by name; timepoints in time order within each group. Scores are counted per
+/// distinct value (sorted), so the summaries do not depend on row order.
+pub fn timepoint_summaries(
+    counts: &[SlotCounts],
+    conf_level: f64,
+    min_cell: usize,
+) -> Vec<TimepointSummary> {
+    counts
+        .iter()
+        .map(|counts| {
+            let values: Vec<(f64, u64)> = counts.pairs.iter().map(|&((v, _), c)| (v, c)).collect();
+            TimepointSummary {
+                group_by: counts.group_by.clone(),
+                group: counts.group.clone(),
+                timepoint: Timepoint::ALL[counts.slot],
+                stats: summarise(&values, conf_level, min_cell),
+            }
+        })
+        .collect()
 }

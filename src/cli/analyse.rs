@@ -6,8 +6,8 @@
 //! --write-scored) under --out, then the charts and report.html / report.md drawn from those
 //! files, and prints a short report.
 
-use super::common::{load, InputArgs};
-use crate::analysis::{analyse_scored, Analysis};
+use super::common::{load_summaries, InputArgs, Mode};
+use crate::analysis::{analyse_summaries, Analysis};
 use crate::compare::CompareOptions;
 use crate::error::Error;
 use crate::output::comparisons::write_comparisons;
@@ -44,6 +44,13 @@ pub struct AnalyseArgs {
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Read in partitions on disk, for inputs larger than memory (chosen automatically when
+    /// the input would need more than half the available memory). Same results.
+    #[arg(long)]
+    pub streaming: bool,
+    /// Streaming mode's number of partitions (default: one per 64 MiB of input).
+    #[arg(long, value_name = "N", requires = "streaming", hide = true)]
+    pub partitions: Option<usize>,
     #[command(flatten)]
     pub report: super::report::ReportOptions,
 }
@@ -60,8 +67,13 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
         ..args.input.cli_options()
     })?;
     let mut timer = PhaseTimer::from_env();
-    let loaded = load(&args.input.inputs, &settings, settings.quiet)?;
-    let (scale, export, scored) = (&loaded.scale, &loaded.export, &loaded.scored);
+    let mode = if args.streaming {
+        Mode::Streaming(args.partitions.filter(|&n| n > 0))
+    } else {
+        Mode::Auto
+    };
+    let loaded = load_summaries(&args.input.inputs, &settings, settings.quiet, mode)?;
+    let (scale, export) = (&loaded.scale, &loaded.export);
     let options = CompareOptions {
         conf_level: settings.conf_level,
         min_cell: settings.min_cell,
@@ -69,7 +81,7 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
         better: scale.better(),
     };
     timer.lap("read and score");
-    let analysis = analyse_scored(export, scored, &options);
+    let analysis = analyse_summaries(export, &loaded.summaries, &options);
     timer.lap("analyse");
     let Analysis { flow, rows, .. } = &analysis;
 
@@ -101,7 +113,7 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
         "transitions.csv",
         &to_bytes(|w| write_transitions(w, &analysis.transitions)),
     )?;
-    if settings.write_scored {
+    if let (true, Some(scored)) = (settings.write_scored, &loaded.scored) {
         write_file(
             out,
             "scored.csv",

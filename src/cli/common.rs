@@ -1,9 +1,11 @@
 //! Options shared by the subcommands that read an export, and the read + score steps they share.
 
+use crate::analysis::{summarise, Summaries};
 use crate::error::Error;
-use crate::read::{read_exports, Export, ReadOptions};
+use crate::read::{is_parquet, read_exports, Export, ReadOptions};
 use crate::scale::{Scale, Scored, Scorer};
 use crate::settings::{CliOptions, Settings};
+use crate::streaming::{partitions_for, read_streaming};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -93,40 +95,137 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 /// inputs unless `quiet` (indicatif draws nothing when stderr is not a terminal).
 pub fn load(inputs: &[PathBuf], settings: &Settings, quiet: bool) -> Result<Loaded, Error> {
     let paths = expand_inputs(inputs)?;
+    let (scale, read_options) = prepare(settings)?;
+    with_progress(&paths, quiet, |progress| {
+        let mut scorer = Scorer::new(&scale, settings.max_missing_items);
+        let export = read_exports(&paths, &read_options, &mut scorer, progress)?;
+        let scored = scorer.finish();
+        Ok(Loaded {
+            export,
+            scored,
+            scale: scale.clone(),
+        })
+    })
+}
+
+/// An export reduced to the counts the analysis needs.
+pub struct Summarised {
+    /// The scale used.
+    pub scale: Scale,
+    /// The read stage's output (without ids in streaming mode).
+    pub export: Export,
+    /// Every person's scores; `None` in streaming mode, which keeps none.
+    pub scored: Option<Scored>,
+    /// The counts.
+    pub summaries: Summaries,
+}
+
+/// How `analyse` holds the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// In memory, unless the input looks too large for it.
+    Auto,
+    /// In partitions on disk (`--streaming`), with this many partitions if given.
+    Streaming(Option<usize>),
+}
+
+/// Reads, scores and counts: in memory, or in streaming mode when asked or when the input
+/// would need more than half the memory available (a note says so). Both give the same
+/// summaries.
+pub fn load_summaries(
+    inputs: &[PathBuf],
+    settings: &Settings,
+    quiet: bool,
+    mode: Mode,
+) -> Result<Summarised, Error> {
+    let paths = expand_inputs(inputs)?;
+    let partitions = match mode {
+        Mode::Streaming(partitions) => Some(partitions),
+        Mode::Auto => {
+            let (needed, available) = (memory_needed(&paths), memory_available());
+            (needed > available / 2).then(|| {
+                if !quiet {
+                    eprintln!(
+                        "note: the input would need about {} MB in memory, more than half of the {} MB available: reading it in streaming mode",
+                        needed >> 20,
+                        available >> 20
+                    );
+                }
+                None
+            })
+        }
+    };
+    let Some(partitions) = partitions else {
+        let loaded = load(&paths, settings, quiet)?;
+        let summaries = summarise(&loaded.export, &loaded.scored);
+        return Ok(Summarised {
+            scale: loaded.scale,
+            export: loaded.export,
+            scored: Some(loaded.scored),
+            summaries,
+        });
+    };
+    if settings.write_scored {
+        return Err(Error::Option(
+            "--write-scored lists every person, which streaming mode does not keep; run without --streaming (in memory) to write scored.csv".into(),
+        ));
+    }
+    let (scale, read_options) = prepare(settings)?;
     let total: u64 = paths
         .iter()
         .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
         .sum();
-    let bar = (!quiet && total > PROGRESS_THRESHOLD).then(|| {
-        let bar = indicatif::ProgressBar::new(total);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "reading {bar:40} {bytes}/{total_bytes} ({eta})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    let result = load_paths(&paths, settings, &mut |done, _| {
-        if let Some(bar) = &bar {
-            bar.set_position(done);
-        }
-    });
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    result
+    let streamed = with_progress(&paths, quiet, |progress| {
+        read_streaming(
+            &paths,
+            &read_options,
+            &scale,
+            settings.max_missing_items,
+            partitions.unwrap_or_else(|| partitions_for(total)),
+            &std::env::temp_dir(),
+            progress,
+        )
+    })?;
+    // The mode is not a result: it is not recorded, so both modes write the same files.
+    Ok(Summarised {
+        scale,
+        export: streamed.export,
+        scored: None,
+        summaries: streamed.summaries,
+    })
 }
 
-/// Inputs larger than this (about a second of reading) get a progress bar.
-const PROGRESS_THRESHOLD: u64 = 32 * 1024 * 1024;
+/// Bytes the in-memory path needs for these inputs, roughly: 1.5 times a CSV file (measured),
+/// 12 times a Parquet file (compressed about eightfold).
+fn memory_needed(paths: &[PathBuf]) -> u64 {
+    paths
+        .iter()
+        .map(|p| {
+            let bytes = std::fs::metadata(p).map_or(0, |m| m.len());
+            if is_parquet(p) {
+                bytes.saturating_mul(12)
+            } else {
+                bytes.saturating_mul(3) / 2
+            }
+        })
+        .sum()
+}
 
-/// Runs the read and score stages on expanded paths.
-fn load_paths(
-    paths: &[PathBuf],
-    settings: &Settings,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<Loaded, Error> {
+/// Memory available to this process: MemAvailable from /proc/meminfo, or 8 GiB where that
+/// cannot be read.
+fn memory_available() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("MemAvailable:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(8 << 30, |kb| kb << 10)
+}
+
+/// The scale and the reader's options from the settings, checked.
+fn prepare(settings: &Settings) -> Result<(Scale, ReadOptions), Error> {
     let scale = settings.scale()?;
     if let Some(items) = &scale.items {
         if settings.max_missing_items >= items.count {
@@ -141,13 +240,42 @@ fn load_paths(
         renames: settings.columns.clone(),
         by: settings.by.clone(),
         item_count: scale.items.as_ref().map(|i| i.count),
+        spill: None,
     };
-    let mut scorer = Scorer::new(&scale, settings.max_missing_items);
-    let export = read_exports(paths, &read_options, &mut scorer, progress)?;
-    let scored = scorer.finish();
-    Ok(Loaded {
-        scale,
-        export,
-        scored,
-    })
+    Ok((scale, read_options))
 }
+
+/// Runs `read` with a progress bar on stderr for inputs over [`PROGRESS_THRESHOLD`], unless
+/// `quiet` (indicatif draws nothing when stderr is not a terminal).
+fn with_progress<T>(
+    paths: &[PathBuf],
+    quiet: bool,
+    read: impl FnOnce(&mut dyn FnMut(u64, u64)) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let total: u64 = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .sum();
+    let bar = (!quiet && total > PROGRESS_THRESHOLD).then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "reading {bar:40} {bytes}/{total_bytes} ({eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let result = read(&mut |done, _| {
+        if let Some(bar) = &bar {
+            bar.set_position(done);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    result
+}
+
+/// Inputs larger than this (about a second of reading) get a progress bar.
+const PROGRESS_THRESHOLD: u64 = 32 * 1024 * 1024;

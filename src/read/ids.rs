@@ -43,6 +43,14 @@ impl Ids {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IdHash(u64);
 
+impl IdHash {
+    /// Which of `n` partitions the id belongs to (streaming mode). Uses the hash's top bits,
+    /// which the table index does not.
+    pub fn partition(self, n: usize) -> usize {
+        ((self.0 >> 40) % n.max(1) as u64) as usize
+    }
+}
+
 /// The table grows (doubles) when more than this share of slots would be full.
 const MAX_LOAD: f64 = 0.7;
 

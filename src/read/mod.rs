@@ -4,12 +4,14 @@
 mod columns;
 mod ids;
 mod parquet;
+mod spill;
 mod stream;
 mod value;
 
 pub use columns::{Layout, Source};
 pub use ids::Ids;
 pub use parquet::is_parquet;
+pub use spill::SpillTo;
 pub use value::{parse_cell, Cell, MISSING_CODES};
 
 use crate::error::Error;
@@ -36,6 +38,8 @@ pub struct ReadOptions {
     pub by: Vec<String>,
     /// Item count of the scale (`None` for totals-only scales).
     pub item_count: Option<usize>,
+    /// Streaming mode: write kept records to partitions on disk instead of keeping them.
+    pub spill: Option<SpillTo>,
 }
 
 /// The input file's identity, for summary.json.
@@ -183,10 +187,14 @@ pub struct Export {
     pub rows_kept: u64,
     /// Excluded records in file order.
     pub excluded: Vec<Excluded>,
-    /// Person ids in order of first appearance.
+    /// Distinct ids kept.
+    pub people: u64,
+    /// Person ids in order of first appearance (empty in streaming mode, which keeps none).
     pub ids: Ids,
-    /// Grouping columns in `--by` order.
+    /// Grouping columns in `--by` order (in streaming mode levels only, no codes).
     pub groups: Vec<GroupColumn>,
+    /// Long layout: per grouping column, rows naming another group than the person's first.
+    pub group_conflicts: Vec<u64>,
     /// Responses by timepoint (indexed by [`Timepoint::index`]).
     pub responses: [Responses; 3],
     /// Things the user should know that are not errors (e.g. which columns were used).
@@ -218,6 +226,15 @@ impl Export {
         match file {
             Some(f) => (f.path.as_path(), line - f.first_line),
             None => (self.source.path.as_path(), line),
+        }
+    }
+
+    /// Drops the per-person data (ids, group codes), keeping the counts and lists: what
+    /// streaming mode keeps of each partition.
+    pub fn forget_people(&mut self) {
+        self.ids = Ids::default();
+        for column in &mut self.groups {
+            column.codes = Vec::new();
         }
     }
 
@@ -264,11 +281,156 @@ pub fn read_exports(
     sink: &mut dyn CellSink,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Export, Error> {
+    let (reading, files, source) = read_files(paths, options, sink, progress)?;
+    Ok(reading
+        .builder
+        .finish(source, files, reading.delimiter, reading.plan))
+}
+
+/// Streaming mode's first pass: reads the files as [`read_exports`] does, but writes every
+/// non-blank record to a partition file under `options.spill` (which must be set) chosen by
+/// its id, keeping nothing per record in memory. [`Spilled::read_partition`] then reads each
+/// partition as the whole file would be read for its ids.
+pub fn spill_exports(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Spilled, Error> {
+    struct Nothing;
+    impl CellSink for Nothing {
+        fn person_added(&mut self) {}
+        fn cells(&mut self, _: TimepointCells<'_>) {}
+    }
+    let Some(to) = &options.spill else {
+        return Err(Error::Option(
+            "streaming needs a folder for its partitions".into(),
+        ));
+    };
+    let (reading, files, source) = read_files(paths, options, &mut Nothing, progress)?;
+    let spill = reading
+        .spill
+        .expect("start_file opens the partitions when options.spill is set");
+    let partitions = spill.finish().map_err(|e| Error::io(&to.dir, e))?;
+    Ok(Spilled {
+        options: ReadOptions {
+            spill: None,
+            ..options.clone()
+        },
+        header: reading.header,
+        plan: reading.plan,
+        delimiter: reading.delimiter,
+        files,
+        source,
+        partitions,
+    })
+}
+
+/// The partitions written by [`spill_exports`], with what is needed to read them.
+pub struct Spilled {
+    options: ReadOptions,
+    header: Header,
+    plan: Plan,
+    delimiter: u8,
+    files: Vec<SourceFile>,
+    source: SourceInfo,
+    partitions: Vec<PathBuf>,
+}
+
+impl Spilled {
+    /// Number of partitions.
+    pub fn partition_count(&self) -> usize {
+        self.partitions.len()
+    }
+
+    /// Reads partition `k` as its records would be read in the whole file: an [`Export`] of
+    /// the people whose ids fall in it, with its exclusions and warnings, cells to `sink`.
+    pub fn read_partition(&self, k: usize, sink: &mut dyn CellSink) -> Result<Export, Error> {
+        let mut builder = Builder::new(&self.header, &self.plan, &self.options);
+        let path = &self.partitions[k];
+        spill::read_partition(path, |record, line| {
+            let hash = builder.id_hash(record);
+            builder.add(record, line, hash, sink);
+        })
+        .map_err(|e| Error::io(path, e))?;
+        Ok(builder.finish(
+            self.source.clone(),
+            self.files.clone(),
+            self.delimiter,
+            self.plan.clone(),
+        ))
+    }
+
+    /// The partitions' exports as one: counts added, exclusions and warnings in line order,
+    /// group levels united; ids are not kept (`people` counts them).
+    pub fn merge(&self, parts: Vec<Export>) -> Export {
+        let mut merged = Export {
+            source: self.source.clone(),
+            files: self.files.clone(),
+            layout: self.plan.layout,
+            delimiter: self.delimiter,
+            rows_read: 0,
+            rows_kept: 0,
+            excluded: Vec::new(),
+            people: 0,
+            ids: Ids::default(),
+            groups: self
+                .options
+                .by
+                .iter()
+                .map(|name| GroupColumn {
+                    name: name.clone(),
+                    levels: Vec::new(),
+                    codes: Vec::new(),
+                })
+                .collect(),
+            group_conflicts: vec![0; self.options.by.len()],
+            responses: Default::default(),
+            notices: Vec::new(),
+            warnings: Vec::new(),
+        };
+        for part in parts {
+            merged.rows_read += part.rows_read;
+            merged.rows_kept += part.rows_kept;
+            merged.people += part.people;
+            merged.excluded.extend(part.excluded);
+            merged.warnings.extend(part.warnings);
+            for (total, n) in merged.group_conflicts.iter_mut().zip(&part.group_conflicts) {
+                *total += n;
+            }
+            for (column, part_column) in merged.groups.iter_mut().zip(part.groups) {
+                column.levels.extend(part_column.levels);
+            }
+            merged.responses = part.responses;
+        }
+        for column in &mut merged.groups {
+            column.levels.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+            column.levels.dedup();
+        }
+        // Lines are unique to a record, and a record's entries keep their order (stable sort).
+        merged.excluded.sort_by_key(|e| e.line);
+        merged.warnings.sort_by_key(|w| w.line);
+        merged.notices = notices(
+            &self.plan.notices,
+            merged.rows_read,
+            &self.options.by,
+            &merged.group_conflicts,
+        );
+        merged
+    }
+}
+
+/// The files read into one state, with their descriptions.
+fn read_files(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    sink: &mut dyn CellSink,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Reading, Vec<SourceFile>, SourceInfo), Error> {
     let total: u64 = paths
         .iter()
         .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
         .sum();
-    let mut state: Option<(Header, Plan, Builder, u8)> = None;
+    let mut state: Option<Reading> = None;
     let mut files = Vec::new();
     // The run's SHA-256 covers every file's bytes in order; for one file it is the file's own.
     let mut combined = (paths.len() > 1).then(Sha256::new);
@@ -318,7 +480,7 @@ pub fn read_exports(
         done += parsed.bytes;
         progress(done, total);
     }
-    let Some((_, plan, builder, delimiter)) = state else {
+    let Some(reading) = state else {
         return Err(Error::Option("no input file given".into()));
     };
     let source = SourceInfo {
@@ -333,7 +495,7 @@ pub fn read_exports(
             None => files[0].sha256.clone(),
         },
     };
-    Ok(builder.finish(source, files, delimiter, plan))
+    Ok((reading, files, source))
 }
 
 /// Reads an export already in memory (the file's bytes; `source` describes them).
@@ -363,7 +525,12 @@ pub fn read_bytes(
         format: "csv",
         first_line: 0,
     };
-    let (_, plan, builder, delimiter) = state.expect("parse_file sets the state or fails");
+    let Reading {
+        plan,
+        builder,
+        delimiter,
+        ..
+    } = state.expect("parse_file sets the state or fails");
     Ok(builder.finish(source, vec![file], delimiter, plan))
 }
 
@@ -383,7 +550,7 @@ fn parse_file(
     path: &Path,
     size: u64,
     options: &ReadOptions,
-    state: &mut Option<(Header, Plan, Builder, u8)>,
+    state: &mut Option<Reading>,
     first_line: u64,
     combined: Option<Sha256>,
     sink: &mut dyn CellSink,
@@ -429,8 +596,8 @@ fn parse_file(
                 .to_string()
         })
         .collect();
-    start_file(names, options, state, delimiter).map_err(input_error)?;
-    let (_, _, builder, _) = state.as_mut().expect("set above");
+    start_file(names, path, options, state, delimiter)?;
+    let Reading { builder, spill, .. } = state.as_mut().expect("set above");
     // Two cores: one thread parses records (csv, hashing, UTF-8 checks) in batches while this
     // one keeps them (ids, groups, scoring). Batches go back to the parser to be refilled, so
     // records are not reallocated.
@@ -487,6 +654,25 @@ fn parse_file(
                     break;
                 }
             };
+            if let Some(spill) = spill.as_mut() {
+                // Streaming mode: kept records go to their partition on disk.
+                let written = batch[..filled]
+                    .iter()
+                    .filter(|(record, _, _)| !is_blank(record))
+                    .try_for_each(|(record, line, _)| {
+                        spill.write(record, first_line + line, builder.id_hash(record))
+                    });
+                if let Err(e) = written {
+                    failure = Some(Error::io(spill.path(0), e));
+                    break;
+                }
+                progress(bytes_read);
+                if filled < BATCH {
+                    break;
+                }
+                let _ = empty_tx.send(batch);
+                continue;
+            }
             // Hash the batch's ids first, then fetch each one's table slot a few records
             // before it is looked up, so the lookups do not wait on memory one by one.
             hashes.clear();
@@ -501,10 +687,7 @@ fn parse_file(
                     let remaining = size.saturating_sub(*offset) * records / offset;
                     builder.reserve(remaining as usize, (offset / records) as usize, sink);
                 }
-                if record
-                    .iter()
-                    .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
-                {
+                if is_blank(record) {
                     continue;
                 }
                 builder.add(record, first_line + line, hashes[i], sink);
@@ -539,30 +722,55 @@ fn parse_file(
 /// memory access, few enough that the slot is still in cache when it is used.
 const PREFETCH_AHEAD: usize = 16;
 
+/// What reading has gathered so far, across files.
+struct Reading {
+    header: Header,
+    plan: Plan,
+    builder: Builder,
+    delimiter: u8,
+    /// Streaming mode: where kept records go instead of the builder.
+    spill: Option<spill::Spill>,
+}
+
 /// Takes a file's header: the first file's sets the plan, later files must repeat it.
 fn start_file(
     names: Vec<String>,
+    path: &Path,
     options: &ReadOptions,
-    state: &mut Option<(Header, Plan, Builder, u8)>,
+    state: &mut Option<Reading>,
     delimiter: u8,
-) -> Result<(), String> {
+) -> Result<(), Error> {
+    let input_error = |message: String| Error::Input {
+        path: path.to_path_buf(),
+        message,
+    };
     match state {
         None => {
-            let header = Header::new(names, &options.renames)?;
-            let plan = Plan::new(&header, options)?;
+            let header = Header::new(names, &options.renames).map_err(input_error)?;
+            let plan = Plan::new(&header, options).map_err(input_error)?;
             let builder = Builder::new(&header, &plan, options);
-            *state = Some((header, plan, builder, delimiter));
+            let spill = match &options.spill {
+                Some(to) => Some(spill::Spill::create(to).map_err(|e| Error::io(&to.dir, e))?),
+                None => None,
+            };
+            *state = Some(Reading {
+                header,
+                plan,
+                builder,
+                delimiter,
+                spill,
+            });
         }
-        Some((header, _, _, _)) => {
+        Some(Reading { header, .. }) => {
             let normalised: Vec<String> = names.iter().map(|n| columns::normalise(n)).collect();
             let expected: Vec<String> =
                 header.names.iter().map(|n| columns::normalise(n)).collect();
             if normalised != expected {
-                return Err(format!(
+                return Err(input_error(format!(
                     "its columns ({}) differ from the first file's ({}); files analysed together must have the same header",
                     names.join(", "),
                     header.names.join(", ")
-                ));
+                )));
             }
         }
     }
@@ -577,6 +785,7 @@ fn csv_message(e: &csv::Error) -> String {
 }
 
 /// Which columns hold what, decided from the header before any row is read.
+#[derive(Clone)]
 struct Plan {
     layout: Layout,
     id: usize,
@@ -949,18 +1158,13 @@ impl Builder {
         delimiter: u8,
         mut plan: Plan,
     ) -> Export {
-        if self.rows_read == 0 {
-            plan.notices
-                .push("the file has a header but no data rows".into());
-        }
-        for (name, &conflicts) in self.by_names.iter().zip(&self.group_conflicts) {
-            if conflicts > 0 {
-                plan.notices.push(format!(
-                    "{conflicts} row{} give a person another {name} than their first row; the first row's value is used",
-                    if conflicts == 1 { "" } else { "s" }
-                ));
-            }
-        }
+        plan.notices = notices(
+            &plan.notices,
+            self.rows_read,
+            &self.by_names,
+            &self.group_conflicts,
+        );
+        let ids = self.ids.into_ids();
         let groups = self
             .group_levels
             .into_iter()
@@ -976,13 +1180,40 @@ impl Builder {
             rows_read: self.rows_read,
             rows_kept: self.rows_kept,
             excluded: self.excluded,
-            ids: self.ids.into_ids(),
+            people: ids.len() as u64,
+            ids,
             groups,
+            group_conflicts: self.group_conflicts,
             responses: self.responses,
             notices: plan.notices,
             warnings: self.warnings,
         }
     }
+}
+
+/// The notices of a read: the plan's, then whether there were no rows and how many rows gave
+/// a person another group than their first row.
+fn notices(plan: &[String], rows_read: u64, by: &[String], conflicts: &[u64]) -> Vec<String> {
+    let mut notices = plan.to_vec();
+    if rows_read == 0 {
+        notices.push("the file has a header but no data rows".into());
+    }
+    for (name, &conflicts) in by.iter().zip(conflicts) {
+        if conflicts > 0 {
+            notices.push(format!(
+                "{conflicts} row{} give a person another {name} than their first row; the first row's value is used",
+                if conflicts == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    notices
+}
+
+/// A blank record (a blank line, or only delimiters and spaces): skipped, not counted.
+fn is_blank(record: &csv::StringRecord) -> bool {
+    record
+        .iter()
+        .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
 }
 
 /// A grouping cell as a group name: trimmed, and [`MISSING_GROUP`] when blank.

@@ -8,7 +8,7 @@
 //! displays them. Line numbers count as in that CSV export: the header is line 1, row `k`
 //! (from 0) is line `k + 2`, counted within each file.
 
-use super::{start_file, CellSink, Header, Parsed, Plan, ReadOptions};
+use super::{start_file, CellSink, Parsed, ReadOptions, Reading};
 use crate::error::Error;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
@@ -40,7 +40,7 @@ pub fn is_parquet(path: &Path) -> bool {
 pub(super) fn parse_parquet(
     path: &Path,
     options: &ReadOptions,
-    state: &mut Option<(Header, Plan, super::Builder, u8)>,
+    state: &mut Option<Reading>,
     first_line: u64,
     combined: Option<Sha256>,
     sink: &mut dyn CellSink,
@@ -60,8 +60,9 @@ pub(super) fn parse_parquet(
     let names: Vec<String> = fields.iter().map(|f| f.name().to_string()).collect();
     let rows_in_file = metadata.num_rows().max(0) as u64;
     // The delimiter is a CSV notion; summary.json records the format per file instead.
-    start_file(names, options, state, b',').map_err(input_error)?;
-    let (_, _, builder, _) = state.as_mut().expect("start_file sets the state or fails");
+    start_file(names, path, options, state, b',')?;
+    let Reading { builder, spill, .. } =
+        state.as_mut().expect("start_file sets the state or fails");
     // The footer's row count sizes the tables, but a damaged footer must not make them huge:
     // no more rows than bytes (all-null columns compress to almost nothing, so no fewer).
     builder.reserve(rows_in_file.min(bytes) as usize, 16, sink);
@@ -90,14 +91,16 @@ pub(super) fn parse_parquet(
         }
         let line = first_line + count + 2;
         count += 1;
-        if record
-            .iter()
-            .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
-        {
+        if super::is_blank(&record) {
             continue; // what a CSV export would write as a blank record
         }
         let hash = builder.id_hash(&record);
-        builder.add(&record, line, hash, sink);
+        match spill.as_mut() {
+            Some(spill) => spill
+                .write(&record, line, hash)
+                .map_err(|e| Error::io(spill.path(0), e))?,
+            None => builder.add(&record, line, hash, sink),
+        }
         if count % 65_536 == 0 {
             progress(bytes * count / rows_in_file.max(1));
         }

@@ -124,12 +124,7 @@ impl Scored {
                 counts
             })
             .reduce(StatusCounts::default, |mut x, y| {
-                for (a, b) in x.valid.iter_mut().zip(y.valid) {
-                    *a += b;
-                }
-                for (a, b) in x.invalid.iter_mut().zip(y.invalid) {
-                    *a += b;
-                }
+                x.add(&y);
                 x
             })
     }
@@ -147,6 +142,16 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
+    /// Adds another set of people's counts.
+    pub fn add(&mut self, other: &StatusCounts) {
+        for (a, b) in self.valid.iter_mut().zip(other.valid) {
+            *a += b;
+        }
+        for (a, b) in self.invalid.iter_mut().zip(other.invalid) {
+            *a += b;
+        }
+    }
+
     /// People with a valid score at every timepoint of `tps` (others may be valid too).
     pub fn with(&self, tps: &[Timepoint]) -> u64 {
         let need = tps.iter().fold(0, |m, tp| m | 1 << tp.index());

@@ -1,0 +1,84 @@
+//! Streaming mode: an export larger than memory, analysed in partitions of its ids.
+//!
+//! A first pass writes every record to one of several temporary files by a hash of its id
+//! (the file is never held, and nothing per record is kept). Each partition is then read,
+//! kept and scored exactly as the whole file would be for its ids (first row of an id kept,
+//! later ones excluded, with their original line numbers), and reduced to [`Summaries`],
+//! counts that add. Their sum is the whole file's summaries, so the results are the same as
+//! the in-memory path's, byte for byte. Memory is that of one partition (about 64 MiB of input
+//! each, up to 512 partitions) plus the group names, exclusions and problems found.
+
+use crate::analysis::{summarise, Summaries};
+use crate::error::Error;
+use crate::read::{spill_exports, Export, ReadOptions, SpillTo};
+use crate::scale::{CellProblem, Scale, Scorer};
+use std::path::{Path, PathBuf};
+
+/// Input bytes per partition.
+const PARTITION_BYTES: u64 = 64 << 20;
+
+/// At most this many partition files are open at once (below the usual limit of 1024 files).
+const MAX_PARTITIONS: u64 = 512;
+
+/// An export read in streaming mode.
+pub struct Streamed {
+    /// The read stage's description of the input (no ids: `people` counts them).
+    pub export: Export,
+    /// Counts for the analysis.
+    pub summaries: Summaries,
+    /// Scoring problems in line order.
+    pub problems: Vec<CellProblem>,
+}
+
+/// How many partitions an input of `bytes` bytes is split into.
+pub fn partitions_for(bytes: u64) -> usize {
+    bytes.div_ceil(PARTITION_BYTES).clamp(1, MAX_PARTITIONS) as usize
+}
+
+/// Reads and scores `paths` in streaming mode with `partitions` partitions, in a fresh
+/// temporary folder under `temp_dir` that is removed afterwards (also on failure).
+pub fn read_streaming(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    scale: &Scale,
+    max_missing: usize,
+    partitions: usize,
+    temp_dir: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Streamed, Error> {
+    let dir = tempfile::Builder::new()
+        .prefix("loneliness-eval-")
+        .tempdir_in(temp_dir)
+        .map_err(|e| Error::io(temp_dir, e))?;
+    let options = ReadOptions {
+        spill: Some(SpillTo {
+            dir: dir.path().to_path_buf(),
+            partitions,
+        }),
+        ..options.clone()
+    };
+    let spilled = spill_exports(paths, &options, progress)?;
+    let mut exports = Vec::with_capacity(spilled.partition_count());
+    let mut summaries = Vec::with_capacity(spilled.partition_count());
+    let mut problems = Vec::new();
+    for k in 0..spilled.partition_count() {
+        let mut scorer = Scorer::new(scale, max_missing);
+        let mut export = spilled.read_partition(k, &mut scorer)?;
+        let scored = scorer.finish();
+        summaries.push(summarise(&export, &scored));
+        problems.extend(scored.problems);
+        // Only the counts and lists travel on; the partition's people are done with.
+        export.forget_people();
+        exports.push(export);
+    }
+    let export = spilled.merge(exports);
+    let summaries = Summaries::merge(summaries, &options.by);
+    // A record's problems keep their column order (stable sort).
+    problems.sort_by_key(|p| p.line);
+    dir.close().map_err(|e| Error::io(temp_dir, e))?;
+    Ok(Streamed {
+        export,
+        summaries,
+        problems,
+    })
+}
