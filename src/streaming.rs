@@ -12,6 +12,7 @@ use crate::analysis::{summarise, Summaries};
 use crate::error::Error;
 use crate::read::{spill_exports, Export, ReadOptions, SpillTo};
 use crate::scale::{CellProblem, Scale, Scorer};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Input bytes per partition.
@@ -58,18 +59,26 @@ pub fn read_streaming(
         ..options.clone()
     };
     let spilled = spill_exports(paths, &options, progress)?;
-    let mut exports = Vec::with_capacity(spilled.partition_count());
-    let mut summaries = Vec::with_capacity(spilled.partition_count());
+    // Partitions are independent: one per core at a time (so memory is that many partitions).
+    let parts = (0..spilled.partition_count())
+        .into_par_iter()
+        .map(|k| {
+            let mut scorer = Scorer::new(scale, max_missing);
+            let mut export = spilled.read_partition(k, &mut scorer)?;
+            let scored = scorer.finish();
+            let summaries = summarise(&export, &scored);
+            // Only the counts and lists travel on; the partition's people are done with.
+            export.forget_people();
+            Ok((export, summaries, scored.problems))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let mut exports = Vec::with_capacity(parts.len());
+    let mut summaries = Vec::with_capacity(parts.len());
     let mut problems = Vec::new();
-    for k in 0..spilled.partition_count() {
-        let mut scorer = Scorer::new(scale, max_missing);
-        let mut export = spilled.read_partition(k, &mut scorer)?;
-        let scored = scorer.finish();
-        summaries.push(summarise(&export, &scored));
-        problems.extend(scored.problems);
-        // Only the counts and lists travel on; the partition's people are done with.
-        export.forget_people();
+    for (export, part_summaries, part_problems) in parts {
         exports.push(export);
+        summaries.push(part_summaries);
+        problems.extend(part_problems);
     }
     let export = spilled.merge(exports);
     let summaries = Summaries::merge(summaries, &options.by);

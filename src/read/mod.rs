@@ -333,7 +333,8 @@ pub struct Spilled {
     delimiter: u8,
     files: Vec<SourceFile>,
     source: SourceInfo,
-    partitions: Vec<PathBuf>,
+    /// Each partition's file and record count.
+    partitions: Vec<(PathBuf, u64)>,
 }
 
 impl Spilled {
@@ -346,10 +347,15 @@ impl Spilled {
     /// the people whose ids fall in it, with its exclusions and warnings, cells to `sink`.
     pub fn read_partition(&self, k: usize, sink: &mut dyn CellSink) -> Result<Export, Error> {
         let mut builder = Builder::new(&self.header, &self.plan, &self.options);
-        let path = &self.partitions[k];
-        spill::read_partition(path, |record, line| {
-            let hash = builder.id_hash(record);
-            builder.add(record, line, hash, sink);
+        let (path, records) = &self.partitions[k];
+        builder.reserve(*records as usize, 16, sink);
+        let mut hashes = Vec::new();
+        spill::read_partition(path, 4096, |batch| {
+            builder.add_batch(
+                batch.iter().map(|(record, line)| (record, *line)),
+                &mut hashes,
+                sink,
+            );
         })
         .map_err(|e| Error::io(path, e))?;
         Ok(builder.finish(
@@ -644,6 +650,7 @@ fn parse_file(
             Some((lines, reader.into_inner().finish()))
         });
         let mut records = 0u64;
+        let mut reserved = false;
         let mut failure = None;
         let mut hashes: Vec<Option<ids::IdHash>> = Vec::with_capacity(BATCH);
         for message in full_rx.iter() {
@@ -673,25 +680,23 @@ fn parse_file(
                 let _ = empty_tx.send(batch);
                 continue;
             }
-            // Hash the batch's ids first, then fetch each one's table slot a few records
-            // before it is looked up, so the lookups do not wait on memory one by one.
-            hashes.clear();
-            hashes.extend(batch[..filled].iter().map(|(r, _, _)| builder.id_hash(r)));
-            for (i, (record, line, offset)) in batch[..filled].iter().enumerate() {
-                if let Some(&Some(ahead)) = hashes.get(i + PREFETCH_AHEAD) {
-                    builder.ids.prefetch(ahead);
-                }
-                records += 1;
-                if records == 4096 && *offset > 0 {
-                    // Size the tables once from the first records instead of growing them ~20 times.
-                    let remaining = size.saturating_sub(*offset) * records / offset;
+            records += filled as u64;
+            if !reserved && records >= 4096 {
+                // Size the tables once from the first records instead of growing them ~20 times.
+                reserved = true;
+                let offset = batch[filled - 1].2;
+                if let Some(remaining) = (size.saturating_sub(offset) * records).checked_div(offset)
+                {
                     builder.reserve(remaining as usize, (offset / records) as usize, sink);
                 }
-                if is_blank(record) {
-                    continue;
-                }
-                builder.add(record, first_line + line, hashes[i], sink);
             }
+            builder.add_batch(
+                batch[..filled]
+                    .iter()
+                    .map(|(record, line, _)| (record, first_line + line)),
+                &mut hashes,
+                sink,
+            );
             progress(bytes_read);
             // The parser's last batch is the one it could not fill. Batches it sent before may
             // still be queued after it has finished, so a refused return is not the end.
@@ -981,6 +986,28 @@ impl Builder {
             reason,
             detail,
         });
+    }
+
+    /// Adds records in order, hashing their ids first and prefetching each one's table slot
+    /// a few records ahead, so the lookups do not wait on memory one by one. Blank records
+    /// are skipped.
+    fn add_batch<'r>(
+        &mut self,
+        batch: impl Iterator<Item = (&'r csv::StringRecord, u64)> + Clone,
+        hashes: &mut Vec<Option<ids::IdHash>>,
+        sink: &mut dyn CellSink,
+    ) {
+        hashes.clear();
+        hashes.extend(batch.clone().map(|(record, _)| self.id_hash(record)));
+        for (i, (record, line)) in batch.enumerate() {
+            if let Some(&Some(ahead)) = hashes.get(i + PREFETCH_AHEAD) {
+                self.ids.prefetch(ahead);
+            }
+            if is_blank(record) {
+                continue;
+            }
+            self.add(record, line, hashes[i], sink);
+        }
     }
 
     /// The hash of a record's id, if it has one (computed ahead of [`Builder::add`]).

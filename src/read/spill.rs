@@ -22,6 +22,8 @@ pub struct SpillTo {
 pub(super) struct Spill {
     writers: Vec<BufWriter<File>>,
     paths: Vec<PathBuf>,
+    records: Vec<u64>,
+    scratch: Vec<u8>,
 }
 
 impl Spill {
@@ -33,7 +35,13 @@ impl Spill {
             writers.push(BufWriter::with_capacity(64 * 1024, File::create(&path)?));
             paths.push(path);
         }
-        Ok(Spill { writers, paths })
+        let records = vec![0; writers.len()];
+        Ok(Spill {
+            writers,
+            paths,
+            records,
+            scratch: Vec::new(),
+        })
     }
 
     /// Appends a record with its line. A record without an id goes to partition 0, where it
@@ -45,22 +53,25 @@ impl Spill {
         hash: Option<IdHash>,
     ) -> io::Result<()> {
         let k = hash.map_or(0, |h| h.partition(self.writers.len()));
-        let w = &mut self.writers[k];
-        w.write_all(&line.to_le_bytes())?;
-        w.write_all(&(record.len() as u64).to_le_bytes())?;
+        // Numbers as LEB128 varints: a record's framing is a few bytes, not dozens.
+        let out = &mut self.scratch;
+        out.clear();
+        put_varint(out, line);
+        put_varint(out, record.len() as u64);
         for field in record {
-            w.write_all(&(field.len() as u64).to_le_bytes())?;
-            w.write_all(field.as_bytes())?;
+            put_varint(out, field.len() as u64);
+            out.extend_from_slice(field.as_bytes());
         }
-        Ok(())
+        self.records[k] += 1;
+        self.writers[k].write_all(out)
     }
 
-    /// The partition files, written out.
-    pub(super) fn finish(self) -> io::Result<Vec<PathBuf>> {
+    /// The partition files, written out, with how many records each holds.
+    pub(super) fn finish(self) -> io::Result<Vec<(PathBuf, u64)>> {
         for mut w in self.writers {
             w.flush()?;
         }
-        Ok(self.paths)
+        Ok(self.paths.into_iter().zip(self.records).collect())
     }
 
     /// Where partition `k` is written (for messages).
@@ -69,33 +80,109 @@ impl Spill {
     }
 }
 
-/// Reads a partition file back, handing each record and its line to `each` in file order.
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A varint, or `None` at a clean end of the file.
+fn get_varint(r: &mut impl Read) -> io::Result<Option<u64>> {
+    let mut v = 0u64;
+    let mut byte = [0u8; 1];
+    for shift in (0..64).step_by(7) {
+        if r.read(&mut byte)? == 0 {
+            return if shift == 0 {
+                Ok(None)
+            } else {
+                Err(io::ErrorKind::UnexpectedEof.into())
+            };
+        }
+        v |= u64::from(byte[0] & 0x7f) << shift;
+        if byte[0] < 0x80 {
+            return Ok(Some(v));
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidData,
+        "varint too long",
+    ))
+}
+
+/// Reads a partition file back in batches of up to `batch` records with their lines, in file
+/// order, handing each batch to `each`.
 pub(super) fn read_partition(
     path: &Path,
-    mut each: impl FnMut(&csv::StringRecord, u64),
+    batch: usize,
+    mut each: impl FnMut(&[(csv::StringRecord, u64)]),
 ) -> io::Result<()> {
+    let truncated = || io::Error::from(io::ErrorKind::UnexpectedEof);
     let mut r = BufReader::with_capacity(256 * 1024, File::open(path)?);
-    let mut record = csv::StringRecord::new();
+    let mut records: Vec<(csv::StringRecord, u64)> =
+        (0..batch).map(|_| (csv::StringRecord::new(), 0)).collect();
     let mut field = Vec::new();
-    let mut word = [0u8; 8];
     loop {
-        match r.read_exact(&mut word) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(()),
-            Err(e) => return Err(e),
+        let mut filled = 0;
+        while filled < batch {
+            let Some(line) = get_varint(&mut r)? else {
+                break;
+            };
+            let fields = get_varint(&mut r)?.ok_or_else(truncated)?;
+            let (record, at) = &mut records[filled];
+            record.clear();
+            *at = line;
+            for _ in 0..fields {
+                let len = get_varint(&mut r)?.ok_or_else(truncated)?;
+                field.resize(len as usize, 0);
+                r.read_exact(&mut field)?;
+                let text = std::str::from_utf8(&field)
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+                record.push_field(text);
+            }
+            filled += 1;
         }
-        let line = u64::from_le_bytes(word);
-        r.read_exact(&mut word)?;
-        let fields = u64::from_le_bytes(word);
-        record.clear();
-        for _ in 0..fields {
-            r.read_exact(&mut word)?;
-            field.resize(u64::from_le_bytes(word) as usize, 0);
-            r.read_exact(&mut field)?;
-            let text = std::str::from_utf8(&field)
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-            record.push_field(text);
+        each(&records[..filled]);
+        if filled < batch {
+            return Ok(());
         }
-        each(&record, line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_come_back_as_written() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let to = SpillTo {
+            dir: dir.path().to_path_buf(),
+            partitions: 1,
+        };
+        let mut spill = Spill::create(&to).expect("create");
+        let written: Vec<(csv::StringRecord, u64)> = (0..1000u64)
+            .map(|i| {
+                let fields = [
+                    "P1",
+                    "",
+                    "ü, \"quoted\"\nline",
+                    &"x".repeat(i as usize % 300),
+                ];
+                (
+                    csv::StringRecord::from(&fields[..(i % 5) as usize]),
+                    i * 1000 + 2,
+                )
+            })
+            .collect();
+        for (record, line) in &written {
+            spill.write(record, *line, None).expect("write");
+        }
+        let files = spill.finish().expect("finish");
+        assert_eq!(files[0].1, 1000);
+        let mut read = Vec::new();
+        read_partition(&files[0].0, 64, |batch| read.extend_from_slice(batch)).expect("read");
+        assert_eq!(read, written);
     }
 }
