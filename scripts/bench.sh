@@ -14,6 +14,7 @@
 #      10M rows on, where it is slow), then checks that its comparisons agree with
 #      comparisons.csv cell by cell;
 #   4. times polars.read_csv of the same file inside Python (the floor the issue names);
+#   5. times `analyse --streaming` (checking its comparisons.csv equals the in-memory one);
 # then prints a table: rows, file MB, our seconds and peak MB, pandas + SciPy seconds and
 # peak MB, and the ratio pandas / ours, with the machine it ran on.
 #
@@ -113,6 +114,15 @@ for n in "${SIZES[@]}"; do
     read -r full_s full_kb < <(best_of "$RUNS" "analyse-full-$n" \
         "$TOOL" analyse "$data" --out "$full")
 
+    log "$n: analyse --streaming --quiet --no-charts --no-report"
+    read -r stream_s stream_kb < <(best_of "$RUNS" "analyse-streaming-$n" \
+        "$TOOL" analyse "$data" --out "$BENCH_DIR/out/$n/streaming" --quiet --no-charts \
+        --no-report --streaming)
+    if ! cmp -s "$quiet/comparisons.csv" "$BENCH_DIR/out/$n/streaming/comparisons.csv"; then
+        echo "bench.sh: streaming comparisons.csv differs from the in-memory one" >&2
+        exit 1
+    fi
+
     pruns=$RUNS
     ((n >= 10000000)) && pruns=1
     log "$n: pandas + SciPy ($pruns run(s))"
@@ -149,8 +159,9 @@ PY
     else
         checks+=("$n: MISMATCH, see $BENCH_DIR/out/check-$n.log")
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rows" "$mb" "$ours" "$ours_kb" \
-        "$full_s" "$full_kb" "$pandas" "$pandas_kb" "$pandas_in" "$polars_s" >>"$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rows" "$mb" "$ours" "$ours_kb" \
+        "$full_s" "$full_kb" "$pandas" "$pandas_kb" "$pandas_in" "$polars_s" "$stream_s" \
+        "$stream_kb" >>"$RESULTS"
 done
 
 # --- report ------------------------------------------------------------------------------
@@ -163,21 +174,22 @@ echo "Times: best wall seconds of $RUNS runs (pandas: 1 run from 10M rows); peak
 echo
 awk -F'\t' '
     BEGIN {
-        printf "%10s %8s %8s %8s %13s %10s %9s %10s %10s %7s %9s %9s\n", "rows", "file MB", "ours s",
+        printf "%10s %8s %8s %8s %13s %10s %9s %10s %10s %7s %9s %9s %9s %9s\n", "rows", "file MB", "ours s",
             "ours MB", "ours+chart s", "chart MB", "pandas s", "pandas MB", "in-script", "ratio",
-            "polars s", "vs polars"
+            "polars s", "vs polars", "stream s", "stream MB"
     }
     {
         ratio = ($3 > 0) ? sprintf("%.1fx", $7 / $3) : "n/a"
         floor = ($10 > 0) ? sprintf("%.2fx", $3 / $10) : "n/a"
-        printf "%10d %8.1f %8.2f %8.0f %13.2f %10.0f %9.2f %10.0f %10.2f %7s %9.2f %9s\n", $1, $2, $3,
-            $4 / 1024, $5, $6 / 1024, $7, $8 / 1024, $9, ratio, $10, floor
+        printf "%10d %8.1f %8.2f %8.0f %13.2f %10.0f %9.2f %10.0f %10.2f %7s %9.2f %9s %9.2f %9.0f\n", $1, $2, $3,
+            $4 / 1024, $5, $6 / 1024, $7, $8 / 1024, $9, ratio, $10, floor, $11, $12 / 1024
     }' "$RESULTS"
 echo
 echo "ours = analyse --quiet --no-charts --no-report; ours+chart = analyse with default flags"
 echo "(charts and report). pandas = the whole python process, imports included; in-script ="
 echo "its own clock, read + compute + write only. ratio = pandas s / ours s (whole processes)."
 echo "polars s = polars.read_csv of the file, in-process (import excluded); vs polars = ours s /"
-echo "polars s (the issue's target: within 2x)."
+echo "polars s (the issue's target: within 2x). stream = analyse --streaming (checked equal)."
+
 echo "Phases of each pandas run: $BENCH_DIR/out/pandas-SIZE.log"
 for c in "${checks[@]}"; do echo "check $c"; done
