@@ -12,7 +12,7 @@ pub use columns::{Layout, Source};
 pub use ids::Ids;
 pub use parquet::is_parquet;
 pub use spill::SpillTo;
-pub use value::{parse_cell, Cell, MISSING_CODES};
+pub use value::{parse_cell, trim, Cell, MISSING_CODES};
 
 use crate::error::Error;
 use crate::model::Timepoint;
@@ -1013,7 +1013,7 @@ impl Builder {
     /// The hash of a record's id, if it has one (computed ahead of [`Builder::add`]).
     fn id_hash(&self, record: &csv::StringRecord) -> Option<ids::IdHash> {
         let id = record.get(self.id)?;
-        let id = id.trim();
+        let id = trim(id);
         (!id.is_empty()).then(|| self.ids.hash(id))
     }
 
@@ -1034,7 +1034,7 @@ impl Builder {
             self.exclude(line, Exclusion::Malformed, detail);
             return;
         }
-        let id = record[self.id].trim();
+        let id = trim(&record[self.id]);
         let Some(hash) = hash.filter(|_| !id.is_empty()) else {
             self.exclude(line, Exclusion::MissingId, "blank id".into());
             return;
@@ -1245,7 +1245,7 @@ fn is_blank(record: &csv::StringRecord) -> bool {
 
 /// A grouping cell as a group name: trimmed, and [`MISSING_GROUP`] when blank.
 fn group_value(text: &str) -> &str {
-    match text.trim() {
+    match trim(text) {
         "" => MISSING_GROUP,
         v => v,
     }

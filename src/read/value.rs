@@ -18,7 +18,16 @@ pub const MISSING_CODES: [&str; 8] = ["", "na", "n/a", "nan", "null", "-99", "-9
 /// an optional exponent, surrounded by optional whitespace: ` 7 `, `7.0`, `+7` and `7e0` are 7;
 /// `inf`, `1,000`, `0x7` and non-ASCII digits are not numbers. `-99.0` is a number, not a code.
 pub fn parse_cell(raw: &str) -> Cell {
-    let text = raw.trim();
+    let text = trim(raw);
+    // The usual cell: a few digits, a whole number that is exact as f64 (< 10^15 < 2^53) and
+    // never a missing code (all codes have a letter, a sign or nothing).
+    let bytes = text.as_bytes();
+    if !bytes.is_empty() && bytes.len() <= 15 && bytes.iter().all(u8::is_ascii_digit) {
+        let v = bytes
+            .iter()
+            .fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0'));
+        return Cell::Number(v as f64);
+    }
     if MISSING_CODES
         .iter()
         .any(|code| text.eq_ignore_ascii_case(code))
@@ -31,6 +40,18 @@ pub fn parse_cell(raw: &str) -> Cell {
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() => Cell::Number(v),
         _ => Cell::NotNumber,
+    }
+}
+
+/// `str::trim` (Unicode whitespace), returning at once for the usual cell, which starts and
+/// ends with a printable ASCII character (all ASCII whitespace is below `!`).
+#[inline]
+pub fn trim(s: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(|&b| (b'!'..0x80).contains(&b));
+    if printable(s.as_bytes().first()) && printable(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
     }
 }
 
@@ -93,6 +114,25 @@ mod tests {
             assert_eq!(parse_cell(text), Cell::NotNumber, "{text:?}");
         }
         assert_eq!(parse_cell("-99.0"), Cell::Number(-99.0));
+        // The fast path for digits agrees with the general one.
+        for text in [
+            "0",
+            "7",
+            "007",
+            "123456789012345",
+            "1234567890123456",
+            " 42\u{a0}",
+        ] {
+            let general = text
+                .trim()
+                .parse::<f64>()
+                .map(Cell::Number)
+                .expect("a number");
+            assert_eq!(parse_cell(text), general, "{text:?}");
+        }
+        for text in ["x", " x ", "\u{b}x\u{b}", "\u{a0}x\u{3000}", "", "\u{85}"] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
         assert_eq!(parse_cell("1e400"), Cell::NotNumber);
     }
 }
