@@ -130,10 +130,14 @@ fn the_binary_writes_the_same_files_in_streaming_mode() {
         "tests/data/messy.csv",
         "tests/data/small_long.csv",
     ] {
-        let memory = dir.path().join("memory");
+        let name = Path::new(input)
+            .file_stem()
+            .expect("a file name")
+            .to_string_lossy();
+        let memory = dir.path().join(format!("{name}-memory"));
         analyse(&repo(input), &memory, &[]);
         for partitions in ["1", "5", "64"] {
-            let streamed = dir.path().join(format!("streamed-{partitions}"));
+            let streamed = dir.path().join(format!("{name}-streamed-{partitions}"));
             analyse(
                 &repo(input),
                 &streamed,

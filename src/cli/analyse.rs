@@ -6,11 +6,12 @@
 //! --write-scored) under --out, then the charts and report.html / report.md drawn from those
 //! files, and prints a short report.
 
-use super::common::{load_summaries, InputArgs, Mode};
+use super::common::{expand_inputs, load_summaries, InputArgs, Mode};
 use crate::analysis::{analyse_summaries, Analysis};
 use crate::compare::CompareOptions;
 use crate::error::Error;
 use crate::output::comparisons::write_comparisons;
+use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
 use crate::output::summary::summary_json;
 use crate::output::tables::{
     write_change_bins, write_flow, write_scored, write_timepoints, write_transitions,
@@ -51,6 +52,10 @@ pub struct AnalyseArgs {
     /// Streaming mode's number of partitions (default: one per 64 MiB of input).
     #[arg(long, value_name = "N", requires = "streaming", hide = true)]
     pub partitions: Option<usize>,
+    /// Write into --out even if it holds other files or another input's results (the
+    /// results' own files are replaced; other files are left alone).
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub report: super::report::ReportOptions,
 }
@@ -72,6 +77,7 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     } else {
         Mode::Auto
     };
+    check_out_path(&settings.out, &expand_inputs(&args.input.inputs)?)?;
     let loaded = load_summaries(&args.input.inputs, &settings, settings.quiet, mode)?;
     let (scale, export) = (&loaded.scale, &loaded.export);
     let options = CompareOptions {
@@ -86,57 +92,49 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
     let Analysis { flow, rows, .. } = &analysis;
 
     let out = &settings.out;
-    std::fs::create_dir_all(out).map_err(|e| {
-        Error::Option(format!(
-            "--out {}: cannot create the output folder: {e}",
-            out.display()
-        ))
-    })?;
+    check_out_contents(out, &export.source.sha256, args.force)?;
+    // Everything is written to a staging folder and moved into place once complete.
+    let stage = stage(out)?;
     write_file(
-        out,
+        &stage,
         "comparisons.csv",
         &to_bytes(|w| write_comparisons(w, rows)),
     )?;
-    write_file(out, "flow.csv", &to_bytes(|w| write_flow(w, flow)))?;
+    write_file(&stage, "flow.csv", &to_bytes(|w| write_flow(w, flow)))?;
     write_file(
-        out,
+        &stage,
         "timepoints.csv",
         &to_bytes(|w| write_timepoints(w, &analysis.timepoints)),
     )?;
     write_file(
-        out,
+        &stage,
         "distribution.csv",
         &to_bytes(|w| write_change_bins(w, &analysis.change_bins)),
     )?;
     write_file(
-        out,
+        &stage,
         "transitions.csv",
         &to_bytes(|w| write_transitions(w, &analysis.transitions)),
     )?;
+    // Without --write-scored no scored.csv is staged, so publishing removes an earlier one:
+    // it holds ids and would no longer match these results.
     if let (true, Some(scored)) = (settings.write_scored, &loaded.scored) {
         write_file(
-            out,
+            &stage,
             "scored.csv",
             &to_bytes(|w| write_scored(w, export, scored, scale)),
         )?;
-    } else {
-        // A scored.csv from an earlier run holds ids and no longer matches these results.
-        let stale = out.join("scored.csv");
-        if stale.exists() {
-            std::fs::remove_file(&stale).map_err(|e| Error::io(&stale, e))?;
-        }
     }
     let summary =
         summary_json(export, &settings, scale, flow, rows).map_err(|e| Error::Render {
             what: "summary.json".into(),
             why: e.to_string(),
         })?;
-    write_file(out, "summary.json", summary.as_bytes())?;
-    // Charts and reports are drawn from the files just written, exactly as `report` would;
-    // those of an earlier run would describe other results, so they go first.
+    write_file(&stage, "summary.json", summary.as_bytes())?;
     timer.lap("write tables");
-    super::report::remove_derived(out)?;
-    super::report::build(out, &args.report)?;
+    // Charts and reports are drawn from the files just written, exactly as `report` would.
+    super::report::build(&stage, &args.report)?;
+    publish(out)?;
     timer.lap("charts and reports");
 
     if !settings.quiet {

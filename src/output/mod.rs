@@ -4,6 +4,7 @@ pub mod charts;
 pub mod comparisons;
 pub mod figures;
 pub mod number;
+pub mod publish;
 pub mod report;
 pub mod summary;
 pub mod tables;

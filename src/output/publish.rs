@@ -1,0 +1,144 @@
+//! Publishing a results folder safely. Results are built in a hidden staging folder inside
+//! `--out` and moved into place only when every file is complete, so a failed or interrupted
+//! run leaves the previous results as they were (and at worst a staging folder, which the
+//! next run clears). The folder holding the input is refused (results are published; raw
+//! data must not end up beside them or be overwritten), and so is a folder that holds
+//! something other than this input's results, unless `--force`.
+
+use crate::error::Error;
+use std::path::{Path, PathBuf};
+
+/// The staging folder's name inside `--out`.
+pub const STAGING: &str = ".loneliness-eval-partial";
+
+/// Files `analyse` writes (besides `charts/`), summary.json last: it marks a complete folder.
+const RESULT_FILES: [&str; 9] = [
+    "comparisons.csv",
+    "flow.csv",
+    "timepoints.csv",
+    "distribution.csv",
+    "transitions.csv",
+    "scored.csv",
+    "report.html",
+    "report.md",
+    "summary.json",
+];
+
+/// Refuses an output folder that is, or holds, an input file.
+pub fn check_out_path(out: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    let Some(out_real) = canonical(out) else {
+        return Ok(()); // not there yet: it cannot hold an input
+    };
+    for input in inputs {
+        let Some(input_real) = canonical(input) else {
+            continue;
+        };
+        if input_real == out_real {
+            return Err(Error::Option(format!(
+                "--out {} is the input file; choose a folder for the results",
+                out.display()
+            )));
+        }
+        if input_real.parent() == Some(out_real.as_path()) {
+            return Err(Error::Option(format!(
+                "--out {} is the folder holding the input {}; results are published, so write them to a folder of their own (e.g. --out results)",
+                out.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses to overwrite a folder that holds anything but earlier results of the same input
+/// (same SHA-256), unless `force`.
+pub fn check_out_contents(out: &Path, sha256: &str, force: bool) -> Result<(), Error> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Ok(()); // missing: nothing to overwrite
+    };
+    let names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != STAGING)
+        .collect();
+    if names.is_empty() || force {
+        return Ok(());
+    }
+    let summary = std::fs::read_to_string(out.join("summary.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+    let earlier = summary.as_ref().and_then(|s| {
+        (s["tool"]["name"] == "loneliness-eval").then(|| s["input"]["sha256"].as_str())
+    });
+    match earlier {
+        Some(Some(earlier)) if earlier == sha256 => Ok(()),
+        Some(_) => Err(Error::Option(format!(
+            "--out {} holds the results of another input; add --force to replace them, or choose another folder",
+            out.display()
+        ))),
+        None => Err(Error::Option(format!(
+            "--out {} is not empty and holds no results of this tool ({}{}); add --force to write there anyway, or choose an empty folder",
+            out.display(),
+            names.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+            if names.len() > 3 { ", ..." } else { "" }
+        ))),
+    }
+}
+
+/// Creates `out` and a fresh, empty staging folder in it, and returns the staging folder.
+pub fn stage(out: &Path) -> Result<PathBuf, Error> {
+    std::fs::create_dir_all(out).map_err(|e| {
+        Error::Option(format!(
+            "--out {}: cannot create the output folder: {e}",
+            out.display()
+        ))
+    })?;
+    let stage = out.join(STAGING);
+    if stage.exists() {
+        std::fs::remove_dir_all(&stage).map_err(|e| Error::io(&stage, e))?;
+    }
+    std::fs::create_dir(&stage).map_err(|e| Error::io(&stage, e))?;
+    Ok(stage)
+}
+
+/// Moves the staged results into `out`, replacing the earlier results (every file this tool
+/// writes, including an earlier `scored.csv` or chart the new run did not make), and removes
+/// the staging folder. Other files in `out` are left alone.
+pub fn publish(out: &Path) -> Result<(), Error> {
+    let stage = out.join(STAGING);
+    let remove = |path: &Path| match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
+        _ => Ok(()),
+    };
+    // Earlier results go first, summary.json (the completeness marker) before the rest.
+    remove(&out.join("summary.json"))?;
+    for name in RESULT_FILES {
+        remove(&out.join(name))?;
+    }
+    let charts = out.join("charts");
+    if let Ok(entries) = std::fs::read_dir(&charts) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "svg" || e == "png") {
+                remove(&path)?;
+            }
+        }
+    }
+    let staged_charts = stage.join("charts");
+    if let Ok(entries) = std::fs::read_dir(&staged_charts) {
+        std::fs::create_dir_all(&charts).map_err(|e| Error::io(&charts, e))?;
+        for entry in entries.flatten() {
+            let to = charts.join(entry.file_name());
+            std::fs::rename(entry.path(), &to).map_err(|e| Error::io(&to, e))?;
+        }
+    }
+    for name in RESULT_FILES {
+        let from = stage.join(name);
+        if from.exists() {
+            let to = out.join(name);
+            std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+        }
+    }
+    std::fs::remove_dir_all(&stage).map_err(|e| Error::io(&stage, e))
+}

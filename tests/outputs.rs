@@ -1,0 +1,133 @@
+//! Where results may be written, and that a failed run leaves earlier results as they were.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn bin() -> Command {
+    Command::cargo_bin("loneliness-eval").expect("binary is built by cargo test")
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+/// Runs analyse; returns (exit code, stderr).
+fn analyse(input: &Path, out: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let output = bin()
+        .arg("analyse")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .args(["--quiet", "--no-charts", "--no-report"])
+        .args(extra)
+        .output()
+        .expect("runs");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_folder_holding_the_input_and_the_input_itself_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("export.csv");
+    std::fs::copy(data("small_wide.csv"), &input).expect("copy");
+    let (code, err) = analyse(&input, dir.path(), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("is the folder holding the input"), "{err}");
+    let (code, err) = analyse(&input, &input, &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("is the input file"), "{err}");
+    // Nothing was written beside the input, and it is unchanged.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .collect();
+    assert_eq!(names.len(), 1);
+    assert_eq!(
+        std::fs::read(&input).expect("input"),
+        std::fs::read(data("small_wide.csv")).expect("original")
+    );
+}
+
+#[test]
+fn a_folder_with_other_things_in_it_needs_force() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    std::fs::write(out.join("notes.txt"), "mine").expect("write");
+    let (code, err) = analyse(&data("small_wide.csv"), &out, &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("holds no results of this tool (notes.txt)"),
+        "{err}"
+    );
+    assert!(!out.join("comparisons.csv").exists());
+    let (code, err) = analyse(&data("small_wide.csv"), &out, &["--force"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.join("comparisons.csv").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).expect("kept"),
+        "mine"
+    );
+}
+
+#[test]
+fn another_inputs_results_need_force_and_the_same_inputs_do_not() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    assert_eq!(analyse(&data("small_wide.csv"), &out, &[]).0, Some(0));
+    assert_eq!(
+        analyse(&data("small_wide.csv"), &out, &[]).0,
+        Some(0),
+        "a rerun"
+    );
+    let (code, err) = analyse(&data("messy.csv"), &out, &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("holds the results of another input"), "{err}");
+    let (code, err) = analyse(&data("messy.csv"), &out, &["--force"]);
+    assert_eq!(code, Some(0), "{err}");
+    let summary = std::fs::read_to_string(out.join("summary.json")).expect("summary");
+    assert!(summary.contains("messy.csv"), "{summary}");
+}
+
+#[test]
+fn a_failed_run_leaves_the_earlier_results_as_they_were() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    assert_eq!(
+        analyse(&data("small_wide.csv"), &out, &["--write-scored"]).0,
+        Some(0)
+    );
+    let before: Vec<(String, Vec<u8>)> = snapshot(&out);
+    // The staging folder cannot be made (a file is in its place): the run fails...
+    std::fs::write(out.join(".loneliness-eval-partial"), "in the way").expect("write");
+    let (code, err) = analyse(&data("small_wide.csv"), &out, &[]);
+    assert_eq!(code, Some(1), "{err}");
+    std::fs::remove_file(out.join(".loneliness-eval-partial")).expect("remove");
+    // ... and every earlier file, scored.csv included, is still there unchanged.
+    assert_eq!(snapshot(&out), before);
+    // A successful run without --write-scored removes the earlier scored.csv (it holds ids).
+    assert_eq!(analyse(&data("small_wide.csv"), &out, &[]).0, Some(0));
+    assert!(!out.join("scored.csv").exists());
+    assert!(!out.join(".loneliness-eval-partial").exists());
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
