@@ -1,5 +1,6 @@
 //! The `loneliness-eval` binary: parses arguments, runs one subcommand, reports errors.
-//! Exit codes: 0 ok, 1 error (or problems found by `validate`), 2 usage error.
+//! Exit codes: 0 ok, 1 error, 2 usage error, 3 problems in the data (`validate`, or
+//! `analyse --strict`).
 
 use clap::{Parser, Subcommand};
 use loneliness_eval::cli::{analyse, common::InputArgs, report, scales, score, validate};
@@ -18,7 +19,7 @@ struct Cli {
 enum Command {
     /// Run the evaluation: tables, summary.json, charts and reports under --out.
     Analyse(analyse::AnalyseArgs),
-    /// List every problem in an export (line, column, value); exit 1 if there is any.
+    /// List every problem in an export (line, column, value); exit 3 if there is any.
     Validate(InputArgs),
     /// Write each person's scored totals and categories as CSV.
     Score(score::ScoreArgs),
@@ -31,7 +32,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Analyse(args) => analyse::run(args).map(|()| true),
+        Command::Analyse(args) => analyse::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Score(args) => score::run(args).map(|()| true),
         Command::Scales(args) => scales::run(args).map(|()| true),
@@ -39,7 +40,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
+        Ok(false) => ExitCode::from(3),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

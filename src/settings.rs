@@ -39,6 +39,10 @@ pub struct ConfigFile {
     pub delimiter: Option<String>,
     /// `--max-missing-items`.
     pub max_missing_items: Option<usize>,
+    /// `--max-rows`.
+    pub max_rows: Option<u64>,
+    /// `--max-record-bytes`.
+    pub max_record_bytes: Option<u64>,
     /// `--column` renames as a table: `pre_score = "Initial UCLA"`.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
@@ -89,6 +93,10 @@ pub struct CliOptions {
     pub delimiter: Option<String>,
     /// `--max-missing-items`.
     pub max_missing_items: Option<usize>,
+    /// `--max-rows`.
+    pub max_rows: Option<u64>,
+    /// `--max-record-bytes`.
+    pub max_record_bytes: Option<u64>,
     /// `--column key=Header`, repeatable.
     pub columns: Vec<String>,
     /// `--write-scored`.
@@ -96,6 +104,11 @@ pub struct CliOptions {
     /// `--quiet`.
     pub quiet: bool,
 }
+
+/// A record of an export is well under a kilobyte (a header of 100,000 columns about a
+/// megabyte); one over 8 MiB is a broken file (a missing closing quote, a binary file) and is
+/// refused before it fills memory.
+pub const DEFAULT_MAX_RECORD_BYTES: u64 = 8 << 20;
 
 /// Resolved, checked settings.
 #[derive(Debug, Clone, Serialize)]
@@ -118,6 +131,12 @@ pub struct Settings {
     pub delimiter: Option<u8>,
     /// Items that may be missing and prorated.
     pub max_missing_items: usize,
+    /// Refuse inputs with more data rows than this (a resource limit, not a result setting).
+    #[serde(skip)]
+    pub max_rows: Option<u64>,
+    /// Refuse a record (or line) longer than this many bytes.
+    #[serde(skip)]
+    pub max_record_bytes: u64,
     /// Column renames.
     pub columns: BTreeMap<String, String>,
     /// Whether scored.csv is written.
@@ -206,6 +225,11 @@ impl Settings {
                 .max_missing_items
                 .or(config.max_missing_items)
                 .unwrap_or(0),
+            max_rows: cli.max_rows.or(config.max_rows),
+            max_record_bytes: cli
+                .max_record_bytes
+                .or(config.max_record_bytes)
+                .unwrap_or(DEFAULT_MAX_RECORD_BYTES),
             columns,
             write_scored: cli.write_scored || config.write_scored.unwrap_or(false),
             quiet: cli.quiet || config.quiet.unwrap_or(false),

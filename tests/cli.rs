@@ -247,7 +247,7 @@ fn validate_lists_every_problem_with_line_and_column() {
         .arg("validate")
         .arg(data("messy.csv"))
         .assert()
-        .code(1)
+        .code(3)
         .stdout(predicate::str::contains(
             "line 4, column pre_score: \"seven\" is not a number",
         ))
@@ -569,7 +569,7 @@ fn tab_delimiter_and_long_layout_notices() {
         .arg("validate")
         .arg(&path)
         .assert()
-        .code(1)
+        .code(3)
         .stdout(predicate::str::contains(
             "line 26, record excluded (excluded_unknown_timepoint): timepoint \"midpoint\"",
         ));
@@ -682,7 +682,7 @@ fn header_only_file_is_a_validation_problem() {
         .arg("validate")
         .arg(&path)
         .assert()
-        .code(1)
+        .code(3)
         .stdout(predicate::str::contains("no data rows"));
     bin()
         .arg("analyse")
@@ -761,7 +761,7 @@ fn several_files_equal_their_concatenation() {
         .arg("validate")
         .args([&first, &second])
         .assert()
-        .code(1)
+        .code(3)
         .stdout(predicate::str::contains(format!(
             "{} line 25, record excluded (excluded_duplicate_id)",
             second.display()
@@ -868,7 +868,7 @@ fn crlf_with_quoted_last_fields_and_embedded_line_breaks() {
         .arg("validate")
         .arg(&path)
         .assert()
-        .code(1)
+        .code(3)
         .stdout(predicate::str::contains(
             "line 4, column post_score: \"bad\" is not a number",
         ));

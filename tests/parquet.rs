@@ -247,7 +247,7 @@ fn validate_names_the_same_lines_for_parquet_and_csv() {
     write_parquet(&rows, &parquet, 150, Compression::SNAPPY);
     let problems = |path: &Path| {
         let out = bin().arg("validate").arg(path).output().expect("runs");
-        assert_eq!(out.status.code(), Some(1), "problems found");
+        assert_eq!(out.status.code(), Some(3), "problems found");
         String::from_utf8(out.stdout)
             .expect("utf-8")
             .lines()

@@ -56,12 +56,16 @@ pub struct AnalyseArgs {
     /// results' own files are replaced; other files are left alone).
     #[arg(long)]
     pub force: bool,
+    /// Write nothing and exit with code 3 if any record is excluded or any value is invalid
+    /// (`validate` lists them), for pipelines that must not publish results of dirty data.
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub report: super::report::ReportOptions,
 }
 
-/// Runs `analyse`.
-pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
+/// Runs `analyse`; returns `false` when `--strict` found problems (and wrote nothing).
+pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
     let settings = Settings::resolve(crate::settings::CliOptions {
         out: args.out.clone(),
         p_adjust: args.p_adjust,
@@ -87,6 +91,21 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
         better: scale.better(),
     };
     timer.lap("read and score");
+    if args.strict {
+        let invalid: u64 = loaded.summaries.status.invalid.iter().sum();
+        let (excluded, warnings) = (export.excluded.len(), export.warnings.len());
+        let empty = export.rows_read == 0;
+        if excluded > 0 || invalid > 0 || warnings > 0 || empty {
+            eprintln!(
+                "error: --strict: {excluded} excluded record{}, {invalid} invalid score{}, {warnings} other warning{}{}; nothing written (loneliness-eval validate lists them)",
+                if excluded == 1 { "" } else { "s" },
+                if invalid == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" },
+                if empty { ", no data rows" } else { "" },
+            );
+            return Ok(false);
+        }
+    }
     let analysis = analyse_summaries(export, &loaded.summaries, &options);
     timer.lap("analyse");
     let Analysis { flow, rows, .. } = &analysis;
@@ -156,7 +175,7 @@ pub fn run(args: &AnalyseArgs) -> Result<(), Error> {
         );
         super::print_out(&format!("{report}Results written to {}/\n", out.display()))?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Wall time per phase on stderr when `LONELINESS_EVAL_TIMINGS` is set: where a slow run

@@ -37,6 +37,12 @@ pub struct InputArgs {
     /// Prorate a timepoint with up to N missing items (mean of answered items × item count).
     #[arg(long, value_name = "N")]
     pub max_missing_items: Option<usize>,
+    /// Refuse an input with more than N data rows (a limit for shared machines and CI).
+    #[arg(long, value_name = "N")]
+    pub max_rows: Option<u64>,
+    /// Refuse a record or line longer than N bytes [default: 8388608].
+    #[arg(long, value_name = "N")]
+    pub max_record_bytes: Option<u64>,
 }
 
 impl InputArgs {
@@ -49,6 +55,8 @@ impl InputArgs {
             delimiter: self.delimiter.clone(),
             columns: self.columns.clone(),
             max_missing_items: self.max_missing_items,
+            max_rows: self.max_rows,
+            max_record_bytes: self.max_record_bytes,
             ..CliOptions::default()
         }
     }
@@ -241,6 +249,8 @@ fn prepare(settings: &Settings) -> Result<(Scale, ReadOptions), Error> {
         by: settings.by.clone(),
         item_count: scale.items.as_ref().map(|i| i.count),
         spill: None,
+        max_rows: settings.max_rows,
+        max_record_bytes: settings.max_record_bytes,
     };
     Ok((scale, read_options))
 }

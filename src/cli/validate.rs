@@ -1,5 +1,5 @@
 //! `loneliness-eval validate data.csv`: lists every problem in an export with its line,
-//! column and value, and exits 1 if there is any. Nothing is written.
+//! column and value, and exits 3 if there is any. Nothing is written.
 
 use super::common::{load, InputArgs};
 use crate::error::Error;

@@ -40,6 +40,10 @@ pub struct ReadOptions {
     pub item_count: Option<usize>,
     /// Streaming mode: write kept records to partitions on disk instead of keeping them.
     pub spill: Option<SpillTo>,
+    /// Refuse more data rows than this, across all files.
+    pub max_rows: Option<u64>,
+    /// Refuse a record or a line longer than this many bytes (0: no limit).
+    pub max_record_bytes: u64,
 }
 
 /// The input file's identity, for summary.json.
@@ -575,6 +579,7 @@ fn parse_file(
         std::io::Cursor::new(prefix.bytes.clone()).chain(source),
         &prefix,
         combined,
+        options.max_record_bytes,
     );
     // Records end at LF; a CR before it stays in the last field, which every reader trims.
     // (csv's own CRLF handling counts lines one behind.)
@@ -603,14 +608,20 @@ fn parse_file(
         })
         .collect();
     start_file(names, path, options, state, delimiter)?;
-    let Reading { builder, spill, .. } = state.as_mut().expect("set above");
+    let Reading {
+        builder,
+        spill,
+        rows,
+        ..
+    } = state.as_mut().expect("set above");
     // Two cores: one thread parses records (csv, hashing, UTF-8 checks) in batches while this
     // one keeps them (ids, groups, scoring). Batches go back to the parser to be refilled, so
     // records are not reallocated.
     const BATCH: usize = 4096;
     type Batch = Vec<(csv::StringRecord, u64, u64)>;
     let (full_tx, full_rx) =
-        std::sync::mpsc::sync_channel::<Result<(Batch, usize, u64), csv::Error>>(4);
+        std::sync::mpsc::sync_channel::<Result<(Batch, usize, u64), String>>(4);
+    let max_record = options.max_record_bytes;
     let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
     for _ in 0..6 {
         let _ = empty_tx.send(
@@ -631,12 +642,20 @@ fn parse_file(
                                 .0
                                 .position()
                                 .map_or((0, 0), |p| (p.line(), p.byte()));
+                            let size = batch[filled].0.as_byte_record().as_slice().len() as u64;
+                            if max_record > 0 && size > max_record {
+                                let _ = full_tx.send(Err(format!(
+                                    "line {}: a record of {size} bytes, more than --max-record-bytes {max_record}; a quoted field may be missing its closing quote",
+                                    position.0
+                                )));
+                                return None;
+                            }
                             batch[filled].1 = position.0;
                             batch[filled].2 = position.1;
                             filled += 1;
                         }
                         Err(e) => {
-                            let _ = full_tx.send(Err(e));
+                            let _ = full_tx.send(Err(csv_message(&e)));
                             return None;
                         }
                     }
@@ -656,11 +675,19 @@ fn parse_file(
         for message in full_rx.iter() {
             let (batch, filled, bytes_read) = match message {
                 Ok(full) => full,
-                Err(e) => {
-                    failure = Some(input_error(csv_message(&e)));
+                Err(message) => {
+                    failure = Some(input_error(message));
                     break;
                 }
             };
+            *rows += batch[..filled]
+                .iter()
+                .filter(|(r, _, _)| !is_blank(r))
+                .count() as u64;
+            if let Some(max) = options.max_rows.filter(|&max| *rows > max) {
+                failure = Some(input_error(too_many_rows(max)));
+                break;
+            }
             if let Some(spill) = spill.as_mut() {
                 // Streaming mode: kept records go to their partition on disk.
                 let written = batch[..filled]
@@ -735,6 +762,8 @@ struct Reading {
     delimiter: u8,
     /// Streaming mode: where kept records go instead of the builder.
     spill: Option<spill::Spill>,
+    /// Non-blank records read so far, for `--max-rows`.
+    rows: u64,
 }
 
 /// Takes a file's header: the first file's sets the plan, later files must repeat it.
@@ -764,6 +793,7 @@ fn start_file(
                 builder,
                 delimiter,
                 spill,
+                rows: 0,
             });
         }
         Some(Reading { header, .. }) => {
@@ -780,6 +810,10 @@ fn start_file(
         }
     }
     Ok(())
+}
+
+fn too_many_rows(max: u64) -> String {
+    format!("more than {max} data rows (--max-rows {max}); raise the limit if the export is meant to be this large")
 }
 
 fn csv_message(e: &csv::Error) -> String {

@@ -61,8 +61,12 @@ pub(super) fn parse_parquet(
     let rows_in_file = metadata.num_rows().max(0) as u64;
     // The delimiter is a CSV notion; summary.json records the format per file instead.
     start_file(names, path, options, state, b',')?;
-    let Reading { builder, spill, .. } =
-        state.as_mut().expect("start_file sets the state or fails");
+    let Reading {
+        builder,
+        spill,
+        rows: read_so_far,
+        ..
+    } = state.as_mut().expect("start_file sets the state or fails");
     // The footer's row count sizes the tables, but a damaged footer must not make them huge:
     // no more rows than bytes (all-null columns compress to almost nothing, so no fewer).
     builder.reserve(rows_in_file.min(bytes) as usize, 16, sink);
@@ -93,6 +97,10 @@ pub(super) fn parse_parquet(
         count += 1;
         if super::is_blank(&record) {
             continue; // what a CSV export would write as a blank record
+        }
+        *read_so_far += 1;
+        if let Some(max) = options.max_rows.filter(|&max| *read_so_far > max) {
+            return Err(input_error(super::too_many_rows(max)));
         }
         let hash = builder.id_hash(&record);
         match spill.as_mut() {

@@ -74,12 +74,22 @@ pub struct TextStream<R> {
     pending: Vec<u8>,
     bom_left: usize,
     cr_only: bool,
+    /// Longest line allowed (0: any), and the length of the line being read.
+    max_line: u64,
+    line_len: u64,
 }
 
 impl<R: Read> TextStream<R> {
     /// Wraps `inner` (the whole file from its first byte). `combined`, if given, also hashes
     /// the bytes (for a digest over several files) and is handed back by [`Self::finish`].
-    pub fn new(inner: R, prefix: &Prefix, combined: Option<Sha256>) -> TextStream<R> {
+    /// A line longer than `max_line` bytes (0: no limit) is an error, raised before it fills
+    /// memory.
+    pub fn new(
+        inner: R,
+        prefix: &Prefix,
+        combined: Option<Sha256>,
+        max_line: u64,
+    ) -> TextStream<R> {
         TextStream {
             inner,
             hasher: Sha256::new(),
@@ -90,6 +100,8 @@ impl<R: Read> TextStream<R> {
             pending: Vec::new(),
             bom_left: prefix.bytes.len() - prefix.body().len(),
             cr_only: prefix.cr_only(),
+            max_line,
+            line_len: 0,
         }
     }
 
@@ -135,8 +147,33 @@ impl<R: Read> TextStream<R> {
                 ));
             }
         };
-        self.newlines += data[..valid].iter().filter(|&&b| b == b'\n').count() as u64;
+        // Count lines, and measure them against the limit (CR-only files count at CR).
+        let end = if self.cr_only { b'\r' } else { b'\n' };
+        let mut last = 0;
+        for at in memchr::memchr_iter(end, &data[..valid]) {
+            self.line_len += (at - last) as u64;
+            self.check_line()?;
+            self.line_len = 0;
+            self.newlines += 1;
+            last = at + 1;
+        }
+        self.line_len += (valid - last) as u64;
+        self.check_line()?;
         self.checked += valid as u64;
+        Ok(())
+    }
+
+    fn check_line(&self) -> io::Result<()> {
+        if self.max_line > 0 && self.line_len > self.max_line {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "line {} is longer than {} bytes (--max-record-bytes): a quoted field may be missing its closing quote, or this may not be a CSV file",
+                    self.newlines + 1,
+                    self.max_line
+                ),
+            ));
+        }
         Ok(())
     }
 }
@@ -181,6 +218,7 @@ mod tests {
             io::Cursor::new(prefix.bytes.clone()).chain(source),
             &prefix,
             None,
+            0,
         );
         let mut out = Vec::new();
         stream.read_to_end(&mut out)?;
