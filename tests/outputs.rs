@@ -131,3 +131,71 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+#[test]
+fn ids_appear_in_no_output_unless_write_scored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Ids that cannot occur by chance in numbers, names or markup.
+    let mut text = String::from("id,location,trigger_group,pre_score,post_score,followup_score\n");
+    let ids: Vec<String> = (0..60).map(|i| format!("QX{i:03}ZQ")).collect();
+    for (i, id) in ids.iter().enumerate() {
+        text.push_str(&format!(
+            "{id},L{},T{},{},{},{}\n",
+            i % 3,
+            i % 2,
+            3 + i % 7,
+            3 + i % 5,
+            9 - i % 4
+        ));
+    }
+    // A repeated id and an invalid score, so exclusions and problems are reported too.
+    text.push_str(&format!("{},L0,T0,7,7,7\n", ids[0]));
+    text.push_str("QX999ZQ,L0,T0,seven,7,7\n");
+    let input = dir.path().join("in").join("export.csv");
+    std::fs::create_dir(dir.path().join("in")).expect("mkdir");
+    std::fs::write(&input, &text).expect("write");
+    let out = dir.path().join("out");
+    let status = bin()
+        .arg("analyse")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .args(["--min-cell", "5"])
+        .output()
+        .expect("runs");
+    assert!(status.status.success());
+    let printed = String::from_utf8_lossy(&status.stdout).into_owned()
+        + &String::from_utf8_lossy(&status.stderr);
+    let mut files = vec![];
+    let mut stack = vec![out.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir").flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                files.push(e.path());
+            }
+        }
+    }
+    assert!(files.len() > 10, "{files:?}");
+    for id in ids.iter().chain(std::iter::once(&"QX999ZQ".to_string())) {
+        assert!(!printed.contains(id.as_str()), "{id} printed");
+        for f in &files {
+            let bytes = std::fs::read(f).expect("read");
+            let hit = bytes.windows(id.len()).any(|w| w == id.as_bytes());
+            assert!(!hit, "{id} in {}", f.display());
+        }
+    }
+    // With --write-scored, only scored.csv holds them.
+    let status = bin()
+        .arg("analyse")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .args(["--quiet", "--write-scored", "--no-charts", "--no-report"])
+        .output()
+        .expect("runs");
+    assert!(status.status.success());
+    let scored = std::fs::read_to_string(out.join("scored.csv")).expect("scored");
+    assert!(scored.contains("QX001ZQ"));
+}
