@@ -102,6 +102,7 @@ fn aggregation(c: &mut Criterion) {
         min_cell: 10,
         p_adjust: PAdjust::Holm,
         better: Better::Lower,
+        secondary: false,
     };
     c.bench_function("pair + compare, 1e6 people, 2 grouping columns", |bench| {
         bench.iter(|| {

@@ -103,7 +103,12 @@ pub fn analyse_summaries(
     let flow = participant_flow(export, &summaries.status);
     let groups = paired_groups(&summaries.pairs);
     let rows = compare_groups(&groups, options);
-    let timepoints = timepoint_summaries(&summaries.scores, options.conf_level, options.min_cell);
+    let timepoints = timepoint_summaries(
+        &summaries.scores,
+        options.conf_level,
+        options.min_cell,
+        options.secondary,
+    );
     let (change_bins, transitions) = distributions(&groups, options.min_cell);
     Analysis {
         flow,

@@ -193,6 +193,26 @@ pub struct SettingsRecord {
     pub min_cell: u64,
     /// Prorating limit.
     pub max_missing_items: u64,
+    /// Whether secondary suppression was applied (absent in older results: no).
+    #[serde(default)]
+    pub secondary_suppression: bool,
+}
+
+impl SettingsRecord {
+    /// How a withheld row is labelled in tables and charts.
+    pub fn suppressed_label(&self) -> String {
+        suppressed_label(self.min_cell as usize, self.secondary_suppression)
+    }
+}
+
+/// How a withheld row is labelled: by the threshold, and with secondary suppression, also
+/// as possibly protecting another group.
+pub fn suppressed_label(min_cell: usize, secondary: bool) -> String {
+    if secondary {
+        format!("suppressed (n < {min_cell}, or protecting such a group)")
+    } else {
+        format!("suppressed (n < {min_cell})")
+    }
 }
 
 /// summary.json `scale`.

@@ -48,6 +48,8 @@ pub struct ConfigFile {
     pub columns: BTreeMap<String, String>,
     /// `--write-scored`.
     pub write_scored: Option<bool>,
+    /// `--secondary-suppression`.
+    pub secondary_suppression: Option<bool>,
     /// `--quiet`.
     pub quiet: Option<bool>,
     /// Custom scale definitions.
@@ -101,6 +103,8 @@ pub struct CliOptions {
     pub columns: Vec<String>,
     /// `--write-scored`.
     pub write_scored: bool,
+    /// `--secondary-suppression`.
+    pub secondary_suppression: bool,
     /// `--quiet`.
     pub quiet: bool,
 }
@@ -141,6 +145,8 @@ pub struct Settings {
     pub columns: BTreeMap<String, String>,
     /// Whether scored.csv is written.
     pub write_scored: bool,
+    /// Whether groups whose size could be derived by subtraction are withheld too.
+    pub secondary_suppression: bool,
     /// Whether the terminal summary is silenced.
     #[serde(skip)]
     pub quiet: bool,
@@ -232,6 +238,8 @@ impl Settings {
                 .unwrap_or(DEFAULT_MAX_RECORD_BYTES),
             columns,
             write_scored: cli.write_scored || config.write_scored.unwrap_or(false),
+            secondary_suppression: cli.secondary_suppression
+                || config.secondary_suppression.unwrap_or(false),
             quiet: cli.quiet || config.quiet.unwrap_or(false),
             custom_scales: config.scales,
         })

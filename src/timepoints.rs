@@ -68,16 +68,31 @@ pub fn timepoint_summaries(
     counts: &[SlotCounts],
     conf_level: f64,
     min_cell: usize,
+    secondary: bool,
 ) -> Vec<TimepointSummary> {
+    let sizes: Vec<usize> = counts
+        .iter()
+        .map(|c| c.pairs.iter().map(|p| p.1).sum::<u64>() as usize)
+        .collect();
+    let keys: Vec<(&str, usize)> = counts
+        .iter()
+        .map(|c| (c.group_by.as_str(), c.slot))
+        .collect();
+    let hidden = crate::compare::withheld_in_families(&keys, &sizes, min_cell, secondary);
     counts
         .iter()
-        .map(|counts| {
+        .zip(hidden)
+        .map(|(counts, hidden)| {
             let values: Vec<(f64, u64)> = counts.pairs.iter().map(|&((v, _), c)| (v, c)).collect();
             TimepointSummary {
                 group_by: counts.group_by.clone(),
                 group: counts.group.clone(),
                 timepoint: Timepoint::ALL[counts.slot],
-                stats: summarise(&values, conf_level, min_cell),
+                stats: if hidden {
+                    None
+                } else {
+                    summarise(&values, conf_level, min_cell)
+                },
             }
         })
         .collect()

@@ -129,6 +129,7 @@ fn check(input: &[u8], streaming: bool, dir: &std::path::Path) -> Result<(), Str
         min_cell: 2,
         p_adjust: PAdjust::Holm,
         better: Better::Lower,
+        secondary: false,
     };
     let analysis = analyse_scored(&export, &scored, &options_compare);
     let mut table = Vec::new();

@@ -199,3 +199,93 @@ fn ids_appear_in_no_output_unless_write_scored() {
     let scored = std::fs::read_to_string(out.join("scored.csv")).expect("scored");
     assert!(scored.contains("QX001ZQ"));
 }
+
+/// For each family (grouping column and comparison or timepoint) of a table: the number of
+/// people in withheld rows, as anyone can derive it (whole sample minus published groups).
+fn withheld_totals(path: &Path, slot: &str) -> Vec<(String, u64)> {
+    let mut reader = csv::Reader::from_path(path).expect("table");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let header = reader.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (by, n, slot, suppressed) = (col("group_by"), col("n"), col(slot), col("suppressed"));
+    let mut totals = Vec::new();
+    let whole: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[by] == "all").collect();
+    for w in whole {
+        let all_n: u64 = w[n].parse().unwrap_or(0);
+        let mut families: Vec<&str> = rows
+            .iter()
+            .map(|r| &r[by])
+            .filter(|b| *b != "all")
+            .collect();
+        families.dedup();
+        for family in families {
+            let published: u64 = rows
+                .iter()
+                .filter(|r| &r[by] == family && r[slot] == w[slot] && &r[suppressed] == "false")
+                .map(|r| r[n].parse::<u64>().expect("n"))
+                .sum();
+            totals.push((format!("{family}/{}", &w[slot]), all_n - published));
+        }
+    }
+    totals
+}
+
+#[test]
+fn secondary_suppression_leaves_no_small_total_to_derive() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Three trigger groups of 30, 12 and 3 people: the 3 are withheld, and without secondary
+    // suppression all minus 30 minus 12 gives them away.
+    let small = dir.path().join("small_groups.csv");
+    let mut text = String::from("id,location,trigger_group,pre_score,post_score\n");
+    for (i, group) in std::iter::repeat_n("A", 30)
+        .chain(std::iter::repeat_n("B", 12))
+        .chain(std::iter::repeat_n("C", 3))
+        .enumerate()
+    {
+        text.push_str(&format!(
+            "P{i},L{},{group},{},{}\n",
+            i % 2,
+            5 + i % 5,
+            3 + i % 7
+        ));
+    }
+    std::fs::write(&small, text).expect("write");
+    for input in [repo.join("data/synthetic_export.csv"), small] {
+        let name = input
+            .file_stem()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let plain = dir.path().join(format!("{name}-plain"));
+        let strict = dir.path().join(format!("{name}-secondary"));
+        assert_eq!(analyse(&input, &plain, &[]).0, Some(0));
+        assert_eq!(
+            analyse(&input, &strict, &["--secondary-suppression"]).0,
+            Some(0)
+        );
+        let mut small_before = 0;
+        for (table, slot) in [
+            ("comparisons.csv", "comparison"),
+            ("timepoints.csv", "timepoint"),
+        ] {
+            for (family, total) in withheld_totals(&plain.join(table), slot) {
+                if (1..10).contains(&total) {
+                    small_before += 1;
+                }
+                let _ = family;
+            }
+            for (family, total) in withheld_totals(&strict.join(table), slot) {
+                assert!(
+                    total == 0 || total >= 10,
+                    "{name} {table} {family}: {total} people derivable"
+                );
+            }
+        }
+        // The inputs do have such totals without it, so the test can fail.
+        assert!(
+            small_before > 0,
+            "{name}: no small withheld total to protect"
+        );
+    }
+}

@@ -109,6 +109,7 @@ fn comparisons(csv_text: &str, min_cell: usize) -> String {
         min_cell,
         p_adjust: PAdjust::Holm,
         better: Better::Lower,
+        secondary: false,
     };
     let analysis = analyse_scored(&export, &scored, &compare);
     let mut out = Vec::new();

@@ -42,6 +42,10 @@ pub struct AnalyseArgs {
     /// Also write scored.csv (ids, groups, each timepoint's total and category).
     #[arg(long)]
     pub write_scored: bool,
+    /// Also withhold the smallest published groups of a column while the withheld ones total
+    /// 1 to min-cell - 1 people (their size could otherwise be found by subtraction).
+    #[arg(long)]
+    pub secondary_suppression: bool,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -72,6 +76,7 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         conf_level: args.conf_level,
         min_cell: args.min_cell,
         write_scored: args.write_scored,
+        secondary_suppression: args.secondary_suppression,
         quiet: args.quiet,
         ..args.input.cli_options()
     })?;
@@ -89,6 +94,7 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         min_cell: settings.min_cell,
         p_adjust: settings.p_adjust,
         better: scale.better(),
+        secondary: settings.secondary_suppression,
     };
     timer.lap("read and score");
     if args.strict {
@@ -170,7 +176,7 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
             flow,
             scale,
             settings.conf_level,
-            settings.min_cell,
+            &crate::results::suppressed_label(settings.min_cell, settings.secondary_suppression),
             shown.map(String::as_str),
         );
         super::print_out(&format!("{report}Results written to {}/\n", out.display()))?;

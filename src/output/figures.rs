@@ -229,7 +229,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
             overall: overall.and_then(|o| o.mean_change),
             x_range: None,
             higher_first: !lower_is_better,
-            suppressed_text: format!("suppressed (n < {min_cell})"),
+            suppressed_text: settings.suppressed_label(),
             note: "Dashed line: all service users. Sorted by mean change, most improvement first."
                 .into(),
         }));
@@ -316,7 +316,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
             overall: overall.and_then(|o| o.pct_improved),
             x_range: Some((0.0, 100.0)),
             higher_first: true,
-            suppressed_text: format!("suppressed (n < {min_cell})"),
+            suppressed_text: settings.suppressed_label(),
             note: "Dashed line: all service users. Sorted by percent improved, highest first."
                 .into(),
         }));

@@ -99,9 +99,55 @@ struct Summary<'a> {
     settings: &'a Settings,
     scale: &'a Scale,
     notices: &'a [String],
+    disclosure: Disclosure,
     headline: Option<Headline>,
     flow: &'a [Stage],
     comparisons: Vec<Map<String, Value>>,
+}
+
+/// The disclosure rules the results were published under, so a reader of the files knows
+/// what was withheld and why.
+#[derive(Serialize)]
+struct Disclosure {
+    min_cell: usize,
+    groups: String,
+    secondary_suppression: String,
+    distributions: String,
+    participant_ids: String,
+}
+
+fn disclosure(settings: &Settings) -> Disclosure {
+    let m = settings.min_cell;
+    if m == 0 {
+        let off = "not applied (--min-cell 0)".to_string();
+        return Disclosure {
+            min_cell: 0,
+            groups: off.clone(),
+            secondary_suppression: off.clone(),
+            distributions: off,
+            participant_ids: ids_rule(settings),
+        };
+    }
+    Disclosure {
+        min_cell: m,
+        groups: format!("rows of comparisons.csv and timepoints.csv for groups of fewer than {m} people are withheld: suppressed = true and every other field but the group's name empty; withheld groups are not analysed"),
+        secondary_suppression: if settings.secondary_suppression {
+            format!("applied: within each grouping column (and comparison or timepoint) the smallest published groups are withheld too while the withheld groups total 1 to {} people, whose number could otherwise be found by subtracting the published groups from the whole sample", m - 1)
+        } else {
+            "not applied: the total of a column's withheld groups can be found by subtracting its published groups from the whole sample (--secondary-suppression prevents it)".into()
+        },
+        distributions: format!("distribution.csv pools bars of fewer than {m} people with their neighbours; transitions.csv leaves out (earlier, later) pairs of fewer than {m} people, with the next smallest until the left-out total is at least {m}; a comparison of fewer than {m} people publishes neither"),
+        participant_ids: ids_rule(settings),
+    }
+}
+
+fn ids_rule(settings: &Settings) -> String {
+    if settings.write_scored {
+        "scored.csv (--write-scored) holds participant ids: keep it private; no other output does"
+            .into()
+    } else {
+        "no output holds participant ids".into()
+    }
 }
 
 /// One comparison row as a JSON object with the CSV's keys; numbers stay numbers, empty
@@ -147,6 +193,7 @@ pub fn summary_json(
         settings,
         scale,
         notices: &export.notices,
+        disclosure: disclosure(settings),
         headline: headline(rows, scale, settings.conf_level),
         flow,
         comparisons: rows.iter().map(row_object).collect(),

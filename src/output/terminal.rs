@@ -16,7 +16,7 @@ pub fn render(
     flow: &[Stage],
     scale: &Scale,
     conf_level: f64,
-    min_cell: usize,
+    suppressed_label: &str,
     group_by: Option<&str>,
 ) -> String {
     let mut out = String::new();
@@ -48,7 +48,7 @@ pub fn render(
             row.group.clone()
         };
         let cells: Vec<String> = match &row.result {
-            None => vec![label, format!("suppressed (n < {min_cell})")],
+            None => vec![label, suppressed_label.to_string()],
             Some(r) => vec![
                 label,
                 r.n.to_string(),

@@ -166,7 +166,7 @@ impl Content {
         };
         let cells = |first: String, r: &ComparisonRecord| -> Vec<String> {
             if r.suppressed {
-                let mut row = vec![first, format!("suppressed (n < {min_cell})")];
+                let mut row = vec![first, settings.suppressed_label()];
                 row.extend(std::iter::repeat_n(String::new(), 6));
                 return row;
             }
