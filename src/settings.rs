@@ -37,6 +37,8 @@ pub struct ConfigFile {
     pub out: Option<PathBuf>,
     /// `--delimiter`.
     pub delimiter: Option<String>,
+    /// `--encoding`.
+    pub encoding: Option<String>,
     /// `--max-missing-items`.
     pub max_missing_items: Option<usize>,
     /// `--max-rows`.
@@ -93,6 +95,8 @@ pub struct CliOptions {
     pub out: Option<PathBuf>,
     /// `--delimiter`.
     pub delimiter: Option<String>,
+    /// `--encoding`.
+    pub encoding: Option<String>,
     /// `--max-missing-items`.
     pub max_missing_items: Option<usize>,
     /// `--max-rows`.
@@ -133,6 +137,9 @@ pub struct Settings {
     /// Delimiter given, if any (else detected).
     #[serde(serialize_with = "serialize_delimiter")]
     pub delimiter: Option<u8>,
+    /// Text encoding of CSV input given with --encoding (`None`: UTF-8, checked).
+    #[serde(serialize_with = "serialize_encoding")]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Items that may be missing and prorated.
     pub max_missing_items: usize,
     /// Refuse inputs with more data rows than this (a resource limit, not a result setting).
@@ -153,6 +160,33 @@ pub struct Settings {
     /// Custom scales from the config.
     #[serde(skip)]
     pub custom_scales: Vec<ScaleDef>,
+}
+
+fn serialize_encoding<S: serde::Serializer>(
+    e: &Option<&'static encoding_rs::Encoding>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.serialize_str(e.name()),
+        None => s.serialize_none(),
+    }
+}
+
+/// The encoding named by `--encoding`, by its WHATWG label (`windows-1252`, `latin1`,
+/// `iso-8859-15`, `utf-8`...); UTF-8 itself needs no decoding, and UTF-16 is refused.
+fn parse_encoding(label: &str) -> Result<Option<&'static encoding_rs::Encoding>, Error> {
+    match encoding_rs::Encoding::for_label(label.trim().as_bytes()) {
+        Some(e) if e == encoding_rs::UTF_8 => Ok(None),
+        Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => {
+            Err(Error::Option(format!(
+                "--encoding {label:?}: UTF-16 is not supported; save the file as \"CSV UTF-8\""
+            )))
+        }
+        Some(e) => Ok(Some(e)),
+        None => Err(Error::Option(format!(
+            "--encoding {label:?}: not a known encoding (expected e.g. utf-8, windows-1252, latin1, iso-8859-15)"
+        ))),
+    }
 }
 
 fn serialize_delimiter<S: serde::Serializer>(d: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
@@ -227,6 +261,10 @@ impl Settings {
                 .or(config.out)
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_OUT)),
             delimiter,
+            encoding: match cli.encoding.or(config.encoding) {
+                Some(label) => parse_encoding(&label)?,
+                None => None,
+            },
             max_missing_items: cli
                 .max_missing_items
                 .or(config.max_missing_items)

@@ -323,3 +323,67 @@ fn strict_mode_writes_nothing_for_dirty_data_and_exits_3() {
     assert_eq!(r.code, Some(3), "validate: problems found");
     assert!(r.stdout.contains("2 problems"), "{}", r.stdout);
 }
+
+#[test]
+fn windows_1252_and_latin1_are_read_with_encoding() {
+    // "Málaga" and "Señora €" in Windows-1252 (á = E1, ñ = F1, € = 80).
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(
+        b"P1,M\xE1laga,Se\xF1ora \x80,7,5,4\nP2,M\xE1laga,Se\xF1ora \x80,6,4,4\n",
+    );
+    let refused_without = run("analyse", "cp1252.csv", &bytes, &[]);
+    assert_eq!(refused_without.code, Some(1));
+    for label in ["windows-1252", "latin1", "ISO-8859-1", "cp1252"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("cp1252.csv");
+        std::fs::write(&path, &bytes).expect("write");
+        let out = dir.path().join("out");
+        Command::cargo_bin("loneliness-eval")
+            .expect("binary")
+            .arg("analyse")
+            .arg(&path)
+            .args([
+                "--encoding",
+                label,
+                "--min-cell",
+                "1",
+                "--quiet",
+                "--no-charts",
+                "--no-report",
+            ])
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let table = std::fs::read_to_string(out.join("comparisons.csv")).expect("table");
+        assert!(
+            table.contains("location,Málaga,pre_post,2,"),
+            "{label}: {table}"
+        );
+        assert!(
+            table.contains("trigger_group,Señora €,pre_post,2,"),
+            "{label}: {table}"
+        );
+        let summary = std::fs::read_to_string(out.join("summary.json")).expect("summary");
+        assert!(
+            summary.contains("\"encoding\": \"windows-1252\""),
+            "{summary}"
+        );
+        // The recorded SHA-256 is the file's own bytes'.
+        use sha2::Digest;
+        let sha = format!("{:x}", sha2::Sha256::digest(&bytes));
+        assert!(summary.contains(&sha), "{summary}");
+    }
+    refused(
+        "cp1252.csv",
+        &bytes,
+        &["--encoding", "klingon"],
+        "not a known encoding",
+    );
+    refused(
+        "cp1252.csv",
+        &bytes,
+        &["--encoding", "utf-16le"],
+        "UTF-16 is not supported",
+    );
+}

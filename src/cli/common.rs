@@ -31,6 +31,10 @@ pub struct InputArgs {
     /// Field delimiter (one character or "tab"); detected among , ; tab when not given.
     #[arg(long)]
     pub delimiter: Option<String>,
+    /// Text encoding of a CSV file that is not UTF-8, e.g. windows-1252 or latin1 (old Excel
+    /// "CSV" exports); without it such a file is refused at its first non-UTF-8 byte.
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
     /// Read an expected column from another header, e.g. --column pre_score="Initial UCLA" (repeatable).
     #[arg(long = "column", value_name = "EXPECTED=HEADER")]
     pub columns: Vec<String>,
@@ -53,6 +57,7 @@ impl InputArgs {
             scale: self.scale.clone(),
             by: self.by.clone(),
             delimiter: self.delimiter.clone(),
+            encoding: self.encoding.clone(),
             columns: self.columns.clone(),
             max_missing_items: self.max_missing_items,
             max_rows: self.max_rows,
@@ -251,6 +256,7 @@ fn prepare(settings: &Settings) -> Result<(Scale, ReadOptions), Error> {
         spill: None,
         max_rows: settings.max_rows,
         max_record_bytes: settings.max_record_bytes,
+        encoding: settings.encoding,
     };
     Ok((scale, read_options))
 }

@@ -44,6 +44,8 @@ pub struct ReadOptions {
     pub max_rows: Option<u64>,
     /// Refuse a record or a line longer than this many bytes (0: no limit).
     pub max_record_bytes: u64,
+    /// CSV text encoding when not UTF-8 (decoded as read; the SHA-256 stays the file's).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 /// The input file's identity, for summary.json.
@@ -580,6 +582,7 @@ fn parse_file(
         &prefix,
         combined,
         options.max_record_bytes,
+        options.encoding,
     );
     // Records end at LF; a CR before it stays in the last field, which every reader trims.
     // (csv's own CRLF handling counts lines one behind.)

@@ -77,6 +77,9 @@ pub struct TextStream<R> {
     /// Longest line allowed (0: any), and the length of the line being read.
     max_line: u64,
     line_len: u64,
+    /// `--encoding`: raw bytes are decoded into UTF-8 after hashing.
+    decoder: Option<encoding_rs::Decoder>,
+    raw: Vec<u8>,
 }
 
 impl<R: Read> TextStream<R> {
@@ -89,6 +92,7 @@ impl<R: Read> TextStream<R> {
         prefix: &Prefix,
         combined: Option<Sha256>,
         max_line: u64,
+        encoding: Option<&'static encoding_rs::Encoding>,
     ) -> TextStream<R> {
         TextStream {
             inner,
@@ -102,6 +106,8 @@ impl<R: Read> TextStream<R> {
             cr_only: prefix.cr_only(),
             max_line,
             line_len: 0,
+            decoder: encoding.map(|e| e.new_decoder_without_bom_handling()),
+            raw: Vec::new(),
         }
     }
 
@@ -143,7 +149,7 @@ impl<R: Read> TextStream<R> {
                         .count() as u64;
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("byte {at} (line {line}) is not UTF-8: the file is in another encoding (such as Windows-1252); {SAVE_AS}"),
+                    format!("byte {at} (line {line}) is not UTF-8: the file is in another encoding (such as Windows-1252); give --encoding windows-1252, or {SAVE_AS}"),
                 ));
             }
         };
@@ -178,8 +184,45 @@ impl<R: Read> TextStream<R> {
     }
 }
 
+impl<R: Read> TextStream<R> {
+    /// `read` for `--encoding`: raw bytes are hashed as they are, then decoded to UTF-8 (a
+    /// single-byte encoding never leaves a partial character behind; a multi-byte one is
+    /// carried over by the decoder).
+    fn read_decoded(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // Decoding one byte yields at most 3 bytes of UTF-8.
+        let room = (buf.len() / 3).max(1);
+        loop {
+            self.raw.resize(room, 0);
+            let n = self.inner.read(&mut self.raw)?;
+            self.hasher.update(&self.raw[..n]);
+            if let Some(combined) = self.combined.as_mut() {
+                combined.update(&self.raw[..n]);
+            }
+            self.raw_bytes += n as u64;
+            let decoder = self.decoder.as_mut().expect("read_decoded needs a decoder");
+            let (_, read, written, _) = decoder.decode_to_utf8(&self.raw[..n], buf, n == 0);
+            debug_assert_eq!(read, n, "the output has room for every input byte");
+            if written == 0 && n > 0 {
+                continue; // only part of a character so far
+            }
+            self.check_utf8(&buf[..written], n == 0)?;
+            if self.cr_only {
+                for b in &mut buf[..written] {
+                    if *b == b'\r' {
+                        *b = b'\n';
+                    }
+                }
+            }
+            return Ok(written);
+        }
+    }
+}
+
 impl<R: Read> Read for TextStream<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.decoder.is_some() {
+            return self.read_decoded(buf);
+        }
         loop {
             let n = self.inner.read(buf)?;
             self.hasher.update(&buf[..n]);
@@ -219,6 +262,7 @@ mod tests {
             &prefix,
             None,
             0,
+            None,
         );
         let mut out = Vec::new();
         stream.read_to_end(&mut out)?;
