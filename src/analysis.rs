@@ -4,10 +4,12 @@
 use crate::compare::{compare_groups, CompareOptions, ComparisonRow};
 use crate::distribution::{distributions, ChangeBin, Transition};
 use crate::flow::{participant_flow, Stage};
-use crate::grouped::{sorted_counts, SlotCounts};
+use crate::grouped::{merge_totals, sorted_counts, GroupTotals, SlotCounts};
 use crate::pair::{pair_counts, paired_groups};
 use crate::read::Export;
+use crate::repeated::{friedman_sums, repeated_rows, RepeatedRow};
 use crate::scale::{Scored, StatusCounts};
+use crate::stats::friedman::FriedmanSums;
 use crate::timepoints::{score_counts, timepoint_summaries, TimepointSummary};
 use std::collections::BTreeMap;
 
@@ -24,6 +26,8 @@ pub struct Analysis {
     pub change_bins: Vec<ChangeBin>,
     /// Whole-sample (earlier, later) counts.
     pub transitions: Vec<Transition>,
+    /// repeated.csv rows.
+    pub repeated: Vec<RepeatedRow>,
 }
 
 /// What the analysis needs to know about people, as counts that add: one file's summaries
@@ -36,6 +40,8 @@ pub struct Summaries {
     pub scores: Vec<SlotCounts>,
     /// Which timepoints each person has valid, for the flow.
     pub status: StatusCounts,
+    /// Friedman sums of the people with all three scores, per group.
+    pub repeated: Vec<GroupTotals<FriedmanSums>>,
 }
 
 /// Counts everything the analysis needs from a scored export.
@@ -44,6 +50,7 @@ pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
         pairs: pair_counts(&export.groups, scored),
         scores: score_counts(&export.groups, scored),
         status: scored.status_counts(),
+        repeated: friedman_sums(&export.groups, scored),
     }
 }
 
@@ -52,16 +59,18 @@ impl Summaries {
     /// grouping columns in order, which fixes the output order with the group names.
     pub fn merge(parts: Vec<Summaries>, by: &[String]) -> Summaries {
         let mut status = StatusCounts::default();
-        let (mut pairs, mut scores) = (Vec::new(), Vec::new());
+        let (mut pairs, mut scores, mut repeated) = (Vec::new(), Vec::new(), Vec::new());
         for part in parts {
             status.add(&part.status);
             pairs.extend(part.pairs);
             scores.extend(part.scores);
+            repeated.extend(part.repeated);
         }
         Summaries {
             pairs: merge_counts(pairs, by),
             scores: merge_counts(scores, by),
             status,
+            repeated: merge_totals(repeated, by),
         }
     }
 }
@@ -110,11 +119,18 @@ pub fn analyse_summaries(
         options.secondary,
     );
     let (change_bins, transitions) = distributions(&groups, options.min_cell);
+    let repeated = repeated_rows(
+        &summaries.repeated,
+        options.min_cell,
+        options.secondary,
+        options.p_adjust,
+    );
     Analysis {
         flow,
         rows,
         timepoints,
         change_bins,
         transitions,
+        repeated,
     }
 }

@@ -55,6 +55,97 @@ pub fn tally_groups(
     marginals(groups, &cells, entries)
 }
 
+/// A per-person quantity that adds: what [`sum_groups`] totals per group.
+pub trait Additive: Default + Clone + Send {
+    /// Adds another set of people's totals.
+    fn add(&mut self, other: &Self);
+}
+
+/// The totals of one group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupTotals<S> {
+    /// Grouping column (`all` for the whole sample).
+    pub group_by: String,
+    /// Group value (`All` for the whole sample).
+    pub group: String,
+    /// The group's total.
+    pub totals: S,
+}
+
+/// Totals `of(person)` (people giving `None` count for nothing) for the whole sample and every
+/// group, in one parallel pass over cells like [`tally_groups`], in the same order (whole
+/// sample, then each column's groups sorted by name).
+pub fn sum_groups<S: Additive>(
+    groups: &[GroupColumn],
+    people: usize,
+    of: impl Fn(usize) -> Option<S> + Sync,
+) -> Vec<GroupTotals<S>> {
+    let cells = Cells::new(groups, people);
+    let per_cell = chunks(people)
+        .fold(HashMap::<u64, S>::new, |mut totals, range| {
+            for p in range {
+                if let Some(s) = of(p) {
+                    totals.entry(cells.of(groups, p)).or_default().add(&s);
+                }
+            }
+            totals
+        })
+        .reduce(HashMap::new, |mut x, y| {
+            for (cell, s) in y {
+                x.entry(cell).or_default().add(&s);
+            }
+            x
+        });
+    let mut whole = S::default();
+    let mut by_group: Vec<Vec<S>> = groups
+        .iter()
+        .map(|g| vec![S::default(); g.levels.len()])
+        .collect();
+    // Cells in order, so the sums are the same on every run (they are exact anyway).
+    let mut cell_totals: Vec<(u64, S)> = per_cell.into_iter().collect();
+    cell_totals.sort_unstable_by_key(|c| c.0);
+    for (cell, s) in cell_totals {
+        whole.add(&s);
+        for (g, code) in cells.codes(cell).into_iter().enumerate() {
+            by_group[g][code as usize].add(&s);
+        }
+    }
+    let mut out = vec![GroupTotals {
+        group_by: crate::pair::ALL_GROUP_BY.to_string(),
+        group: crate::pair::ALL_GROUP.to_string(),
+        totals: whole,
+    }];
+    for (column, totals) in groups.iter().zip(by_group) {
+        for (level, totals) in column.levels.iter().zip(totals) {
+            out.push(GroupTotals {
+                group_by: column.name.clone(),
+                group: level.clone(),
+                totals,
+            });
+        }
+    }
+    out
+}
+
+/// Adds totals of the same group from disjoint sets of people (streaming partitions), in the
+/// order [`sum_groups`] gives: the whole sample, then each column of `by` with its groups
+/// sorted by UTF-8 bytes.
+pub fn merge_totals<S: Additive>(parts: Vec<GroupTotals<S>>, by: &[String]) -> Vec<GroupTotals<S>> {
+    let column = |group_by: &str| by.iter().position(|b| b == group_by).map_or(0, |i| i + 1);
+    let mut merged: std::collections::BTreeMap<(usize, Vec<u8>), GroupTotals<S>> =
+        std::collections::BTreeMap::new();
+    for part in parts {
+        let key = (column(&part.group_by), part.group.as_bytes().to_vec());
+        match merged.get_mut(&key) {
+            Some(m) => m.totals.add(&part.totals),
+            None => {
+                merged.insert(key, part);
+            }
+        }
+    }
+    merged.into_values().collect()
+}
+
 /// One counted (cell, slot, earlier, later) combination.
 struct Entry {
     cell: u64,

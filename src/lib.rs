@@ -15,6 +15,7 @@ pub mod model;
 pub mod output;
 pub mod pair;
 pub mod read;
+pub mod repeated;
 pub mod results;
 pub mod scale;
 pub mod settings;

@@ -936,3 +936,45 @@ fn batch_boundaries_and_late_errors_in_the_parser_thread() {
         .code(1)
         .stderr(predicate::str::contains("(line 10002) is not UTF-8"));
 }
+
+#[test]
+fn repeated_csv_equals_r_friedman_on_the_bundled_export() {
+    // R 4.2.2, from `loneliness-eval score data/synthetic_export.csv --output scored.csv`:
+    // d <- read.csv("scored.csv"); ok <- d[d$pre_status == "valid" & d$post_status == "valid" &
+    //   d$followup_status == "valid", ]; y <- as.matrix(ok[, c("pre_score", "post_score",
+    //   "followup_score")]); ft <- friedman.test(y)          # n = 817
+    // sprintf("%.17g", c(ft$statistic, ft$p.value))  # 393.78589007383101 3.0937160098904197e-86
+    // and for ok$location == "Leeds" (n = 22):       # 12.448275862068966 0.0019810308646785253
+    let out = analyse(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv"),
+        &[],
+    );
+    let path = out.path().join("repeated.csv");
+    let rows = csv_rows(&path);
+    let (by, group, n) = (
+        column(&path, "group_by"),
+        column(&path, "group"),
+        column(&path, "n"),
+    );
+    let (chi2, p) = (column(&path, "friedman_chi2"), column(&path, "p_friedman"));
+    let w = column(&path, "kendalls_w");
+    let row = |b: &str, g: &str| {
+        rows.iter()
+            .find(|r| &r[by] == b && &r[group] == g)
+            .unwrap_or_else(|| panic!("no row {b}/{g}"))
+    };
+    let all = row("all", "All");
+    assert_eq!(&all[n], "817");
+    close(&all[chi2], 393.78589007383101, 1e-12);
+    close(&all[p], 3.0937160098904197e-86, 1e-12);
+    close(&all[w], 393.78589007383101 / (2.0 * 817.0), 1e-12);
+    let leeds = row("location", "Leeds");
+    assert_eq!(&leeds[n], "22");
+    close(&leeds[chi2], 12.448275862068966, 1e-12);
+    close(&leeds[p], 0.0019810308646785253, 1e-12);
+    // Groups under --min-cell are withheld.
+    let suppressed = column(&path, "suppressed");
+    assert!(rows
+        .iter()
+        .any(|r| &r[suppressed] == "true" && r[n].is_empty() && r[chi2].is_empty()));
+}

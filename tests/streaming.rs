@@ -149,6 +149,7 @@ fn the_binary_writes_the_same_files_in_streaming_mode() {
                 "timepoints.csv",
                 "distribution.csv",
                 "transitions.csv",
+                "repeated.csv",
                 "summary.json",
             ] {
                 let (a, b) = (

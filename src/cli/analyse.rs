@@ -14,7 +14,8 @@ use crate::output::comparisons::write_comparisons;
 use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
 use crate::output::summary::summary_json;
 use crate::output::tables::{
-    write_change_bins, write_flow, write_scored, write_timepoints, write_transitions,
+    write_change_bins, write_flow, write_repeated, write_scored, write_timepoints,
+    write_transitions,
 };
 use crate::output::{terminal, to_bytes, write_file};
 use crate::settings::Settings;
@@ -140,6 +141,11 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         &stage,
         "transitions.csv",
         &to_bytes(|w| write_transitions(w, &analysis.transitions)),
+    )?;
+    write_file(
+        &stage,
+        "repeated.csv",
+        &to_bytes(|w| write_repeated(w, &analysis.repeated)),
     )?;
     // Without --write-scored no scored.csv is staged, so publishing removes an earlier one:
     // it holds ids and would no longer match these results.

@@ -145,3 +145,55 @@ pub fn write_transitions<W: std::io::Write>(
     w.flush()?;
     Ok(())
 }
+
+/// Writes repeated.csv: group_by, group, n, mean_rank_pre, mean_rank_post,
+/// mean_rank_followup, friedman_chi2, df, p_friedman, p_friedman_adj, kendalls_w,
+/// suppressed, note.
+pub fn write_repeated<W: std::io::Write>(
+    out: W,
+    rows: &[crate::repeated::RepeatedRow],
+) -> csv::Result<()> {
+    use super::number::{format_f64, format_opt};
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "group_by",
+        "group",
+        "n",
+        "mean_rank_pre",
+        "mean_rank_post",
+        "mean_rank_followup",
+        "friedman_chi2",
+        "df",
+        "p_friedman",
+        "p_friedman_adj",
+        "kendalls_w",
+        "suppressed",
+        "note",
+    ])?;
+    for r in rows {
+        let mut cells = vec![r.group_by.clone(), r.group.clone()];
+        match (&r.result, r.suppressed) {
+            (_, true) => cells.extend(std::iter::repeat_n(String::new(), 9)),
+            (None, false) => {
+                cells.push(r.n.to_string());
+                cells.extend(std::iter::repeat_n(String::new(), 8));
+            }
+            (Some(f), false) => {
+                cells.push(f.n.to_string());
+                cells.extend(f.mean_ranks.iter().map(|&m| format_f64(m)));
+                cells.extend([
+                    format_f64(f.statistic),
+                    format_f64(f.df),
+                    format_f64(f.p),
+                    format_opt(r.p_adj),
+                    format_f64(f.kendalls_w),
+                ]);
+            }
+        }
+        cells.push(r.suppressed.to_string());
+        cells.push(r.note.to_string());
+        w.write_record(&cells)?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! "Did it last?" across all three timepoints at once: for the whole sample and every group,
+//! the people with valid pre, post and follow-up scores, Friedman's test of whether the three
+//! differ and Kendall's W (repeated.csv). Complements the paired comparisons, which each use
+//! everyone with the two timepoints they compare.
+
+use crate::compare::withheld_in_families;
+use crate::grouped::{sum_groups, GroupTotals};
+use crate::model::Timepoint;
+use crate::read::GroupColumn;
+use crate::scale::Scored;
+use crate::stats::friedman::{friedman, Friedman, FriedmanSums, NoFriedman};
+use crate::stats::padjust::{p_adjust, PAdjust};
+
+/// One row of repeated.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepeatedRow {
+    /// Grouping column (`all` for the whole sample).
+    pub group_by: String,
+    /// Group value.
+    pub group: String,
+    /// People with all three scores (not published when suppressed).
+    pub n: u64,
+    /// The test; `None` when suppressed or not computable (`note` says which).
+    pub result: Option<Friedman>,
+    /// `p` adjusted within the rows sharing `group_by`.
+    pub p_adj: Option<f64>,
+    /// Whether the row is withheld (fewer than min-cell people, or secondary suppression).
+    pub suppressed: bool,
+    /// Why there is no test, if there is none and the row is not suppressed.
+    pub note: &'static str,
+}
+
+/// The Friedman sums of everyone with all three valid scores, per group.
+pub fn friedman_sums(groups: &[GroupColumn], scored: &Scored) -> Vec<GroupTotals<FriedmanSums>> {
+    sum_groups(groups, scored.scores[0].len(), |p| {
+        let pre = scored.valid(Timepoint::Pre, p)?;
+        let post = scored.valid(Timepoint::Post, p)?;
+        let followup = scored.valid(Timepoint::Followup, p)?;
+        Some(FriedmanSums::of_person([pre, post, followup]))
+    })
+}
+
+/// The rows of repeated.csv from the sums, with disclosure control as in comparisons.csv and
+/// p-values adjusted within each grouping column.
+pub fn repeated_rows(
+    sums: &[GroupTotals<FriedmanSums>],
+    min_cell: usize,
+    secondary: bool,
+    method: PAdjust,
+) -> Vec<RepeatedRow> {
+    let sizes: Vec<usize> = sums.iter().map(|s| s.totals.n as usize).collect();
+    let keys: Vec<(&str, usize)> = sums.iter().map(|s| (s.group_by.as_str(), 0)).collect();
+    let hidden = withheld_in_families(&keys, &sizes, min_cell, secondary);
+    let mut rows: Vec<RepeatedRow> = sums
+        .iter()
+        .zip(hidden)
+        .map(|(s, hidden)| {
+            let (result, note) = match (hidden, friedman(&s.totals)) {
+                (true, _) => (None, ""),
+                (false, Ok(f)) => (Some(f), ""),
+                (false, Err(NoFriedman::Empty)) => (None, "nobody has all three scores"),
+                (false, Err(NoFriedman::AllTied)) => {
+                    (None, "every person's three scores are equal: no test")
+                }
+            };
+            RepeatedRow {
+                group_by: s.group_by.clone(),
+                group: s.group.clone(),
+                n: s.totals.n,
+                result,
+                p_adj: None,
+                suppressed: hidden,
+                note,
+            }
+        })
+        .collect();
+    let mut columns: Vec<String> = rows.iter().map(|r| r.group_by.clone()).collect();
+    columns.dedup();
+    for column in columns {
+        let members: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].group_by == column && rows[i].result.is_some())
+            .collect();
+        let p: Vec<f64> = members
+            .iter()
+            .filter_map(|&i| rows[i].result.map(|r| r.p))
+            .collect();
+        for (&i, adjusted) in members.iter().zip(p_adjust(&p, method)) {
+            rows[i].p_adj = Some(adjusted);
+        }
+    }
+    rows
+}
