@@ -978,3 +978,61 @@ fn repeated_csv_equals_r_friedman_on_the_bundled_export() {
         .iter()
         .any(|r| &r[suppressed] == "true" && r[n].is_empty() && r[chi2].is_empty()));
 }
+
+#[test]
+fn categories_csv_equals_r_mcnemar_on_the_bundled_export() {
+    // R 4.2.2, from `loneliness-eval score data/synthetic_export.csv --output scored.csv`:
+    // d <- read.csv("scored.csv"); ok <- d[d$pre_status == "valid" & d$post_status == "valid", ]
+    // lv <- c("lonely", "not lonely"); x <- table(factor(ok$pre_category, lv),
+    //   factor(ok$post_category, lv))    # 1421 694 / 31 269, n = 2415
+    // m <- mcnemar.test(x); b <- binom.test(x[1, 2], x[1, 2] + x[2, 1])
+    // sprintf("%.17g", c(m$statistic, m$p.value, b$p.value))
+    //   604.47448275862064 1.7806124266031509e-133 3.5236009685850923e-164
+    // and for ok$trigger_group == "Bereavement" (543 lonely before, 217 out, 5 in, n = 622):
+    //   200.54504504504504 1.5881505131225501e-45 1.3040279010208911e-57
+    let out = analyse(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv"),
+        &[],
+    );
+    let path = out.path().join("categories.csv");
+    let rows = csv_rows(&path);
+    let col = |name: &str| column(&path, name);
+    let find = |b: &str, g: &str| {
+        rows.iter()
+            .find(|r| {
+                &r[col("group_by")] == b
+                    && &r[col("group")] == g
+                    && &r[col("comparison")] == "pre_post"
+            })
+            .unwrap_or_else(|| panic!("no row {b}/{g}"))
+            .clone()
+    };
+    let all = find("all", "All");
+    assert_eq!(
+        [
+            "n",
+            "worse_category",
+            "n_worse_earlier",
+            "n_to_better",
+            "n_to_worse"
+        ]
+        .map(|c| all[col(c)].to_string()),
+        ["2415", "lonely", "2115", "694", "31"]
+    );
+    close(&all[col("mcnemar_chi2")], 604.47448275862064, 1e-12);
+    close(&all[col("p_mcnemar")], 1.7806124266031509e-133, 1e-12);
+    close(&all[col("p_exact")], 3.5236009685850923e-164, 1e-12);
+    let bereaved = find("trigger_group", "Bereavement");
+    assert_eq!(
+        ["n", "n_worse_earlier", "n_to_better", "n_to_worse"].map(|c| bereaved[col(c)].to_string()),
+        ["622", "543", "217", "5"]
+    );
+    close(&bereaved[col("mcnemar_chi2")], 200.54504504504504, 1e-12);
+    close(&bereaved[col("p_mcnemar")], 1.5881505131225501e-45, 1e-12);
+    close(&bereaved[col("p_exact")], 1.3040279010208911e-57, 1e-12);
+    // A scale without two categories writes no categories.csv (and removes an old one).
+    assert!(!analyse(&data("small_wide.csv"), &["--scale", "raw"])
+        .path()
+        .join("categories.csv")
+        .exists());
+}

@@ -8,14 +8,15 @@
 
 use super::common::{expand_inputs, load_summaries, InputArgs, Mode};
 use crate::analysis::{analyse_summaries, Analysis};
+use crate::categories::{category_rows, worse_category};
 use crate::compare::CompareOptions;
 use crate::error::Error;
 use crate::output::comparisons::write_comparisons;
 use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
 use crate::output::summary::summary_json;
 use crate::output::tables::{
-    write_change_bins, write_flow, write_repeated, write_scored, write_timepoints,
-    write_transitions,
+    write_categories, write_change_bins, write_flow, write_repeated, write_scored,
+    write_timepoints, write_transitions,
 };
 use crate::output::{terminal, to_bytes, write_file};
 use crate::settings::Settings;
@@ -147,6 +148,23 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         "repeated.csv",
         &to_bytes(|w| write_repeated(w, &analysis.repeated)),
     )?;
+    // Scales with two categories (lonely / not lonely) also get categories.csv; for others
+    // no file is staged, so publishing removes one left by an earlier run.
+    if let (Some(worse), Some(category_rows)) = (
+        worse_category(scale),
+        category_rows(
+            &loaded.summaries.pairs,
+            scale,
+            settings.min_cell,
+            settings.secondary_suppression,
+        ),
+    ) {
+        write_file(
+            &stage,
+            "categories.csv",
+            &to_bytes(|w| write_categories(w, &category_rows, &worse.label)),
+        )?;
+    }
     // Without --write-scored no scored.csv is staged, so publishing removes an earlier one:
     // it holds ids and would no longer match these results.
     if let (true, Some(scored)) = (settings.write_scored, &loaded.scored) {

@@ -197,3 +197,54 @@ pub fn write_repeated<W: std::io::Write>(
     w.flush()?;
     Ok(())
 }
+
+/// Writes categories.csv: group_by, group, comparison, n, worse_category,
+/// n_worse_earlier, n_worse_later, n_to_better, n_to_worse, mcnemar_chi2, p_mcnemar,
+/// p_exact, suppressed.
+pub fn write_categories<W: std::io::Write>(
+    out: W,
+    rows: &[crate::categories::CategoryRow],
+    worse_category: &str,
+) -> csv::Result<()> {
+    use super::number::format_f64;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "group_by",
+        "group",
+        "comparison",
+        "n",
+        "worse_category",
+        "n_worse_earlier",
+        "n_worse_later",
+        "n_to_better",
+        "n_to_worse",
+        "mcnemar_chi2",
+        "p_mcnemar",
+        "p_exact",
+        "suppressed",
+    ])?;
+    for r in rows {
+        let mut cells = vec![
+            r.group_by.clone(),
+            r.group.clone(),
+            r.comparison.name().to_string(),
+        ];
+        if r.suppressed {
+            cells.extend(std::iter::repeat_n(String::new(), 9));
+        } else {
+            cells.push(r.n.to_string());
+            cells.push(worse_category.to_string());
+            cells.extend(
+                [r.worse_earlier, r.worse_later, r.to_better, r.to_worse].map(|c| c.to_string()),
+            );
+            match &r.test {
+                Some(t) => cells.extend([t.statistic, t.p, t.p_exact].map(format_f64)),
+                None => cells.extend(std::iter::repeat_n(String::new(), 3)),
+            }
+        }
+        cells.push(r.suppressed.to_string());
+        w.write_record(&cells)?;
+    }
+    w.flush()?;
+    Ok(())
+}

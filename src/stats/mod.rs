@@ -5,6 +5,7 @@ pub mod describe;
 pub mod dist;
 pub mod effect;
 pub mod friedman;
+pub mod mcnemar;
 pub mod padjust;
 pub mod paired;
 pub mod proportion;
