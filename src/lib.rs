@@ -16,6 +16,7 @@ pub mod model;
 pub mod output;
 pub mod pair;
 pub mod read;
+pub mod reliable;
 pub mod repeated;
 pub mod results;
 pub mod scale;

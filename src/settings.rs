@@ -52,6 +52,8 @@ pub struct ConfigFile {
     pub write_scored: Option<bool>,
     /// `--secondary-suppression`.
     pub secondary_suppression: Option<bool>,
+    /// `--reliability`.
+    pub reliability: Option<f64>,
     /// `--quiet`.
     pub quiet: Option<bool>,
     /// Custom scale definitions.
@@ -107,6 +109,8 @@ pub struct CliOptions {
     pub columns: Vec<String>,
     /// `--write-scored`.
     pub write_scored: bool,
+    /// `--reliability`.
+    pub reliability: Option<f64>,
     /// `--secondary-suppression`.
     pub secondary_suppression: bool,
     /// `--quiet`.
@@ -154,6 +158,8 @@ pub struct Settings {
     pub write_scored: bool,
     /// Whether groups whose size could be derived by subtraction are withheld too.
     pub secondary_suppression: bool,
+    /// Reliability for the reliable change index, when given (else the scale's).
+    pub reliability: Option<f64>,
     /// Whether the terminal summary is silenced.
     #[serde(skip)]
     pub quiet: bool,
@@ -278,6 +284,14 @@ impl Settings {
             write_scored: cli.write_scored || config.write_scored.unwrap_or(false),
             secondary_suppression: cli.secondary_suppression
                 || config.secondary_suppression.unwrap_or(false),
+            reliability: match cli.reliability.or(config.reliability) {
+                Some(r) if !(r > 0.0 && r < 1.0) => {
+                    return Err(Error::Option(format!(
+                        "--reliability {r}: a reliability is between 0 and 1 (such as 0.72)"
+                    )))
+                }
+                r => r,
+            },
             quiet: cli.quiet || config.quiet.unwrap_or(false),
             custom_scales: config.scales,
         })

@@ -1036,3 +1036,70 @@ fn categories_csv_equals_r_mcnemar_on_the_bundled_export() {
         .join("categories.csv")
         .exists());
 }
+
+#[test]
+fn reliable_change_equals_r_by_hand_on_the_bundled_export() {
+    // R 4.2.2, from `loneliness-eval score data/synthetic_export.csv --output scored.csv`:
+    // d <- read.csv("scored.csv"); ok <- d[d$pre_status == "valid" & d$post_status == "valid", ]
+    // r <- 0.72; sd1 <- sd(ok$pre_score); sdiff <- sqrt(2) * sd1 * sqrt(1 - r)
+    // rci <- (ok$post_score - ok$pre_score) / sdiff; better <- rci < -1.96; worse <- rci > 1.96
+    // rec <- better & ok$pre_category == "lonely" & ok$post_category == "not lonely"
+    // det <- worse & ok$pre_category == "not lonely" & ok$post_category == "lonely"
+    // c(nrow(ok), sum(better), sum(!better & !worse), sum(worse), sum(rec), sum(det))
+    //   2415 821 1565 29 502 11; sprintf("%.17g", c(sd1, sdiff))
+    //   1.2518969329892673 0.93683388135978685; Bereavement: 622 284 335 3 171 1
+    let out = analyse(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv"),
+        &[],
+    );
+    let path = out.path().join("reliable_change.csv");
+    let rows = csv_rows(&path);
+    let col = |name: &str| column(&path, name);
+    let counts = [
+        "n",
+        "n_reliably_better",
+        "n_no_reliable_change",
+        "n_reliably_worse",
+        "n_recovered",
+        "n_deteriorated",
+    ];
+    let find = |b: &str, g: &str| {
+        rows.iter()
+            .find(|r| {
+                &r[col("group_by")] == b
+                    && &r[col("group")] == g
+                    && &r[col("comparison")] == "pre_post"
+            })
+            .unwrap_or_else(|| panic!("no row {b}/{g}"))
+            .clone()
+    };
+    let all = find("all", "All");
+    assert_eq!(
+        counts.map(|c| all[col(c)].to_string()),
+        ["2415", "821", "1565", "29", "502", "11"]
+    );
+    close(&all[col("sd_earlier")], 1.2518969329892673, 1e-12);
+    close(&all[col("s_diff")], 0.93683388135978685, 1e-12);
+    assert_eq!(&all[col("reliability")], "0.72");
+    let bereaved = find("trigger_group", "Bereavement");
+    assert_eq!(
+        counts.map(|c| bereaved[col(c)].to_string()),
+        ["622", "284", "335", "3", "171", "1"]
+    );
+    // --reliability overrides the scale's value; a reliability of 1 or more is refused.
+    let other = analyse(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv"),
+        &["--reliability", "0.9"],
+    );
+    let text = read(&other.path().join("reliable_change.csv"));
+    assert!(
+        text.lines().nth(1).expect("a row").contains(",0.9,"),
+        "{text}"
+    );
+    bin()
+        .args(["analyse", "--reliability", "1"])
+        .arg(data("small_wide.csv"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("between 0 and 1"));
+}

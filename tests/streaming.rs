@@ -151,6 +151,7 @@ fn the_binary_writes_the_same_files_in_streaming_mode() {
                 "transitions.csv",
                 "repeated.csv",
                 "categories.csv",
+                "reliable_change.csv",
                 "summary.json",
             ] {
                 let (a, b) = (

@@ -15,10 +15,11 @@ use crate::output::comparisons::write_comparisons;
 use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
 use crate::output::summary::summary_json;
 use crate::output::tables::{
-    write_categories, write_change_bins, write_flow, write_repeated, write_scored,
+    write_categories, write_change_bins, write_flow, write_reliable, write_repeated, write_scored,
     write_timepoints, write_transitions,
 };
 use crate::output::{terminal, to_bytes, write_file};
+use crate::reliable::reliable_rows;
 use crate::settings::Settings;
 use crate::stats::padjust::PAdjust;
 use clap::Args;
@@ -48,6 +49,10 @@ pub struct AnalyseArgs {
     /// 1 to min-cell - 1 people (their size could otherwise be found by subtraction).
     #[arg(long)]
     pub secondary_suppression: bool,
+    /// Reliability of the scale's total for the reliable change index [default: the scale's
+    /// published value, e.g. 0.72 for UCLA-3; see `loneliness-eval scales`].
+    #[arg(long, value_name = "R")]
+    pub reliability: Option<f64>,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -79,6 +84,7 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         min_cell: args.min_cell,
         write_scored: args.write_scored,
         secondary_suppression: args.secondary_suppression,
+        reliability: args.reliability,
         quiet: args.quiet,
         ..args.input.cli_options()
     })?;
@@ -163,6 +169,19 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
             &stage,
             "categories.csv",
             &to_bytes(|w| write_categories(w, &category_rows, &worse.label)),
+        )?;
+    }
+    if let Some(rows) = reliable_rows(
+        &loaded.summaries.pairs,
+        scale,
+        settings.reliability,
+        settings.min_cell,
+        settings.secondary_suppression,
+    ) {
+        write_file(
+            &stage,
+            "reliable_change.csv",
+            &to_bytes(|w| write_reliable(w, &rows)),
         )?;
     }
     // Without --write-scored no scored.csv is staged, so publishing removes an earlier one:

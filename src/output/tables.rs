@@ -248,3 +248,67 @@ pub fn write_categories<W: std::io::Write>(
     w.flush()?;
     Ok(())
 }
+
+/// Writes reliable_change.csv: group_by, group, comparison, n, n_reliably_better,
+/// n_no_reliable_change, n_reliably_worse, pct_reliably_better, pct_no_reliable_change,
+/// pct_reliably_worse, n_recovered, n_deteriorated, reliability, sd_earlier, s_diff,
+/// suppressed.
+pub fn write_reliable<W: std::io::Write>(
+    out: W,
+    rows: &[crate::reliable::ReliableRow],
+) -> csv::Result<()> {
+    use super::number::format_f64;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "group_by",
+        "group",
+        "comparison",
+        "n",
+        "n_reliably_better",
+        "n_no_reliable_change",
+        "n_reliably_worse",
+        "pct_reliably_better",
+        "pct_no_reliable_change",
+        "pct_reliably_worse",
+        "n_recovered",
+        "n_deteriorated",
+        "reliability",
+        "sd_earlier",
+        "s_diff",
+        "suppressed",
+    ])?;
+    for r in rows {
+        let mut cells = vec![
+            r.group_by.clone(),
+            r.group.clone(),
+            r.comparison.name().to_string(),
+        ];
+        match (r.suppressed, r.yardstick) {
+            (true, _) => cells.extend(std::iter::repeat_n(String::new(), 12)),
+            (false, None) => {
+                cells.push(r.n.to_string());
+                cells.extend(std::iter::repeat_n(String::new(), 11));
+            }
+            (false, Some(y)) => {
+                cells.push(r.n.to_string());
+                cells.extend(r.counts.map(|c| c.to_string()));
+                cells.extend(r.counts.map(|c| {
+                    if r.n == 0 {
+                        String::new()
+                    } else {
+                        format_f64(100.0 * c as f64 / r.n as f64)
+                    }
+                }));
+                match r.recovered_deteriorated {
+                    Some([rec, det]) => cells.extend([rec.to_string(), det.to_string()]),
+                    None => cells.extend([String::new(), String::new()]),
+                }
+                cells.extend([y.reliability, y.sd_earlier, y.s_diff].map(format_f64));
+            }
+        }
+        cells.push(r.suppressed.to_string());
+        w.write_record(&cells)?;
+    }
+    w.flush()?;
+    Ok(())
+}

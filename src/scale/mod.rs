@@ -73,6 +73,13 @@ pub struct ScaleDef {
     /// Named ranges of totals.
     #[serde(default)]
     pub categories: Vec<Category>,
+    /// Reliability of the total (internal consistency) for the reliable change index, when
+    /// published; `--reliability` overrides it.
+    #[serde(default)]
+    pub reliability: Option<f64>,
+    /// Where that reliability comes from.
+    #[serde(default)]
+    pub reliability_source: Option<String>,
 }
 
 /// Item layout of a scale that has items.
@@ -111,6 +118,10 @@ pub struct Scale {
     pub source: String,
     /// Named ranges of totals.
     pub categories: Vec<Category>,
+    /// Published reliability of the total, for the reliable change index.
+    pub reliability: Option<f64>,
+    /// Its source.
+    pub reliability_source: Option<String>,
 }
 
 impl Scale {
@@ -218,6 +229,11 @@ impl Scale {
                 )));
             }
         }
+        if let Some(r) = def.reliability {
+            if !(r > 0.0 && r < 1.0) {
+                return Err(bad(format!("reliability {r} must be between 0 and 1")));
+            }
+        }
         let axis_note = def.axis_note.clone().unwrap_or_else(|| {
             if def.higher_is_worse {
                 "higher = worse"
@@ -237,6 +253,8 @@ impl Scale {
             higher_is_worse: def.higher_is_worse,
             source: def.source,
             categories: def.categories,
+            reliability: def.reliability,
+            reliability_source: def.reliability_source,
         })
     }
 }
@@ -406,6 +424,8 @@ mod tests {
             higher_is_worse: true,
             source: String::new(),
             categories: vec![],
+            reliability: None,
+            reliability_source: None,
         };
         let err = ScaleTable::builtin()
             .with_custom(vec![def])
