@@ -1103,3 +1103,44 @@ fn reliable_change_equals_r_by_hand_on_the_bundled_export() {
         .code(1)
         .stderr(predicate::str::contains("between 0 and 1"));
 }
+
+#[test]
+fn between_groups_equals_r_on_the_bundled_export() {
+    // R 4.2.2, from `loneliness-eval score data/synthetic_export.csv --output scored.csv`,
+    // the trigger groups published in comparisons.csv (n >= 10) and their pre_post pairs:
+    // d <- read.csv("scored.csv"); ok <- d[d$pre_status == "valid" & d$post_status == "valid", ]
+    // ok$trigger_group[ok$trigger_group == ""] <- "(missing)"; tab <- table(ok$trigger_group)
+    // s <- ok[ok$trigger_group %in% names(tab)[tab >= 10], ]; g <- factor(s$trigger_group)
+    // ch <- s$post_score - s$pre_score; k <- kruskal.test(ch, g); o <- oneway.test(ch ~ g)
+    // a <- anova(lm(post_score ~ pre_score, s), lm(post_score ~ pre_score + g, s))
+    // ss <- a$"Sum of Sq"[2]; sprintf("%.17g", c(k$statistic, k$p.value,
+    //   k$statistic / ((nrow(s)^2 - 1) / (nrow(s) + 1)), o$statistic, o$parameter[2],
+    //   o$p.value, a$F[2], a$"Pr(>F)"[2], ss / (ss + a$RSS[2])))      # n = 2414, 5 groups
+    let want = [
+        ("kruskal_h", 90.359738998593173),
+        // p through statrs' regularised gamma: 1e-12 relative this far in the tail.
+        ("p_kruskal", 1.1042939291647125e-18),
+        ("epsilon_squared", 0.037447053045417809),
+        ("welch_f", 24.766463842717776),
+        ("welch_df2", 920.06421822069387),
+        ("p_welch", 1.6958297523620819e-19),
+        ("ancova_f", 24.076708046868582),
+        ("p_ancova", 1.477354598741878e-19),
+        ("partial_eta_squared", 0.038456482628109814),
+    ];
+    let out = analyse(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv"),
+        &[],
+    );
+    let path = out.path().join("between_groups.csv");
+    let rows = csv_rows(&path);
+    let col = |name: &str| column(&path, name);
+    let row = rows
+        .iter()
+        .find(|r| &r[col("group_by")] == "trigger_group" && &r[col("comparison")] == "pre_post")
+        .expect("trigger_group pre_post");
+    assert_eq!([&row[col("groups")], &row[col("n")]], ["5", "2414"]);
+    for (name, value) in want {
+        close(&row[col(name)], value, 2e-12);
+    }
+}

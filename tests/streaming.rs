@@ -152,6 +152,7 @@ fn the_binary_writes_the_same_files_in_streaming_mode() {
                 "repeated.csv",
                 "categories.csv",
                 "reliable_change.csv",
+                "between_groups.csv",
                 "summary.json",
             ] {
                 let (a, b) = (

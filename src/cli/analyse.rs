@@ -8,6 +8,7 @@
 
 use super::common::{expand_inputs, load_summaries, InputArgs, Mode};
 use crate::analysis::{analyse_summaries, Analysis};
+use crate::between_groups::between_rows;
 use crate::categories::{category_rows, worse_category};
 use crate::compare::CompareOptions;
 use crate::error::Error;
@@ -15,8 +16,8 @@ use crate::output::comparisons::write_comparisons;
 use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
 use crate::output::summary::summary_json;
 use crate::output::tables::{
-    write_categories, write_change_bins, write_flow, write_reliable, write_repeated, write_scored,
-    write_timepoints, write_transitions,
+    write_between, write_categories, write_change_bins, write_flow, write_reliable, write_repeated,
+    write_scored, write_timepoints, write_transitions,
 };
 use crate::output::{terminal, to_bytes, write_file};
 use crate::reliable::reliable_rows;
@@ -184,6 +185,16 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
             &to_bytes(|w| write_reliable(w, &rows)),
         )?;
     }
+    let between = between_rows(
+        &loaded.summaries.pairs,
+        settings.min_cell,
+        settings.secondary_suppression,
+    );
+    write_file(
+        &stage,
+        "between_groups.csv",
+        &to_bytes(|w| write_between(w, &between)),
+    )?;
     // Without --write-scored no scored.csv is staged, so publishing removes an earlier one:
     // it holds ids and would no longer match these results.
     if let (true, Some(scored)) = (settings.write_scored, &loaded.scored) {

@@ -312,3 +312,61 @@ pub fn write_reliable<W: std::io::Write>(
     w.flush()?;
     Ok(())
 }
+
+/// Writes between_groups.csv: group_by, comparison, groups, n, kruskal_h, kruskal_df,
+/// p_kruskal, epsilon_squared, welch_f, welch_df1, welch_df2, p_welch, ancova_f, ancova_df1,
+/// ancova_df2, p_ancova, partial_eta_squared, note.
+pub fn write_between<W: std::io::Write>(
+    out: W,
+    rows: &[crate::between_groups::BetweenRow],
+) -> csv::Result<()> {
+    use super::number::{format_f64, format_opt};
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "group_by",
+        "comparison",
+        "groups",
+        "n",
+        "kruskal_h",
+        "kruskal_df",
+        "p_kruskal",
+        "epsilon_squared",
+        "welch_f",
+        "welch_df1",
+        "welch_df2",
+        "p_welch",
+        "ancova_f",
+        "ancova_df1",
+        "ancova_df2",
+        "p_ancova",
+        "partial_eta_squared",
+        "note",
+    ])?;
+    for r in rows {
+        let mut cells = vec![
+            r.group_by.clone(),
+            r.comparison.name().to_string(),
+            r.groups.to_string(),
+            r.n.to_string(),
+        ];
+        match &r.kruskal {
+            Some(k) => cells.extend([k.statistic, k.df, k.p, k.epsilon_squared].map(format_f64)),
+            None => cells.extend(std::iter::repeat_n(String::new(), 4)),
+        }
+        match &r.welch {
+            Some(f) => cells.extend([f.statistic, f.df1, f.df2, f.p].map(format_f64)),
+            None => cells.extend(std::iter::repeat_n(String::new(), 4)),
+        }
+        match &r.ancova {
+            Some(f) => {
+                cells.extend([f.statistic, f.df1, f.df2, f.p].map(format_f64));
+                cells.push(format_opt(f.partial_eta_squared));
+            }
+            None => cells.extend(std::iter::repeat_n(String::new(), 5)),
+        }
+        cells.push(r.note.to_string());
+        w.write_record(&cells)?;
+    }
+    w.flush()?;
+    Ok(())
+}
