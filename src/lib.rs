@@ -5,6 +5,7 @@
 //! → [`output`] (tables, summary, terminal). [`cli`] holds one module per subcommand.
 
 pub mod analysis;
+pub mod attrition;
 pub mod between_groups;
 pub mod categories;
 pub mod cli;

@@ -1144,3 +1144,59 @@ fn between_groups_equals_r_on_the_bundled_export() {
         close(&row[col(name)], value, 2e-12);
     }
 }
+
+#[test]
+fn attrition_equals_r_on_the_bundled_export() {
+    // R 4.2.2, from `loneliness-eval score data/synthetic_export.csv --output scored.csv`:
+    // d <- read.csv("scored.csv"); p <- d[d$pre_status == "valid", ]
+    // p$trigger_group[p$trigger_group == ""] <- "(missing)"; done <- p$post_status == "valid"
+    // t <- t.test(p$pre_score[done], p$pre_score[!done])   # 2415 completed, 581 not
+    //   -0.67509959256902352 865.15841300303271 0.49979286994906991
+    // tab <- table(p$trigger_group); keep <- p$trigger_group %in% names(tab)[tab >= 10]
+    // chisq.test(table(p$trigger_group[keep], done[keep]))  # 3.8510142148380324 4 0.42654420489829398
+    // chisq.test(table(p$location, done))                  # 33.384424051455369 36 0.59363040976323289
+    let out = analyse(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv"),
+        &[],
+    );
+    let path = out.path().join("attrition.csv");
+    let rows = csv_rows(&path);
+    let col = |name: &str| column(&path, name);
+    let row = |on: &str| {
+        rows.iter()
+            .find(|r| &r[col("timepoint")] == "post" && &r[col("compared_on")] == on)
+            .unwrap_or_else(|| panic!("no row {on}"))
+            .clone()
+    };
+    let baseline = row("baseline_score");
+    assert_eq!(
+        [
+            &baseline[col("n_completed")],
+            &baseline[col("n_not_completed")]
+        ],
+        ["2415", "581"]
+    );
+    close(&baseline[col("mean_completed")], 6.9515527950310556, 1e-13);
+    close(
+        &baseline[col("mean_not_completed")],
+        6.9913941480206541,
+        1e-13,
+    );
+    close(&baseline[col("statistic")], -0.67509959256902352, 1e-12);
+    close(&baseline[col("df")], 865.15841300303271, 1e-12);
+    close(&baseline[col("p")], 0.49979286994906991, 1e-12);
+    for (on, statistic, df, p) in [
+        (
+            "trigger_group",
+            3.8510142148380324,
+            4.0,
+            0.42654420489829398,
+        ),
+        ("location", 33.384424051455369, 36.0, 0.59363040976323289),
+    ] {
+        let r = row(on);
+        close(&r[col("statistic")], statistic, 1e-12);
+        close(&r[col("df")], df, 0.0);
+        close(&r[col("p")], p, 1e-12);
+    }
+}

@@ -153,6 +153,7 @@ fn the_binary_writes_the_same_files_in_streaming_mode() {
                 "categories.csv",
                 "reliable_change.csv",
                 "between_groups.csv",
+                "attrition.csv",
                 "summary.json",
             ] {
                 let (a, b) = (

@@ -8,6 +8,7 @@
 
 use super::common::{expand_inputs, load_summaries, InputArgs, Mode};
 use crate::analysis::{analyse_summaries, Analysis};
+use crate::attrition::attrition_rows;
 use crate::between_groups::between_rows;
 use crate::categories::{category_rows, worse_category};
 use crate::compare::CompareOptions;
@@ -16,8 +17,8 @@ use crate::output::comparisons::write_comparisons;
 use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
 use crate::output::summary::summary_json;
 use crate::output::tables::{
-    write_between, write_categories, write_change_bins, write_flow, write_reliable, write_repeated,
-    write_scored, write_timepoints, write_transitions,
+    write_attrition, write_between, write_categories, write_change_bins, write_flow,
+    write_reliable, write_repeated, write_scored, write_timepoints, write_transitions,
 };
 use crate::output::{terminal, to_bytes, write_file};
 use crate::reliable::reliable_rows;
@@ -194,6 +195,17 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         &stage,
         "between_groups.csv",
         &to_bytes(|w| write_between(w, &between)),
+    )?;
+    let attrition = attrition_rows(
+        &loaded.summaries.scores,
+        &loaded.summaries.pairs,
+        &settings.by,
+        settings.min_cell,
+    );
+    write_file(
+        &stage,
+        "attrition.csv",
+        &to_bytes(|w| write_attrition(w, &attrition)),
     )?;
     // Without --write-scored no scored.csv is staged, so publishing removes an earlier one:
     // it holds ids and would no longer match these results.

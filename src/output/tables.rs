@@ -370,3 +370,47 @@ pub fn write_between<W: std::io::Write>(
     w.flush()?;
     Ok(())
 }
+
+/// Writes attrition.csv: timepoint, compared_on, n_completed, n_not_completed,
+/// mean_completed, mean_not_completed, test, statistic, df, p, note.
+pub fn write_attrition<W: std::io::Write>(
+    out: W,
+    rows: &[crate::attrition::AttritionRow],
+) -> csv::Result<()> {
+    use super::number::format_f64;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "timepoint",
+        "compared_on",
+        "n_completed",
+        "n_not_completed",
+        "mean_completed",
+        "mean_not_completed",
+        "test",
+        "statistic",
+        "df",
+        "p",
+        "note",
+    ])?;
+    for r in rows {
+        let mut cells = vec![
+            r.timepoint.name().to_string(),
+            r.compared_on.clone(),
+            r.n_completed.to_string(),
+            r.n_not_completed.to_string(),
+        ];
+        match r.means {
+            Some((a, b)) => cells.extend([format_f64(a), format_f64(b)]),
+            None => cells.extend([String::new(), String::new()]),
+        }
+        cells.push(r.test.to_string());
+        match r.result {
+            Some((s, df, p)) => cells.extend([s, df, p].map(format_f64)),
+            None => cells.extend(std::iter::repeat_n(String::new(), 3)),
+        }
+        cells.push(r.note.clone());
+        w.write_record(&cells)?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -217,6 +217,52 @@ pub fn ancova(groups: &[Vec<((f64, f64), u64)>]) -> Option<FTest> {
     })
 }
 
+/// Welch's two-sample t test, R `t.test(x, y)` (var.equal = FALSE): t, df, two-sided p.
+pub fn welch_t(x: &[(f64, u64)], y: &[(f64, u64)]) -> Option<(f64, f64, f64)> {
+    let (a, b) = (weighted_mean_sd(x)?, weighted_mean_sd(y)?);
+    let (va, vb) = (a.var? / a.n as f64, b.var? / b.n as f64);
+    let se2 = va + vb;
+    if se2 <= 0.0 {
+        return None;
+    }
+    let t = (a.mean - b.mean) / se2.sqrt();
+    let df = se2 * se2 / (va * va / (a.n as f64 - 1.0) + vb * vb / (b.n as f64 - 1.0));
+    Some((t, df, super::dist::pt_two_sided(t, df)))
+}
+
+/// Pearson's chi-squared test of independence of an r × c table of counts, R
+/// `chisq.test(table)` (with Yates' continuity correction for 2 × 2 tables, as R's default):
+/// statistic, df, p. Rows or columns that are all zero are left out; `None` when fewer than
+/// two rows or columns remain.
+pub fn chisq_independence(table: &[Vec<u64>]) -> Option<(f64, f64, f64)> {
+    let columns = table.first()?.len();
+    let col_totals: Vec<u64> = (0..columns)
+        .map(|j| table.iter().map(|r| r[j]).sum())
+        .collect();
+    let keep_cols: Vec<usize> = (0..columns).filter(|&j| col_totals[j] > 0).collect();
+    let rows: Vec<&Vec<u64>> = table.iter().filter(|r| r.iter().sum::<u64>() > 0).collect();
+    if rows.len() < 2 || keep_cols.len() < 2 {
+        return None;
+    }
+    let n: f64 = rows.iter().flat_map(|r| r.iter()).sum::<u64>() as f64;
+    let yates = rows.len() == 2 && keep_cols.len() == 2;
+    let mut statistic = 0.0;
+    for r in &rows {
+        let row_total = r.iter().sum::<u64>() as f64;
+        for &j in &keep_cols {
+            let expected = row_total * col_totals[j] as f64 / n;
+            let mut d = (r[j] as f64 - expected).abs();
+            if yates {
+                // R: YATES <- min(0.5, abs(x - E)).
+                d -= d.min(0.5);
+            }
+            statistic += d * d / expected;
+        }
+    }
+    let df = ((rows.len() - 1) * (keep_cols.len() - 1)) as f64;
+    Some((statistic, df, pchisq_upper(statistic, df)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,6 +329,29 @@ mod tests {
         assert_eq!(w.df1, 2.0);
         assert!(rel(w.df2, 7.4522157135386271) < 1e-13, "{}", w.df2);
         assert!(rel(w.p, 0.056460237655133312) < 1e-12, "{}", w.p);
+    }
+
+    #[test]
+    fn welch_t_and_chisq_match_r() {
+        // t <- t.test(c(7,8,6,9,7,5,6), c(6,5,7,8,9,9,9,8))
+        let (t, df, p) = welch_t(
+            &counted(&[7.0, 8.0, 6.0, 9.0, 7.0, 5.0, 6.0]),
+            &counted(&[6.0, 5.0, 7.0, 8.0, 9.0, 9.0, 9.0, 8.0]),
+        )
+        .expect("a test");
+        assert!(rel(t, -1.0430054481053339) < 1e-13, "{t}");
+        assert!(rel(df, 12.987577453592783) < 1e-13, "{df}");
+        assert!(rel(p, 0.31597217718475379) < 1e-12, "{p}");
+        // chisq.test(matrix(c(30, 12, 8, 20, 5, 9), 2)); chisq.test(matrix(c(30, 12, 8, 20), 2))
+        let (x2, df, p) = chisq_independence(&[vec![30, 8, 5], vec![12, 20, 9]]).expect("a test");
+        assert!(rel(x2, 13.960294951786729) < 1e-13, "{x2}");
+        assert_eq!(df, 2.0);
+        assert!(rel(p, 0.00093016601602510665) < 1e-12, "{p}");
+        let (x2, df, p) = chisq_independence(&[vec![30, 8], vec![12, 20]]).expect("a test");
+        assert!(rel(x2, 10.767201206140349) < 1e-13, "Yates: {x2}");
+        assert_eq!(df, 1.0);
+        assert!(rel(p, 0.0010331461913505036) < 1e-12, "{p}");
+        assert!(chisq_independence(&[vec![3, 0], vec![4, 0]]).is_none());
     }
 
     #[test]
