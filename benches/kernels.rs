@@ -90,6 +90,7 @@ fn aggregation(c: &mut Criterion) {
                 .collect(),
         ],
         problems: Vec::new(),
+        item_sums: Default::default(),
     };
     let column = |name: &str, levels: usize| GroupColumn {
         name: name.into(),

@@ -4,11 +4,12 @@
 use crate::compare::{compare_groups, CompareOptions, ComparisonRow};
 use crate::distribution::{distributions, ChangeBin, Transition};
 use crate::flow::{participant_flow, Stage};
-use crate::grouped::{merge_totals, sorted_counts, GroupTotals, SlotCounts};
+use crate::grouped::{merge_totals, sorted_counts, Additive, GroupTotals, SlotCounts};
 use crate::pair::{pair_counts, paired_groups};
 use crate::read::Export;
 use crate::repeated::{friedman_sums, repeated_rows, RepeatedRow};
 use crate::scale::{Scored, StatusCounts};
+use crate::stats::alpha::ItemSums;
 use crate::stats::friedman::FriedmanSums;
 use crate::timepoints::{score_counts, timepoint_summaries, TimepointSummary};
 use std::collections::BTreeMap;
@@ -42,6 +43,8 @@ pub struct Summaries {
     pub status: StatusCounts,
     /// Friedman sums of the people with all three scores, per group.
     pub repeated: Vec<GroupTotals<FriedmanSums>>,
+    /// Item sums per timepoint, for Cronbach's alpha (item scales).
+    pub item_sums: [ItemSums; 3],
 }
 
 /// Counts everything the analysis needs from a scored export.
@@ -51,6 +54,7 @@ pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
         scores: score_counts(&export.groups, scored),
         status: scored.status_counts(),
         repeated: friedman_sums(&export.groups, scored),
+        item_sums: scored.item_sums.clone(),
     }
 }
 
@@ -60,8 +64,12 @@ impl Summaries {
     pub fn merge(parts: Vec<Summaries>, by: &[String]) -> Summaries {
         let mut status = StatusCounts::default();
         let (mut pairs, mut scores, mut repeated) = (Vec::new(), Vec::new(), Vec::new());
+        let mut item_sums: [ItemSums; 3] = Default::default();
         for part in parts {
             status.add(&part.status);
+            for (total, part) in item_sums.iter_mut().zip(&part.item_sums) {
+                total.add(part);
+            }
             pairs.extend(part.pairs);
             scores.extend(part.scores);
             repeated.extend(part.repeated);
@@ -71,6 +79,7 @@ impl Summaries {
             scores: merge_counts(scores, by),
             status,
             repeated: merge_totals(repeated, by),
+            item_sums,
         }
     }
 }

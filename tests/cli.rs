@@ -1200,3 +1200,80 @@ fn attrition_equals_r_on_the_bundled_export() {
         close(&r[col("p")], p, 1e-12);
     }
 }
+
+#[test]
+fn item_reliability_equals_psych_alpha_in_memory_and_streaming() {
+    // The 40 people of the unit test in stats::alpha (R 4.2.2, psych::alpha; x generated with
+    // set.seed(3), see there) as UCLA-3 items at pre: alpha 0.53242800280964642, Feldt CI
+    // 0.20986031930763205 to 0.737032751859372.
+    let x: [[u8; 3]; 40] = [
+        [2, 3, 1],
+        [2, 2, 2],
+        [3, 3, 3],
+        [1, 2, 1],
+        [2, 3, 3],
+        [1, 2, 1],
+        [2, 2, 2],
+        [3, 2, 2],
+        [1, 2, 1],
+        [2, 2, 3],
+        [2, 1, 2],
+        [1, 1, 1],
+        [2, 1, 3],
+        [1, 3, 1],
+        [1, 2, 2],
+        [1, 2, 1],
+        [1, 1, 2],
+        [3, 2, 1],
+        [3, 3, 2],
+        [2, 2, 2],
+        [2, 2, 1],
+        [2, 1, 1],
+        [2, 3, 1],
+        [1, 1, 1],
+        [3, 2, 2],
+        [1, 2, 2],
+        [2, 3, 2],
+        [3, 1, 2],
+        [1, 1, 3],
+        [1, 2, 2],
+        [3, 2, 2],
+        [3, 2, 3],
+        [3, 2, 3],
+        [3, 3, 3],
+        [2, 1, 3],
+        [3, 2, 3],
+        [3, 3, 3],
+        [2, 2, 1],
+        [1, 2, 1],
+        [2, 2, 3],
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("items.csv");
+    let mut text =
+        String::from("id,location,trigger_group,pre_q1,pre_q2,pre_q3,post_q1,post_q2,post_q3\n");
+    for (i, r) in x.iter().enumerate() {
+        text.push_str(&format!("P{i},L,T,{},{},{},1,,\n", r[0], r[1], r[2]));
+    }
+    // Someone with an unanswered item and someone with an invalid one take no part.
+    text.push_str("P98,L,T,1,,2,,,\nP99,L,T,1,7,2,,,\n");
+    std::fs::write(&input, text).expect("write");
+    for extra in [&[][..], &["--streaming", "--partitions", "3"][..]] {
+        let out = analyse(&input, extra);
+        let path = out.path().join("item_reliability.csv");
+        let rows = csv_rows(&path);
+        let pre = &rows[0];
+        assert_eq!([&pre[0], &pre[1], &pre[2]], ["pre", "3", "40"]);
+        close(&pre[3], 0.53242800280964642, 1e-13);
+        close(&pre[4], 0.20986031930763205, 1e-10);
+        close(&pre[5], 0.737032751859372, 1e-10);
+        // Post has no complete set of items: no alpha, and a note.
+        assert_eq!(&rows[1][2], "0");
+        assert!(!rows[1][6].is_empty());
+    }
+    // A totals export writes none.
+    assert!(!analyse(&data("small_wide.csv"), &[])
+        .path()
+        .join("item_reliability.csv")
+        .exists());
+}

@@ -18,7 +18,8 @@ use crate::output::publish::{check_out_contents, check_out_path, publish, stage}
 use crate::output::summary::summary_json;
 use crate::output::tables::{
     write_attrition, write_between, write_categories, write_change_bins, write_flow,
-    write_reliable, write_repeated, write_scored, write_timepoints, write_transitions,
+    write_item_reliability, write_reliable, write_repeated, write_scored, write_timepoints,
+    write_transitions,
 };
 use crate::output::{terminal, to_bytes, write_file};
 use crate::reliable::reliable_rows;
@@ -207,6 +208,16 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         "attrition.csv",
         &to_bytes(|w| write_attrition(w, &attrition)),
     )?;
+    // Item scales read from item columns: Cronbach's alpha per timepoint.
+    if loaded.summaries.item_sums.iter().any(|s| s.sums.len() >= 2) {
+        write_file(
+            &stage,
+            "item_reliability.csv",
+            &to_bytes(|w| {
+                write_item_reliability(w, &loaded.summaries.item_sums, settings.conf_level)
+            }),
+        )?;
+    }
     // Without --write-scored no scored.csv is staged, so publishing removes an earlier one:
     // it holds ids and would no longer match these results.
     if let (true, Some(scored)) = (settings.write_scored, &loaded.scored) {

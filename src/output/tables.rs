@@ -414,3 +414,50 @@ pub fn write_attrition<W: std::io::Write>(
     w.flush()?;
     Ok(())
 }
+
+/// Writes item_reliability.csv: timepoint, items, n, alpha, ci_low, ci_high, note (item
+/// scales; people who answered every item at that timepoint).
+pub fn write_item_reliability<W: std::io::Write>(
+    out: W,
+    sums: &[crate::stats::alpha::ItemSums; 3],
+    conf_level: f64,
+) -> csv::Result<()> {
+    use super::number::format_f64;
+    use crate::model::Timepoint;
+    use crate::stats::alpha::cronbach_alpha;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "timepoint",
+        "items",
+        "n",
+        "alpha",
+        "ci_low",
+        "ci_high",
+        "note",
+    ])?;
+    for tp in Timepoint::ALL {
+        let s = &sums[tp.index()];
+        let mut cells = vec![
+            tp.name().to_string(),
+            s.sums.len().to_string(),
+            s.n.to_string(),
+        ];
+        match cronbach_alpha(s, conf_level) {
+            Some(a) => {
+                cells.push(format_f64(a.alpha));
+                match a.ci {
+                    Some((lo, hi)) => cells.extend([format_f64(lo), format_f64(hi)]),
+                    None => cells.extend([String::new(), String::new()]),
+                }
+                cells.push(String::new());
+            }
+            None => {
+                cells.extend([String::new(), String::new(), String::new()]);
+                cells.push("fewer than two people with every item answered, or no spread".into());
+            }
+        }
+        w.write_record(&cells)?;
+    }
+    w.flush()?;
+    Ok(())
+}

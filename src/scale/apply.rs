@@ -4,6 +4,7 @@
 use super::{score_items, score_total, ItemProblem, Scale, Score};
 use crate::model::Timepoint;
 use crate::read::{Cell, CellSink, Source, TimepointCells};
+use crate::stats::alpha::ItemSums;
 
 /// One cell that made a timepoint invalid.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +91,9 @@ pub struct Scored {
     pub scores: [ScoreColumn; 3],
     /// Problems in file order.
     pub problems: Vec<CellProblem>,
+    /// Per timepoint, sums of item scores (reversed where the scale says) over people who
+    /// answered every item validly: what Cronbach's alpha needs. Empty for totals.
+    pub item_sums: [ItemSums; 3],
 }
 
 impl Scored {
@@ -170,6 +174,8 @@ pub struct Scorer<'s> {
     max_missing: usize,
     scores: [ScoreColumn; 3],
     problems: Vec<CellProblem>,
+    item_sums: [ItemSums; 3],
+    item_buffer: Vec<f64>,
     /// Per timepoint: "item" or "total" and the valid range, for messages.
     wording: [Option<(&'static str, String)>; 3],
 }
@@ -182,6 +188,8 @@ impl<'s> Scorer<'s> {
             max_missing,
             scores: Default::default(),
             problems: Vec::new(),
+            item_sums: Default::default(),
+            item_buffer: Vec::new(),
             wording: Default::default(),
         }
     }
@@ -191,6 +199,7 @@ impl<'s> Scorer<'s> {
         Scored {
             scores: self.scores,
             problems: self.problems,
+            item_sums: self.item_sums,
         }
     }
 }
@@ -220,6 +229,25 @@ impl CellSink for Scorer<'_> {
             Some(Source::Items(_)) => score_items(self.scale, record.cells, self.max_missing),
         };
         self.scores[t].set(record.person, score);
+        if let (Some(Source::Items(_)), Some(items), Score::Valid(_)) =
+            (&responses.source, self.scale.items.as_ref(), score)
+        {
+            // Every item answered (none prorated): the person counts for alpha.
+            self.item_buffer.clear();
+            for (k, cell) in record.cells.iter().enumerate() {
+                if let Cell::Number(v) = cell {
+                    let reversed = items.reversed.get(k).copied().unwrap_or(false);
+                    self.item_buffer.push(if reversed {
+                        items.min + items.max - v
+                    } else {
+                        *v
+                    });
+                }
+            }
+            if self.item_buffer.len() == record.cells.len() {
+                self.item_sums[t].push(&self.item_buffer);
+            }
+        }
         if found.is_empty() {
             return;
         }

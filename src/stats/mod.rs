@@ -1,6 +1,7 @@
 //! Statistics as pure functions of slices and summaries: no I/O, no knowledge of files or
 //! groups. Each function names the R call it reproduces; tests beside them hold R's values.
 
+pub mod alpha;
 pub mod between;
 pub mod describe;
 pub mod dist;
