@@ -81,29 +81,61 @@ pub fn sum_groups<S: Additive>(
     of: impl Fn(usize) -> Option<S> + Sync,
 ) -> Vec<GroupTotals<S>> {
     let cells = Cells::new(groups, people);
-    let per_cell = chunks(people)
-        .fold(HashMap::<u64, S>::new, |mut totals, range| {
-            for p in range {
-                if let Some(s) = of(p) {
-                    totals.entry(cells.of(groups, p)).or_default().add(&s);
+    // A dense vector per chunk when the cells are few (the usual case), else a hash map.
+    let cell_totals: Vec<(u64, S)> = if cells.count() <= 1 << 16 {
+        let size = cells.count() as usize;
+        let dense = chunks(people)
+            .fold(
+                || vec![S::default(); size],
+                |mut totals, range| {
+                    for p in range {
+                        if let Some(s) = of(p) {
+                            totals[cells.of(groups, p) as usize].add(&s);
+                        }
+                    }
+                    totals
+                },
+            )
+            .reduce(
+                || vec![S::default(); size],
+                |mut x, y| {
+                    for (a, b) in x.iter_mut().zip(&y) {
+                        a.add(b);
+                    }
+                    x
+                },
+            );
+        dense
+            .into_iter()
+            .enumerate()
+            .map(|(c, s)| (c as u64, s))
+            .collect()
+    } else {
+        let per_cell = chunks(people)
+            .fold(HashMap::<u64, S>::new, |mut totals, range| {
+                for p in range {
+                    if let Some(s) = of(p) {
+                        totals.entry(cells.of(groups, p)).or_default().add(&s);
+                    }
                 }
-            }
-            totals
-        })
-        .reduce(HashMap::new, |mut x, y| {
-            for (cell, s) in y {
-                x.entry(cell).or_default().add(&s);
-            }
-            x
-        });
+                totals
+            })
+            .reduce(HashMap::new, |mut x, y| {
+                for (cell, s) in y {
+                    x.entry(cell).or_default().add(&s);
+                }
+                x
+            });
+        let mut totals: Vec<(u64, S)> = per_cell.into_iter().collect();
+        totals.sort_unstable_by_key(|c| c.0);
+        totals
+    };
     let mut whole = S::default();
     let mut by_group: Vec<Vec<S>> = groups
         .iter()
         .map(|g| vec![S::default(); g.levels.len()])
         .collect();
     // Cells in order, so the sums are the same on every run (they are exact anyway).
-    let mut cell_totals: Vec<(u64, S)> = per_cell.into_iter().collect();
-    cell_totals.sort_unstable_by_key(|c| c.0);
     for (cell, s) in cell_totals {
         whole.add(&s);
         for (g, code) in cells.codes(cell).into_iter().enumerate() {
@@ -545,6 +577,63 @@ mod tests {
         ];
         assert!(matches!(Cells::new(&many, few), Cells::Dictionary { .. }));
         assert_eq!(tally_groups(&many, few, whole), brute(&many, few, &whole));
+    }
+
+    #[derive(Debug, Clone, Default, PartialEq)]
+    struct Count(u64, u64);
+    impl Additive for Count {
+        fn add(&mut self, other: &Count) {
+            self.0 += other.0;
+            self.1 += other.1;
+        }
+    }
+
+    #[test]
+    fn sums_per_group_in_both_cell_numberings() {
+        let people = 3000;
+        let dense = vec![
+            column(
+                "a",
+                &["x", "y", "z"],
+                (0..people).map(|p| (p % 3) as u32).collect(),
+            ),
+            column(
+                "b",
+                &["p", "q"],
+                (0..people).map(|p| (p / 7 % 2) as u32).collect(),
+            ),
+        ];
+        let dictionary = vec![GroupColumn {
+            name: "id".into(),
+            levels: (0..100_000).map(|l| format!("{l:06}")).collect(),
+            codes: (0..people).map(|p| (p * 31 % 100_000) as u32).collect(),
+        }];
+        assert!(matches!(
+            Cells::new(&dictionary, people),
+            Cells::Dictionary { .. }
+        ));
+        let of = |p: usize| (p % 4 != 0).then_some(Count(1, p as u64));
+        for groups in [dense, dictionary] {
+            let got = sum_groups(&groups, people, of);
+            let brute = |keep: &dyn Fn(usize) -> bool| {
+                (0..people).filter(|&p| keep(p)).filter_map(of).fold(
+                    Count::default(),
+                    |mut a, c| {
+                        a.add(&c);
+                        a
+                    },
+                )
+            };
+            assert_eq!(got[0].totals, brute(&|_| true));
+            let mut i = 1;
+            for g in &groups {
+                for code in 0..g.levels.len() {
+                    assert_eq!(got[i].totals, brute(&|p| g.codes[p] == code as u32));
+                    i += 1;
+                }
+            }
+            assert_eq!(i, got.len());
+        }
     }
 
     #[test]
