@@ -84,31 +84,39 @@ pub fn sum_groups<S: Additive>(
     // A dense vector per chunk when the cells are few (the usual case), else a hash map.
     let cell_totals: Vec<(u64, S)> = if cells.count() <= 1 << 16 {
         let size = cells.count() as usize;
-        let dense = chunks(people)
+        // Beside each cell's total, how many people it holds, so empty cells are skipped.
+        let (dense, held) = chunks(people)
             .fold(
-                || vec![S::default(); size],
-                |mut totals, range| {
+                || (vec![S::default(); size], vec![0u64; size]),
+                |(mut totals, mut held), range| {
                     for p in range {
                         if let Some(s) = of(p) {
-                            totals[cells.of(groups, p) as usize].add(&s);
+                            let c = cells.of(groups, p) as usize;
+                            totals[c].add(&s);
+                            held[c] += 1;
                         }
                     }
-                    totals
+                    (totals, held)
                 },
             )
             .reduce(
-                || vec![S::default(); size],
-                |mut x, y| {
+                || (vec![S::default(); size], vec![0u64; size]),
+                |(mut x, mut xh), (y, yh)| {
                     for (a, b) in x.iter_mut().zip(&y) {
                         a.add(b);
                     }
-                    x
+                    for (a, b) in xh.iter_mut().zip(yh) {
+                        *a += b;
+                    }
+                    (x, xh)
                 },
             );
         dense
             .into_iter()
+            .zip(held)
             .enumerate()
-            .map(|(c, s)| (c as u64, s))
+            .filter(|(_, (_, held))| *held > 0)
+            .map(|(c, (s, _))| (c as u64, s))
             .collect()
     } else {
         let per_cell = chunks(people)
