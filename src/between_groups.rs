@@ -3,7 +3,7 @@
 //! and the ANCOVA of the later score on the earlier one plus group, over the groups published
 //! in comparisons.csv (withheld groups take no part, so nothing about them can be read back).
 
-use crate::compare::withheld_in_families;
+use crate::compare::withheld_counts;
 use crate::grouped::SlotCounts;
 use crate::model::Comparison;
 use crate::pair::ALL_GROUP_BY;
@@ -32,17 +32,9 @@ pub struct BetweenRow {
 
 /// Rows for every grouping column and comparison, from the pair counts.
 pub fn between_rows(pairs: &[SlotCounts], min_cell: usize, secondary: bool) -> Vec<BetweenRow> {
-    let sizes: Vec<usize> = pairs
-        .iter()
-        .map(|c| c.pairs.iter().map(|p| p.1).sum::<u64>() as usize)
-        .collect();
-    let keys: Vec<(&str, usize)> = pairs
-        .iter()
-        .map(|c| (c.group_by.as_str(), c.slot))
-        .collect();
-    let hidden = withheld_in_families(&keys, &sizes, min_cell, secondary);
+    let hidden = withheld_counts(pairs, min_cell, secondary);
     let mut families: Vec<(&str, usize)> = Vec::new();
-    for &key in &keys {
+    for key in pairs.iter().map(|c| (c.group_by.as_str(), c.slot)) {
         if key.0 != ALL_GROUP_BY && !families.contains(&key) {
             families.push(key);
         }

@@ -76,6 +76,24 @@ pub fn compare_groups(groups: &[PairedGroup], options: &CompareOptions) -> Vec<C
     rows
 }
 
+/// [`withheld_in_families`] for counted pairs or scores: a family is a grouping column and a
+/// slot (comparison or timepoint), a group's size its number of people.
+pub fn withheld_counts(
+    counts: &[crate::grouped::SlotCounts],
+    min_cell: usize,
+    secondary: bool,
+) -> Vec<bool> {
+    let sizes: Vec<usize> = counts
+        .iter()
+        .map(|c| c.pairs.iter().map(|p| p.1).sum::<u64>() as usize)
+        .collect();
+    let keys: Vec<(&str, usize)> = counts
+        .iter()
+        .map(|c| (c.group_by.as_str(), c.slot))
+        .collect();
+    withheld_in_families(&keys, &sizes, min_cell, secondary)
+}
+
 /// [`withheld`] applied to each family: the rows sharing a key (grouping column, and
 /// comparison or timepoint). Whole-sample rows (`all`) are a family of one, withheld only when
 /// below `min_cell`.

@@ -10,7 +10,7 @@
 //! from the pair counts behind comparisons.csv, so they need no pass of their own.
 
 use crate::categories::worse_category;
-use crate::compare::withheld_in_families;
+use crate::compare::withheld_counts;
 use crate::grouped::SlotCounts;
 use crate::model::Comparison;
 use crate::pair::ALL_GROUP_BY;
@@ -126,14 +126,9 @@ pub fn reliable_rows(
             }
         })
         .collect();
-    let sizes: Vec<usize> = rows.iter().map(|r| r.n as usize).collect();
-    let keys: Vec<(&str, usize)> = pairs
-        .iter()
-        .map(|c| (c.group_by.as_str(), c.slot))
-        .collect();
     for (row, hidden) in rows
         .iter_mut()
-        .zip(withheld_in_families(&keys, &sizes, min_cell, secondary))
+        .zip(withheld_counts(pairs, min_cell, secondary))
     {
         row.suppressed = hidden;
     }

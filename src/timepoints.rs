@@ -70,15 +70,7 @@ pub fn timepoint_summaries(
     min_cell: usize,
     secondary: bool,
 ) -> Vec<TimepointSummary> {
-    let sizes: Vec<usize> = counts
-        .iter()
-        .map(|c| c.pairs.iter().map(|p| p.1).sum::<u64>() as usize)
-        .collect();
-    let keys: Vec<(&str, usize)> = counts
-        .iter()
-        .map(|c| (c.group_by.as_str(), c.slot))
-        .collect();
-    let hidden = crate::compare::withheld_in_families(&keys, &sizes, min_cell, secondary);
+    let hidden = crate::compare::withheld_counts(counts, min_cell, secondary);
     counts
         .iter()
         .zip(hidden)
