@@ -3,6 +3,7 @@
 //! group mix (chi-squared test per grouping column), so readers can judge whether completers
 //! differ from those lost. Derived from the counts behind timepoints.csv and comparisons.csv.
 
+use crate::compare::withheld_counts;
 use crate::grouped::SlotCounts;
 use crate::model::Timepoint;
 use crate::pair::ALL_GROUP_BY;
@@ -32,12 +33,13 @@ pub struct AttritionRow {
 }
 
 /// Rows for post and follow-up: baseline score, then each grouping column in order. Groups
-/// with fewer than `min_cell` people with a pre score take no part in the group-mix tests.
+/// withheld from comparisons.csv take no part in the group-mix tests.
 pub fn attrition_rows(
     scores: &[SlotCounts],
     pairs: &[SlotCounts],
     by: &[String],
     min_cell: usize,
+    secondary: bool,
 ) -> Vec<AttritionRow> {
     let find = |list: &[SlotCounts], group_by: &str, group: &str, slot: usize| {
         list.iter()
@@ -58,20 +60,31 @@ pub fn attrition_rows(
                 _ => completed.push((a, c)),
             }
         }
+        let done_by_value: std::collections::HashMap<u64, u64> = completed
+            .iter()
+            .map(|&(v, c)| ((v + 0.0).to_bits(), c))
+            .collect();
         let not_completed: Vec<(f64, u64)> = with_pre
             .iter()
             .map(|&((v, _), c)| {
-                let done = completed.iter().find(|x| x.0 == v).map_or(0, |x| x.1);
-                (v, c - done)
+                let done = done_by_value
+                    .get(&(v + 0.0).to_bits())
+                    .copied()
+                    .unwrap_or(0);
+                (v, c.saturating_sub(done))
             })
             .filter(|x| x.1 > 0)
             .collect();
         let n_done: u64 = completed.iter().map(|x| x.1).sum();
         let n_lost: u64 = not_completed.iter().map(|x| x.1).sum();
+        // A side of fewer than min-cell people would have its mean (one person's score, at
+        // worst) published: withheld. Both counts are in flow.csv anyway.
+        let small = (n_done as usize) < min_cell || (n_lost as usize) < min_cell;
         let means = weighted_mean_sd(&completed)
             .zip(weighted_mean_sd(&not_completed))
-            .map(|(a, b)| (a.mean, b.mean));
-        let result = welch_t(&completed, &not_completed);
+            .map(|(a, b)| (a.mean, b.mean))
+            .filter(|_| !small);
+        let result = welch_t(&completed, &not_completed).filter(|_| !small);
         rows.push(AttritionRow {
             timepoint,
             compared_on: "baseline_score".into(),
@@ -80,29 +93,39 @@ pub fn attrition_rows(
             means,
             test: "welch_t",
             result,
-            note: if result.is_none() {
+            note: if small {
+                format!("fewer than {min_cell} people on one side: withheld")
+            } else if result.is_none() {
                 "too few people (or no spread) on one side for a t test".into()
             } else {
                 String::new()
             },
         });
+        // Groups take part when their row of comparisons.csv is published, so nothing here
+        // can be subtracted to recover a withheld group.
+        let hidden = withheld_counts(pairs, min_cell, secondary);
         for column in by {
             let mut table = Vec::new();
             for group in scores
                 .iter()
                 .filter(|c| &c.group_by == column && c.slot == 0)
             {
-                let n_pre = total(&group.pairs);
-                if n_pre == 0 || (n_pre as usize) < min_cell {
+                let published = pairs.iter().zip(&hidden).any(|(c, &h)| {
+                    !h && &c.group_by == column && c.group == group.group && c.slot == comparison
+                });
+                if !published {
                     continue;
                 }
+                let n_pre = total(&group.pairs);
                 let done = total(&find(pairs, column, &group.group, comparison));
-                table.push(vec![done, n_pre - done]);
+                table.push(vec![done, n_pre.saturating_sub(done)]);
             }
             let result = chisq_independence(&table);
             rows.push(AttritionRow {
                 timepoint,
                 compared_on: column.clone(),
+                // Not published for a column: the baseline row minus these would count the
+                // people of the groups left out.
                 n_completed: table.iter().map(|r| r[0]).sum(),
                 n_not_completed: table.iter().map(|r| r[1]).sum(),
                 means: None,

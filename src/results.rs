@@ -266,6 +266,35 @@ pub struct ResultsDir {
     pub change_bins: Vec<ChangeBinRecord>,
     /// transitions.csv.
     pub transitions: Vec<TransitionRecord>,
+    /// The further analyses present in the folder (repeated.csv, categories.csv, ...), as
+    /// read: file name, then rows as maps from column to cell.
+    pub further: Vec<(String, Vec<CsvRow>)>,
+}
+
+/// A CSV row as a map from column name to cell.
+pub type CsvRow = std::collections::BTreeMap<String, String>;
+
+/// The further analyses the reports show when a results folder holds them, in report order.
+pub const FURTHER_FILES: [&str; 6] = [
+    "repeated.csv",
+    "categories.csv",
+    "reliable_change.csv",
+    "between_groups.csv",
+    "attrition.csv",
+    "item_reliability.csv",
+];
+
+fn read_further(dir: &Path) -> Result<Vec<(String, Vec<CsvRow>)>, Error> {
+    let mut out = Vec::new();
+    for name in FURTHER_FILES {
+        let path = dir.join(name);
+        if !path.exists() {
+            continue;
+        }
+        let rows: Vec<CsvRow> = read_csv(dir, name)?;
+        out.push((name.to_string(), rows));
+    }
+    Ok(out)
 }
 
 fn read_csv<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<Vec<T>, Error> {
@@ -307,6 +336,7 @@ impl ResultsDir {
             timepoints: read_csv(dir, "timepoints.csv")?,
             change_bins: read_csv(dir, "distribution.csv")?,
             transitions: read_csv(dir, "transitions.csv")?,
+            further: read_further(dir)?,
         })
     }
 

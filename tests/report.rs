@@ -338,3 +338,42 @@ fn chart_tables_publish_no_count_under_min_cell() {
         .iter()
         .any(|&c| c < 10));
 }
+
+#[test]
+fn reports_hold_a_section_for_each_further_analysis_and_rebuild_alike() {
+    let out = analyse(&["--min-cell", "5"]);
+    let md = std::fs::read_to_string(out.path().join("report.md")).expect("report.md");
+    let html = std::fs::read_to_string(out.path().join("report.html")).expect("report.html");
+    for title in [
+        "Did it last? Pre, post and follow-up in the same people (Friedman)",
+        "In the lonely category before and after (McNemar)",
+        "Reliable change (Jacobson-Truax)",
+        "Does change differ between groups?",
+        "Who was lost to follow-up? Completers against the rest",
+    ] {
+        assert!(
+            md.contains(&format!("### {title}")),
+            "report.md lacks {title}"
+        );
+        assert!(
+            html.contains(&format!("<h3>{title}</h3>")),
+            "report.html lacks {title}"
+        );
+    }
+    // The whole-sample Friedman row of repeated.csv is in the report, rounded.
+    let repeated = std::fs::read_to_string(out.path().join("repeated.csv")).expect("repeated");
+    let all = repeated.lines().nth(1).expect("whole sample row");
+    let n = all.split(',').nth(2).expect("n");
+    assert!(md.contains(&format!("| All | {n} |")), "{md}");
+    // `report DIR` rebuilds the same reports from the folder alone.
+    let (md_before, html_before) = (md.clone(), html.clone());
+    bin().arg("report").arg(out.path()).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("report.md")).expect("md"),
+        md_before
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("report.html")).expect("html"),
+        html_before
+    );
+}

@@ -202,6 +202,7 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         &loaded.summaries.pairs,
         &settings.by,
         settings.min_cell,
+        settings.secondary_suppression,
     );
     write_file(
         &stage,
@@ -214,7 +215,12 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
             &stage,
             "item_reliability.csv",
             &to_bytes(|w| {
-                write_item_reliability(w, &loaded.summaries.item_sums, settings.conf_level)
+                write_item_reliability(
+                    w,
+                    &loaded.summaries.item_sums,
+                    settings.conf_level,
+                    settings.min_cell,
+                )
             }),
         )?;
     }

@@ -393,11 +393,19 @@ pub fn write_attrition<W: std::io::Write>(
         "note",
     ])?;
     for r in rows {
+        let baseline = r.compared_on == "baseline_score";
+        let count = |n: u64| {
+            if baseline {
+                n.to_string()
+            } else {
+                String::new()
+            }
+        };
         let mut cells = vec![
             r.timepoint.name().to_string(),
             r.compared_on.clone(),
-            r.n_completed.to_string(),
-            r.n_not_completed.to_string(),
+            count(r.n_completed),
+            count(r.n_not_completed),
         ];
         match r.means {
             Some((a, b)) => cells.extend([format_f64(a), format_f64(b)]),
@@ -421,6 +429,7 @@ pub fn write_item_reliability<W: std::io::Write>(
     out: W,
     sums: &[crate::stats::alpha::ItemSums; 3],
     conf_level: f64,
+    min_cell: usize,
 ) -> csv::Result<()> {
     use super::number::format_f64;
     use crate::model::Timepoint;
@@ -442,6 +451,16 @@ pub fn write_item_reliability<W: std::io::Write>(
             s.sums.len().to_string(),
             s.n.to_string(),
         ];
+        // Withheld below min-cell, like every other group of people (n = 0 needs no hiding).
+        if s.n > 0 && (s.n as usize) < min_cell {
+            cells[2] = String::new();
+            cells.extend([String::new(), String::new(), String::new()]);
+            cells.push(format!(
+                "fewer than {min_cell} people with every item answered: withheld"
+            ));
+            w.write_record(&cells)?;
+            continue;
+        }
         match cronbach_alpha(s, conf_level) {
             Some(a) => {
                 cells.push(format_f64(a.alpha));

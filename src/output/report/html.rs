@@ -186,7 +186,43 @@ pub fn render(content: &Content, figures: &[Rendered]) -> String {
         );
     }
     h.push_str("</tbody>\n</table>\n<h2>Results</h2>\n");
-    for table in &content.tables {
+    tables_html(&mut h, &content.tables);
+    if !figures.is_empty() {
+        h.push_str("<h2>Charts</h2>\n");
+        for (k, f) in figures.iter().enumerate() {
+            let files = if f.files.is_empty() {
+                String::new()
+            } else {
+                format!(" (files: {})", f.files.join(", "))
+            };
+            let _ = writeln!(
+                h,
+                "<figure>\n{}\n<figcaption>Figure {}{}</figcaption>\n</figure>",
+                f.svg.trim(),
+                k + 1,
+                escape(&files)
+            );
+        }
+    }
+    if !content.further.is_empty() {
+        h.push_str("<h2>Further analyses</h2>\n");
+        tables_html(&mut h, &content.further);
+    }
+    h.push_str("<h2>Methods</h2>\n");
+    for p in &content.methods {
+        let _ = writeln!(h, "<p>{}</p>", escape(p));
+    }
+    let _ = writeln!(
+        h,
+        "<footer>{}</footer>\n</body>\n</html>",
+        escape(&content.footer)
+    );
+    h
+}
+
+/// Tables with their headings; withheld rows show their name and why across the row.
+fn tables_html(h: &mut String, tables: &[super::text::Table]) {
+    for table in tables {
         let _ = writeln!(h, "<h3>{}</h3>\n<table>\n<thead><tr>", escape(&table.title));
         for cell in &table.header {
             let _ = write!(h, "<th>{}</th>", escape(cell));
@@ -215,31 +251,4 @@ pub fn render(content: &Content, figures: &[Rendered]) -> String {
         }
         h.push_str("</tbody>\n</table>\n");
     }
-    if !figures.is_empty() {
-        h.push_str("<h2>Charts</h2>\n");
-        for (k, f) in figures.iter().enumerate() {
-            let files = if f.files.is_empty() {
-                String::new()
-            } else {
-                format!(" (files: {})", f.files.join(", "))
-            };
-            let _ = writeln!(
-                h,
-                "<figure>\n{}\n<figcaption>Figure {}{}</figcaption>\n</figure>",
-                f.svg.trim(),
-                k + 1,
-                escape(&files)
-            );
-        }
-    }
-    h.push_str("<h2>Methods</h2>\n");
-    for p in &content.methods {
-        let _ = writeln!(h, "<p>{}</p>", escape(p));
-    }
-    let _ = writeln!(
-        h,
-        "<footer>{}</footer>\n</body>\n</html>",
-        escape(&content.footer)
-    );
-    h
 }

@@ -25,7 +25,35 @@ pub fn render(content: &Content, figures: &[Rendered]) -> String {
         let _ = writeln!(m, "| {} | {n} | {} |", cell(stage), cell(detail));
     }
     m.push_str("\n## Results\n");
-    for table in &content.tables {
+    tables_markdown(&mut m, &content.tables);
+    if !figures.is_empty() {
+        m.push_str("\n## Charts\n");
+        for f in figures {
+            if let Some(file) = f
+                .files
+                .iter()
+                .find(|p| p.ends_with(".png"))
+                .or(f.files.first())
+            {
+                let _ = writeln!(m, "\n![{}]({file})", cell(f.figure.title()));
+            }
+        }
+    }
+    if !content.further.is_empty() {
+        m.push_str("\n## Further analyses\n");
+        tables_markdown(&mut m, &content.further);
+    }
+    m.push_str("\n## Methods\n");
+    for p in &content.methods {
+        let _ = writeln!(m, "\n{p}");
+    }
+    let _ = writeln!(m, "\n---\n\n{}", content.footer);
+    m
+}
+
+/// Pipe tables with their headings.
+fn tables_markdown(m: &mut String, tables: &[super::text::Table]) {
+    for table in tables {
         let _ = writeln!(m, "\n### {}\n", table.title);
         let _ = writeln!(
             m,
@@ -49,23 +77,4 @@ pub fn render(content: &Content, figures: &[Rendered]) -> String {
             );
         }
     }
-    if !figures.is_empty() {
-        m.push_str("\n## Charts\n");
-        for f in figures {
-            if let Some(file) = f
-                .files
-                .iter()
-                .find(|p| p.ends_with(".png"))
-                .or(f.files.first())
-            {
-                let _ = writeln!(m, "\n![{}]({file})", cell(f.figure.title()));
-            }
-        }
-    }
-    m.push_str("\n## Methods\n");
-    for p in &content.methods {
-        let _ = writeln!(m, "\n{p}");
-    }
-    let _ = writeln!(m, "\n---\n\n{}", content.footer);
-    m
 }

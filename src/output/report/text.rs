@@ -54,6 +54,8 @@ pub struct Content {
     pub consort: Consort,
     /// Comparison tables.
     pub tables: Vec<Table>,
+    /// Tables of the further analyses (after the charts).
+    pub further: Vec<Table>,
     /// Methods paragraphs.
     pub methods: Vec<String>,
     /// Notes from reading the input.
@@ -219,6 +221,7 @@ impl Content {
             }
         }
         Content {
+            further: further_tables(results),
             title: "Loneliness programme evaluation".into(),
             headline,
             source,
@@ -233,6 +236,222 @@ impl Content {
             ),
         }
     }
+}
+
+/// Tables of the further analyses present in the folder: Friedman over all three timepoints,
+/// lonely or not before and after, reliable change, differences between groups, attrition
+/// and item reliability; whole-sample rows (and groups where a table is small).
+fn further_tables(results: &ResultsDir) -> Vec<Table> {
+    type Row = std::collections::BTreeMap<String, String>;
+    let cell = |r: &Row, key: &str| r.get(key).cloned().unwrap_or_default();
+    let num = |r: &Row, key: &str| r.get(key).and_then(|v| v.parse::<f64>().ok());
+    let suppressed = |r: &Row| cell(r, "suppressed") == "true";
+    let label = results.summary.settings.suppressed_label();
+    // A withheld row shows its name and why, like the comparison tables.
+    let withheld = |first: String, width: usize| {
+        let mut row = vec![first, label.clone()];
+        row.extend(std::iter::repeat_n(String::new(), width - 2));
+        row
+    };
+    let mut tables = Vec::new();
+    for (name, rows) in &results.further {
+        let table = match name.as_str() {
+            "repeated.csv" => {
+                let shown: Vec<&Row> = rows
+                    .iter()
+                    .filter(|r| {
+                        cell(r, "group_by") == "all" || cell(r, "group_by") == "trigger_group"
+                    })
+                    .collect();
+                Table {
+                    title: "Did it last? Pre, post and follow-up in the same people (Friedman)"
+                        .into(),
+                    header: [
+                        "Group",
+                        "n",
+                        "Mean rank pre",
+                        "post",
+                        "follow-up",
+                        "Chi-squared",
+                        "p (adjusted)",
+                        "Kendall's W",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                    rows: shown
+                        .iter()
+                        .map(|r| {
+                            if suppressed(r) {
+                                return withheld(cell(r, "group").replace('\n', " "), 8);
+                            }
+                            vec![
+                                cell(r, "group").replace('\n', " "),
+                                cell(r, "n"),
+                                fixed(num(r, "mean_rank_pre"), 2),
+                                fixed(num(r, "mean_rank_post"), 2),
+                                fixed(num(r, "mean_rank_followup"), 2),
+                                fixed(num(r, "friedman_chi2"), 1),
+                                p_text(num(r, "p_friedman_adj")),
+                                fixed(num(r, "kendalls_w"), 2),
+                            ]
+                        })
+                        .collect(),
+                    suppressed: shown.iter().map(|r| suppressed(r)).collect(),
+                }
+            }
+            "categories.csv" => {
+                let shown: Vec<&Row> = rows
+                    .iter()
+                    .filter(|r| cell(r, "group_by") == "all")
+                    .collect();
+                Table {
+                    title: "In the lonely category before and after (McNemar)".into(),
+                    header: [
+                        "Comparison",
+                        "n",
+                        "Category",
+                        "Before",
+                        "After",
+                        "Moved out",
+                        "Moved in",
+                        "p (exact)",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                    rows: shown
+                        .iter()
+                        .map(|r| {
+                            vec![
+                                comparison_label(&cell(r, "comparison")).into(),
+                                cell(r, "n"),
+                                cell(r, "worse_category"),
+                                cell(r, "n_worse_earlier"),
+                                cell(r, "n_worse_later"),
+                                cell(r, "n_to_better"),
+                                cell(r, "n_to_worse"),
+                                p_text(num(r, "p_exact")),
+                            ]
+                        })
+                        .collect(),
+                    suppressed: shown.iter().map(|r| suppressed(r)).collect(),
+                }
+            }
+            "reliable_change.csv" => {
+                let shown: Vec<&Row> = rows
+                    .iter()
+                    .filter(|r| cell(r, "group_by") == "all")
+                    .collect();
+                Table {
+                    title: "Reliable change (Jacobson-Truax)".into(),
+                    header: [
+                        "Comparison",
+                        "n",
+                        "% reliably better",
+                        "% no reliable change",
+                        "% reliably worse",
+                        "Recovered",
+                        "Reliability",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                    rows: shown
+                        .iter()
+                        .map(|r| {
+                            vec![
+                                comparison_label(&cell(r, "comparison")).into(),
+                                cell(r, "n"),
+                                fixed(num(r, "pct_reliably_better"), 1),
+                                fixed(num(r, "pct_no_reliable_change"), 1),
+                                fixed(num(r, "pct_reliably_worse"), 1),
+                                cell(r, "n_recovered"),
+                                cell(r, "reliability"),
+                            ]
+                        })
+                        .collect(),
+                    suppressed: shown.iter().map(|r| suppressed(r)).collect(),
+                }
+            }
+            "between_groups.csv" => Table {
+                title: "Does change differ between groups?".into(),
+                header: [
+                    "Grouping",
+                    "Comparison",
+                    "Groups",
+                    "n",
+                    "p Kruskal-Wallis",
+                    "p Welch",
+                    "p ANCOVA",
+                    "Partial eta squared",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: rows
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            by_label(&cell(r, "group_by")),
+                            comparison_label(&cell(r, "comparison")).into(),
+                            cell(r, "groups"),
+                            cell(r, "n"),
+                            p_text(num(r, "p_kruskal")),
+                            p_text(num(r, "p_welch")),
+                            p_text(num(r, "p_ancova")),
+                            fixed(num(r, "partial_eta_squared"), 3),
+                        ]
+                    })
+                    .collect(),
+                suppressed: vec![false; rows.len()],
+            },
+            "attrition.csv" => Table {
+                title: "Who was lost to follow-up? Completers against the rest".into(),
+                header: [
+                    "Later score",
+                    "Compared on",
+                    "Completed",
+                    "Not completed",
+                    "Test",
+                    "p",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: rows
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            cell(r, "timepoint"),
+                            by_label(&cell(r, "compared_on")),
+                            cell(r, "n_completed"),
+                            cell(r, "n_not_completed"),
+                            cell(r, "test").replace('_', " "),
+                            p_text(num(r, "p")),
+                        ]
+                    })
+                    .collect(),
+                suppressed: vec![false; rows.len()],
+            },
+            "item_reliability.csv" => Table {
+                title: "Item reliability (Cronbach's alpha)".into(),
+                header: ["Timepoint", "Items", "n", "Alpha (95% CI)"]
+                    .map(String::from)
+                    .to_vec(),
+                rows: rows
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            cell(r, "timepoint"),
+                            cell(r, "items"),
+                            cell(r, "n"),
+                            interval(num(r, "alpha"), num(r, "ci_low"), num(r, "ci_high")),
+                        ]
+                    })
+                    .collect(),
+                suppressed: vec![false; rows.len()],
+            },
+            _ => continue,
+        };
+        tables.push(table);
+    }
+    tables
 }
 
 fn methods(results: &ResultsDir) -> Vec<String> {
