@@ -469,7 +469,10 @@ fn score_and_scales_subcommands() {
         .assert()
         .success()
         .stdout(predicate::str::contains("ucla20"))
-        .stdout(predicate::str::contains("1, 5, 6, 9, 10, 15, 16, 19, 20"));
+        .stdout(predicate::str::contains("1, 5, 6, 9, 10, 15, 16, 19, 20"))
+        .stdout(predicate::str::contains(
+            "reliability: Cronbach's alpha 0.72, Hughes",
+        ));
     let toml_text = bin()
         .args(["scales", "--toml"])
         .output()
@@ -478,6 +481,8 @@ fn score_and_scales_subcommands() {
     let parsed: toml::Value =
         toml::from_str(&String::from_utf8_lossy(&toml_text)).expect("valid TOML");
     assert_eq!(parsed["scales"].as_array().map(Vec::len), Some(4));
+    // The reliability travels with the scale definition, so a copied custom scale keeps it.
+    assert_eq!(parsed["scales"][0]["reliability"].as_float(), Some(0.72));
 }
 
 #[test]

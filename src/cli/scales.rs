@@ -19,7 +19,7 @@ pub struct ScalesArgs {
     pub toml: bool,
 }
 
-fn describe(scale: &Scale) -> [String; 7] {
+fn describe(scale: &Scale) -> [String; 8] {
     let (items, item_range, reversed) = match &scale.items {
         Some(i) => {
             let rev: Vec<String> = i
@@ -62,6 +62,7 @@ fn describe(scale: &Scale) -> [String; 7] {
         } else {
             categories.join("; ")
         },
+        scale.reliability.map_or("-".into(), |r| r.to_string()),
     ]
 }
 
@@ -93,14 +94,22 @@ pub fn run(args: &ScalesArgs) -> Result<(), Error> {
         "total range",
         "direction",
         "categories",
+        "reliability",
     ]);
     let mut sources = Vec::new();
     for def in table.defs() {
         let scale = table.get(&def.name)?;
         out.add_row(describe(&scale).to_vec());
         sources.push(format!(
-            "{}: {} ({})",
-            scale.name, scale.title, scale.source
+            "{}: {} ({}){}",
+            scale.name,
+            scale.title,
+            scale.source,
+            scale
+                .reliability_source
+                .as_ref()
+                .map(|r| format!("; reliability: {r}"))
+                .unwrap_or_default()
         ));
     }
     super::print_out(&format!("{out}\n{}\n", sources.join("\n")))
