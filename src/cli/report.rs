@@ -48,27 +48,6 @@ pub fn build(dir: &std::path::Path, options: &ReportOptions) -> Result<(), Error
     Ok(())
 }
 
-/// Removes the report files and chart images in a results folder, so nothing from an earlier
-/// analysis can sit beside new tables.
-pub fn remove_derived(dir: &std::path::Path) -> Result<(), Error> {
-    let remove = |path: std::path::PathBuf| match std::fs::remove_file(&path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, e)),
-        _ => Ok(()),
-    };
-    remove(dir.join("report.html"))?;
-    remove(dir.join("report.md"))?;
-    let charts = dir.join("charts");
-    if let Ok(entries) = std::fs::read_dir(&charts) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "svg" || e == "png") {
-                remove(path)?;
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Runs `report`.
 pub fn run(args: &ReportArgs) -> Result<(), Error> {
     build(&args.results, &args.options)
