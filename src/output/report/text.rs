@@ -242,9 +242,10 @@ impl Content {
 /// lonely or not before and after, reliable change, differences between groups, attrition
 /// and item reliability; whole-sample rows (and groups where a table is small).
 fn further_tables(results: &ResultsDir) -> Vec<Table> {
-    type Row = std::collections::BTreeMap<String, String>;
+    type Row = crate::results::CsvRow;
     let cell = |r: &Row, key: &str| r.get(key).cloned().unwrap_or_default();
     let num = |r: &Row, key: &str| r.get(key).and_then(|v| v.parse::<f64>().ok());
+    // Files without a `suppressed` column have no withheld rows.
     let suppressed = |r: &Row| cell(r, "suppressed") == "true";
     let label = results.summary.settings.suppressed_label();
     // A withheld row shows its name and why, like the comparison tables.
@@ -253,127 +254,108 @@ fn further_tables(results: &ResultsDir) -> Vec<Table> {
         row.extend(std::iter::repeat_n(String::new(), width - 2));
         row
     };
+    let table =
+        |title: &str, header: &[&str], shown: Vec<&Row>, cells: &dyn Fn(&Row) -> Vec<String>| {
+            Table {
+                title: title.into(),
+                header: header.iter().map(|h| h.to_string()).collect(),
+                rows: shown.iter().map(|r| cells(r)).collect(),
+                suppressed: shown.iter().map(|r| suppressed(r)).collect(),
+            }
+        };
+    fn with_group_by<'a>(rows: &'a [Row], columns: &[&str]) -> Vec<&'a Row> {
+        rows.iter()
+            .filter(|r| {
+                r.get("group_by")
+                    .is_some_and(|g| columns.contains(&g.as_str()))
+            })
+            .collect()
+    }
     let mut tables = Vec::new();
     for (name, rows) in &results.further {
-        let table = match name.as_str() {
-            "repeated.csv" => {
-                let shown: Vec<&Row> = rows
-                    .iter()
-                    .filter(|r| {
-                        cell(r, "group_by") == "all" || cell(r, "group_by") == "trigger_group"
-                    })
-                    .collect();
-                Table {
-                    title: "Did it last? Pre, post and follow-up in the same people (Friedman)"
-                        .into(),
-                    header: [
-                        "Group",
-                        "n",
-                        "Mean rank pre",
-                        "post",
-                        "follow-up",
-                        "Chi-squared",
-                        "p (adjusted)",
-                        "Kendall's W",
+        tables.push(match name.as_str() {
+            "repeated.csv" => table(
+                "Did it last? Pre, post and follow-up in the same people (Friedman)",
+                &[
+                    "Group",
+                    "n",
+                    "Mean rank pre",
+                    "post",
+                    "follow-up",
+                    "Chi-squared",
+                    "p (adjusted)",
+                    "Kendall's W",
+                ],
+                with_group_by(rows, &["all", "trigger_group"]),
+                &|r| {
+                    if suppressed(r) {
+                        return withheld(cell(r, "group").replace('\n', " "), 8);
+                    }
+                    vec![
+                        cell(r, "group").replace('\n', " "),
+                        cell(r, "n"),
+                        fixed(num(r, "mean_rank_pre"), 2),
+                        fixed(num(r, "mean_rank_post"), 2),
+                        fixed(num(r, "mean_rank_followup"), 2),
+                        fixed(num(r, "friedman_chi2"), 1),
+                        p_text(num(r, "p_friedman_adj")),
+                        fixed(num(r, "kendalls_w"), 2),
                     ]
-                    .map(String::from)
-                    .to_vec(),
-                    rows: shown
-                        .iter()
-                        .map(|r| {
-                            if suppressed(r) {
-                                return withheld(cell(r, "group").replace('\n', " "), 8);
-                            }
-                            vec![
-                                cell(r, "group").replace('\n', " "),
-                                cell(r, "n"),
-                                fixed(num(r, "mean_rank_pre"), 2),
-                                fixed(num(r, "mean_rank_post"), 2),
-                                fixed(num(r, "mean_rank_followup"), 2),
-                                fixed(num(r, "friedman_chi2"), 1),
-                                p_text(num(r, "p_friedman_adj")),
-                                fixed(num(r, "kendalls_w"), 2),
-                            ]
-                        })
-                        .collect(),
-                    suppressed: shown.iter().map(|r| suppressed(r)).collect(),
-                }
-            }
-            "categories.csv" => {
-                let shown: Vec<&Row> = rows
-                    .iter()
-                    .filter(|r| cell(r, "group_by") == "all")
-                    .collect();
-                Table {
-                    title: "In the lonely category before and after (McNemar)".into(),
-                    header: [
-                        "Comparison",
-                        "n",
-                        "Category",
-                        "Before",
-                        "After",
-                        "Moved out",
-                        "Moved in",
-                        "p (exact)",
+                },
+            ),
+            "categories.csv" => table(
+                "In the lonely category before and after (McNemar)",
+                &[
+                    "Comparison",
+                    "n",
+                    "Category",
+                    "Before",
+                    "After",
+                    "Moved out",
+                    "Moved in",
+                    "p (exact)",
+                ],
+                with_group_by(rows, &["all"]),
+                &|r| {
+                    vec![
+                        comparison_label(&cell(r, "comparison")).into(),
+                        cell(r, "n"),
+                        cell(r, "worse_category"),
+                        cell(r, "n_worse_earlier"),
+                        cell(r, "n_worse_later"),
+                        cell(r, "n_to_better"),
+                        cell(r, "n_to_worse"),
+                        p_text(num(r, "p_exact")),
                     ]
-                    .map(String::from)
-                    .to_vec(),
-                    rows: shown
-                        .iter()
-                        .map(|r| {
-                            vec![
-                                comparison_label(&cell(r, "comparison")).into(),
-                                cell(r, "n"),
-                                cell(r, "worse_category"),
-                                cell(r, "n_worse_earlier"),
-                                cell(r, "n_worse_later"),
-                                cell(r, "n_to_better"),
-                                cell(r, "n_to_worse"),
-                                p_text(num(r, "p_exact")),
-                            ]
-                        })
-                        .collect(),
-                    suppressed: shown.iter().map(|r| suppressed(r)).collect(),
-                }
-            }
-            "reliable_change.csv" => {
-                let shown: Vec<&Row> = rows
-                    .iter()
-                    .filter(|r| cell(r, "group_by") == "all")
-                    .collect();
-                Table {
-                    title: "Reliable change (Jacobson-Truax)".into(),
-                    header: [
-                        "Comparison",
-                        "n",
-                        "% reliably better",
-                        "% no reliable change",
-                        "% reliably worse",
-                        "Recovered",
-                        "Reliability",
+                },
+            ),
+            "reliable_change.csv" => table(
+                "Reliable change (Jacobson-Truax)",
+                &[
+                    "Comparison",
+                    "n",
+                    "% reliably better",
+                    "% no reliable change",
+                    "% reliably worse",
+                    "Recovered",
+                    "Reliability",
+                ],
+                with_group_by(rows, &["all"]),
+                &|r| {
+                    vec![
+                        comparison_label(&cell(r, "comparison")).into(),
+                        cell(r, "n"),
+                        fixed(num(r, "pct_reliably_better"), 1),
+                        fixed(num(r, "pct_no_reliable_change"), 1),
+                        fixed(num(r, "pct_reliably_worse"), 1),
+                        cell(r, "n_recovered"),
+                        cell(r, "reliability"),
                     ]
-                    .map(String::from)
-                    .to_vec(),
-                    rows: shown
-                        .iter()
-                        .map(|r| {
-                            vec![
-                                comparison_label(&cell(r, "comparison")).into(),
-                                cell(r, "n"),
-                                fixed(num(r, "pct_reliably_better"), 1),
-                                fixed(num(r, "pct_no_reliable_change"), 1),
-                                fixed(num(r, "pct_reliably_worse"), 1),
-                                cell(r, "n_recovered"),
-                                cell(r, "reliability"),
-                            ]
-                        })
-                        .collect(),
-                    suppressed: shown.iter().map(|r| suppressed(r)).collect(),
-                }
-            }
-            "between_groups.csv" => Table {
-                title: "Does change differ between groups?".into(),
-                header: [
+                },
+            ),
+            "between_groups.csv" => table(
+                "Does change differ between groups?",
+                &[
                     "Grouping",
                     "Comparison",
                     "Groups",
@@ -382,74 +364,58 @@ fn further_tables(results: &ResultsDir) -> Vec<Table> {
                     "p Welch",
                     "p ANCOVA",
                     "Partial eta squared",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rows: rows
-                    .iter()
-                    .map(|r| {
-                        vec![
-                            by_label(&cell(r, "group_by")),
-                            comparison_label(&cell(r, "comparison")).into(),
-                            cell(r, "groups"),
-                            cell(r, "n"),
-                            p_text(num(r, "p_kruskal")),
-                            p_text(num(r, "p_welch")),
-                            p_text(num(r, "p_ancova")),
-                            fixed(num(r, "partial_eta_squared"), 3),
-                        ]
-                    })
-                    .collect(),
-                suppressed: vec![false; rows.len()],
-            },
-            "attrition.csv" => Table {
-                title: "Who was lost to follow-up? Completers against the rest".into(),
-                header: [
+                ],
+                rows.iter().collect(),
+                &|r| {
+                    vec![
+                        by_label(&cell(r, "group_by")),
+                        comparison_label(&cell(r, "comparison")).into(),
+                        cell(r, "groups"),
+                        cell(r, "n"),
+                        p_text(num(r, "p_kruskal")),
+                        p_text(num(r, "p_welch")),
+                        p_text(num(r, "p_ancova")),
+                        fixed(num(r, "partial_eta_squared"), 3),
+                    ]
+                },
+            ),
+            "attrition.csv" => table(
+                "Who was lost to follow-up? Completers against the rest",
+                &[
                     "Later score",
                     "Compared on",
                     "Completed",
                     "Not completed",
                     "Test",
                     "p",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rows: rows
-                    .iter()
-                    .map(|r| {
-                        vec![
-                            cell(r, "timepoint"),
-                            by_label(&cell(r, "compared_on")),
-                            cell(r, "n_completed"),
-                            cell(r, "n_not_completed"),
-                            cell(r, "test").replace('_', " "),
-                            p_text(num(r, "p")),
-                        ]
-                    })
-                    .collect(),
-                suppressed: vec![false; rows.len()],
-            },
-            "item_reliability.csv" => Table {
-                title: "Item reliability (Cronbach's alpha)".into(),
-                header: ["Timepoint", "Items", "n", "Alpha (95% CI)"]
-                    .map(String::from)
-                    .to_vec(),
-                rows: rows
-                    .iter()
-                    .map(|r| {
-                        vec![
-                            cell(r, "timepoint"),
-                            cell(r, "items"),
-                            cell(r, "n"),
-                            interval(num(r, "alpha"), num(r, "ci_low"), num(r, "ci_high")),
-                        ]
-                    })
-                    .collect(),
-                suppressed: vec![false; rows.len()],
-            },
+                ],
+                rows.iter().collect(),
+                &|r| {
+                    vec![
+                        cell(r, "timepoint"),
+                        by_label(&cell(r, "compared_on")),
+                        cell(r, "n_completed"),
+                        cell(r, "n_not_completed"),
+                        cell(r, "test").replace('_', " "),
+                        p_text(num(r, "p")),
+                    ]
+                },
+            ),
+            "item_reliability.csv" => table(
+                "Item reliability (Cronbach's alpha)",
+                &["Timepoint", "Items", "n", "Alpha (95% CI)"],
+                rows.iter().collect(),
+                &|r| {
+                    vec![
+                        cell(r, "timepoint"),
+                        cell(r, "items"),
+                        cell(r, "n"),
+                        interval(num(r, "alpha"), num(r, "ci_low"), num(r, "ci_high")),
+                    ]
+                },
+            ),
             _ => continue,
-        };
-        tables.push(table);
+        });
     }
     tables
 }
