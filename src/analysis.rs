@@ -4,7 +4,7 @@
 use crate::compare::{compare_groups, CompareOptions, ComparisonRow};
 use crate::distribution::{distributions, ChangeBin, Transition};
 use crate::flow::{participant_flow, Stage};
-use crate::grouped::{merge_totals, sorted_counts, Additive, GroupTotals, SlotCounts};
+use crate::grouped::{merge_counts, merge_totals, Additive, GroupTotals, SlotCounts};
 use crate::pair::{pair_counts, paired_groups};
 use crate::read::Export;
 use crate::repeated::{friedman_sums, repeated_rows, RepeatedRow};
@@ -12,7 +12,6 @@ use crate::scale::{Scored, StatusCounts};
 use crate::stats::alpha::ItemSums;
 use crate::stats::friedman::FriedmanSums;
 use crate::timepoints::{score_counts, timepoint_summaries, TimepointSummary};
-use std::collections::BTreeMap;
 
 /// The results `analyse` writes.
 #[derive(Debug, Clone)]
@@ -82,29 +81,6 @@ impl Summaries {
             item_sums,
         }
     }
-}
-
-/// Adds counts of the same (group_by, group, slot); the whole sample first, then each column
-/// in `by` order with its groups sorted by UTF-8 bytes, slots in order, as tally_groups gives.
-fn merge_counts(counts: Vec<SlotCounts>, by: &[String]) -> Vec<SlotCounts> {
-    let column = |group_by: &str| by.iter().position(|b| b == group_by).map_or(0, |i| i + 1);
-    let mut merged: BTreeMap<(usize, Vec<u8>, usize), SlotCounts> = BTreeMap::new();
-    for c in counts {
-        let key = (column(&c.group_by), c.group.as_bytes().to_vec(), c.slot);
-        match merged.get_mut(&key) {
-            Some(m) => m.pairs.extend(c.pairs),
-            None => {
-                merged.insert(key, c);
-            }
-        }
-    }
-    merged
-        .into_values()
-        .map(|mut c| {
-            c.pairs = sorted_counts(std::mem::take(&mut c.pairs));
-            c
-        })
-        .collect()
 }
 
 /// Runs flow, pairing, comparisons and descriptive summaries on a scored export.

@@ -171,11 +171,10 @@ pub fn sum_groups<S: Additive>(
 /// order [`sum_groups`] gives: the whole sample, then each column of `by` with its groups
 /// sorted by UTF-8 bytes.
 pub fn merge_totals<S: Additive>(parts: Vec<GroupTotals<S>>, by: &[String]) -> Vec<GroupTotals<S>> {
-    let column = |group_by: &str| by.iter().position(|b| b == group_by).map_or(0, |i| i + 1);
     let mut merged: std::collections::BTreeMap<(usize, Vec<u8>), GroupTotals<S>> =
         std::collections::BTreeMap::new();
     for part in parts {
-        let key = (column(&part.group_by), part.group.as_bytes().to_vec());
+        let key = output_order(by, &part.group_by, &part.group);
         match merged.get_mut(&key) {
             Some(m) => m.totals.add(&part.totals),
             None => {
@@ -184,6 +183,36 @@ pub fn merge_totals<S: Additive>(parts: Vec<GroupTotals<S>>, by: &[String]) -> V
         }
     }
     merged.into_values().collect()
+}
+
+/// Adds counts of the same (group_by, group, slot) from disjoint sets of people, in the
+/// order [`tally_groups`] gives, slots in order within each group.
+pub fn merge_counts(counts: Vec<SlotCounts>, by: &[String]) -> Vec<SlotCounts> {
+    let mut merged: std::collections::BTreeMap<((usize, Vec<u8>), usize), SlotCounts> =
+        std::collections::BTreeMap::new();
+    for c in counts {
+        let key = (output_order(by, &c.group_by, &c.group), c.slot);
+        match merged.get_mut(&key) {
+            Some(m) => m.pairs.extend(c.pairs),
+            None => {
+                merged.insert(key, c);
+            }
+        }
+    }
+    merged
+        .into_values()
+        .map(|mut c| {
+            c.pairs = sorted_counts(std::mem::take(&mut c.pairs));
+            c
+        })
+        .collect()
+}
+
+/// Where a group sorts in the output: the whole sample first, then each column of `by` in
+/// order with its groups by UTF-8 bytes, as [`tally_groups`] and [`sum_groups`] give them.
+fn output_order(by: &[String], group_by: &str, group: &str) -> (usize, Vec<u8>) {
+    let column = by.iter().position(|b| b == group_by).map_or(0, |i| i + 1);
+    (column, group.as_bytes().to_vec())
 }
 
 /// One counted (cell, slot, earlier, later) combination.
