@@ -41,20 +41,27 @@ pub fn attrition_rows(
     min_cell: usize,
     secondary: bool,
 ) -> Vec<AttritionRow> {
-    let find = |list: &[SlotCounts], group_by: &str, group: &str, slot: usize| {
+    fn find<'a>(
+        list: &'a [SlotCounts],
+        group_by: &str,
+        group: &str,
+        slot: usize,
+    ) -> &'a [((f64, f64), u64)] {
         list.iter()
             .find(|c| c.group_by == group_by && c.group == group && c.slot == slot)
-            .map(|c| c.pairs.clone())
-            .unwrap_or_default()
-    };
+            .map_or(&[], |c| c.pairs.as_slice())
+    }
     let total = |pairs: &[((f64, f64), u64)]| pairs.iter().map(|p| p.1).sum::<u64>();
+    // Groups take part in the group-mix tests when their row of comparisons.csv is published,
+    // so nothing here can be subtracted to recover a withheld group.
+    let hidden = withheld_counts(pairs, min_cell, secondary);
     let mut rows = Vec::new();
     for (comparison, timepoint) in [(0, Timepoint::Post), (1, Timepoint::Followup)] {
         // Baseline scores of everyone with one, and of those who also have the later one.
         let with_pre = find(scores, ALL_GROUP_BY, crate::pair::ALL_GROUP, 0);
         let completed_pairs = find(pairs, ALL_GROUP_BY, crate::pair::ALL_GROUP, comparison);
         let mut completed: Vec<(f64, u64)> = Vec::new();
-        for &((a, _), c) in &completed_pairs {
+        for &((a, _), c) in completed_pairs {
             match completed.last_mut() {
                 Some(last) if last.0 == a => last.1 += c,
                 _ => completed.push((a, c)),
@@ -101,25 +108,17 @@ pub fn attrition_rows(
                 String::new()
             },
         });
-        // Groups take part when their row of comparisons.csv is published, so nothing here
-        // can be subtracted to recover a withheld group.
-        let hidden = withheld_counts(pairs, min_cell, secondary);
         for column in by {
-            let mut table = Vec::new();
-            for group in scores
+            let table: Vec<Vec<u64>> = pairs
                 .iter()
-                .filter(|c| &c.group_by == column && c.slot == 0)
-            {
-                let published = pairs.iter().zip(&hidden).any(|(c, &h)| {
-                    !h && &c.group_by == column && c.group == group.group && c.slot == comparison
-                });
-                if !published {
-                    continue;
-                }
-                let n_pre = total(&group.pairs);
-                let done = total(&find(pairs, column, &group.group, comparison));
-                table.push(vec![done, n_pre.saturating_sub(done)]);
-            }
+                .zip(&hidden)
+                .filter(|(c, &h)| !h && &c.group_by == column && c.slot == comparison)
+                .map(|(c, _)| {
+                    let n_pre = total(find(scores, column, &c.group, 0));
+                    let done = total(&c.pairs);
+                    vec![done, n_pre.saturating_sub(done)]
+                })
+                .collect();
             let result = chisq_independence(&table);
             rows.push(AttritionRow {
                 timepoint,
