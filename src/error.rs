@@ -72,4 +72,12 @@ impl Error {
             source,
         }
     }
+
+    /// An input that cannot be analysed as a whole, with what to do about it.
+    pub fn input(path: impl Into<PathBuf>, message: String) -> Error {
+        Error::Input {
+            path: path.into(),
+            message,
+        }
+    }
 }

@@ -568,10 +568,7 @@ fn parse_file(
     sink: &mut dyn CellSink,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Parsed, Error> {
-    let input_error = |message: String| Error::Input {
-        path: path.to_path_buf(),
-        message,
-    };
+    let input_error = |message: String| Error::input(path, message);
     let prefix = Prefix::read(&mut source).map_err(|e| Error::io(path, e))?;
     prefix.check().map_err(&input_error)?;
     let delimiter = options
@@ -777,10 +774,7 @@ fn start_file(
     state: &mut Option<Reading>,
     delimiter: u8,
 ) -> Result<(), Error> {
-    let input_error = |message: String| Error::Input {
-        path: path.to_path_buf(),
-        message,
-    };
+    let input_error = |message: String| Error::input(path, message);
     match state {
         None => {
             let header = Header::new(names, &options.renames).map_err(input_error)?;

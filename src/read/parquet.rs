@@ -46,10 +46,7 @@ pub(super) fn parse_parquet(
     sink: &mut dyn CellSink,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Parsed, Error> {
-    let input_error = |message: String| Error::Input {
-        path: path.to_path_buf(),
-        message,
-    };
+    let input_error = |message: String| Error::input(path, message);
     let (bytes, sha256, combined) = hash_file(path, combined)?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let reader = SerializedFileReader::new(file)
