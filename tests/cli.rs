@@ -47,6 +47,15 @@ fn column(path: &Path, name: &str) -> usize {
         .unwrap_or_else(|| panic!("no column {name}"))
 }
 
+/// The row of a CSV whose named columns hold the given values.
+fn row_where(path: &Path, wanted: &[(&str, &str)]) -> csv::StringRecord {
+    let columns: Vec<(usize, &str)> = wanted.iter().map(|&(c, v)| (column(path, c), v)).collect();
+    csv_rows(path)
+        .into_iter()
+        .find(|r| columns.iter().all(|&(i, v)| &r[i] == v))
+        .unwrap_or_else(|| panic!("no row {wanted:?} in {}", path.display()))
+}
+
 fn close(got: &str, want: f64, tol: f64) {
     let g: f64 = got
         .parse()
@@ -1000,17 +1009,12 @@ fn categories_csv_equals_r_mcnemar_on_the_bundled_export() {
         &[],
     );
     let path = out.path().join("categories.csv");
-    let rows = csv_rows(&path);
     let col = |name: &str| column(&path, name);
     let find = |b: &str, g: &str| {
-        rows.iter()
-            .find(|r| {
-                &r[col("group_by")] == b
-                    && &r[col("group")] == g
-                    && &r[col("comparison")] == "pre_post"
-            })
-            .unwrap_or_else(|| panic!("no row {b}/{g}"))
-            .clone()
+        row_where(
+            &path,
+            &[("group_by", b), ("group", g), ("comparison", "pre_post")],
+        )
     };
     let all = find("all", "All");
     assert_eq!(
@@ -1058,7 +1062,6 @@ fn reliable_change_equals_r_by_hand_on_the_bundled_export() {
         &[],
     );
     let path = out.path().join("reliable_change.csv");
-    let rows = csv_rows(&path);
     let col = |name: &str| column(&path, name);
     let counts = [
         "n",
@@ -1069,14 +1072,10 @@ fn reliable_change_equals_r_by_hand_on_the_bundled_export() {
         "n_deteriorated",
     ];
     let find = |b: &str, g: &str| {
-        rows.iter()
-            .find(|r| {
-                &r[col("group_by")] == b
-                    && &r[col("group")] == g
-                    && &r[col("comparison")] == "pre_post"
-            })
-            .unwrap_or_else(|| panic!("no row {b}/{g}"))
-            .clone()
+        row_where(
+            &path,
+            &[("group_by", b), ("group", g), ("comparison", "pre_post")],
+        )
     };
     let all = find("all", "All");
     assert_eq!(
@@ -1138,12 +1137,11 @@ fn between_groups_equals_r_on_the_bundled_export() {
         &[],
     );
     let path = out.path().join("between_groups.csv");
-    let rows = csv_rows(&path);
     let col = |name: &str| column(&path, name);
-    let row = rows
-        .iter()
-        .find(|r| &r[col("group_by")] == "trigger_group" && &r[col("comparison")] == "pre_post")
-        .expect("trigger_group pre_post");
+    let row = row_where(
+        &path,
+        &[("group_by", "trigger_group"), ("comparison", "pre_post")],
+    );
     assert_eq!([&row[col("groups")], &row[col("n")]], ["5", "2414"]);
     for (name, value) in want {
         close(&row[col(name)], value, 2e-12);
@@ -1165,14 +1163,8 @@ fn attrition_equals_r_on_the_bundled_export() {
         &[],
     );
     let path = out.path().join("attrition.csv");
-    let rows = csv_rows(&path);
     let col = |name: &str| column(&path, name);
-    let row = |on: &str| {
-        rows.iter()
-            .find(|r| &r[col("timepoint")] == "post" && &r[col("compared_on")] == on)
-            .unwrap_or_else(|| panic!("no row {on}"))
-            .clone()
-    };
+    let row = |on: &str| row_where(&path, &[("timepoint", "post"), ("compared_on", on)]);
     let baseline = row("baseline_score");
     assert_eq!(
         [
