@@ -5,12 +5,14 @@ use crate::compare::{compare_groups, CompareOptions, ComparisonRow};
 use crate::distribution::{distributions, ChangeBin, Transition};
 use crate::flow::{participant_flow, Stage};
 use crate::grouped::{merge_counts, merge_totals, Additive, GroupTotals, SlotCounts};
+use crate::mixed_model::{mixed_rows, mixed_sums, MixedRow};
 use crate::pair::{pair_counts, paired_groups};
 use crate::read::Export;
 use crate::repeated::{friedman_sums, repeated_rows, RepeatedRow};
 use crate::scale::{Scored, StatusCounts};
 use crate::stats::alpha::ItemSums;
 use crate::stats::friedman::FriedmanSums;
+use crate::stats::mixed::MixedSums;
 use crate::timepoints::{score_counts, timepoint_summaries, TimepointSummary};
 
 /// The results `analyse` writes.
@@ -28,6 +30,8 @@ pub struct Analysis {
     pub transitions: Vec<Transition>,
     /// repeated.csv rows.
     pub repeated: Vec<RepeatedRow>,
+    /// mixed_model.csv rows.
+    pub mixed: Vec<MixedRow>,
 }
 
 /// What the analysis needs to know about people, as counts that add: one file's summaries
@@ -44,6 +48,8 @@ pub struct Summaries {
     pub repeated: Vec<GroupTotals<FriedmanSums>>,
     /// Item sums per timepoint, for Cronbach's alpha (item scales).
     pub item_sums: [ItemSums; 3],
+    /// Mixed-model sums of everyone with a score, per group.
+    pub mixed: Vec<GroupTotals<MixedSums>>,
 }
 
 /// Counts everything the analysis needs from a scored export.
@@ -54,6 +60,7 @@ pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
         status: scored.status_counts(),
         repeated: friedman_sums(&export.groups, scored),
         item_sums: scored.item_sums.clone(),
+        mixed: mixed_sums(&export.groups, scored),
     }
 }
 
@@ -63,6 +70,7 @@ impl Summaries {
     pub fn merge(parts: Vec<Summaries>, by: &[String]) -> Summaries {
         let mut status = StatusCounts::default();
         let (mut pairs, mut scores, mut repeated) = (Vec::new(), Vec::new(), Vec::new());
+        let mut mixed = Vec::new();
         let mut item_sums: [ItemSums; 3] = Default::default();
         for part in parts {
             status.add(&part.status);
@@ -72,6 +80,7 @@ impl Summaries {
             pairs.extend(part.pairs);
             scores.extend(part.scores);
             repeated.extend(part.repeated);
+            mixed.extend(part.mixed);
         }
         Summaries {
             pairs: merge_counts(pairs, by),
@@ -79,6 +88,7 @@ impl Summaries {
             status,
             repeated: merge_totals(repeated, by),
             item_sums,
+            mixed: merge_totals(mixed, by),
         }
     }
 }
@@ -110,6 +120,13 @@ pub fn analyse_summaries(
         options.secondary,
         options.p_adjust,
     );
+    let mixed = mixed_rows(
+        &summaries.mixed,
+        options.conf_level,
+        options.min_cell,
+        options.secondary,
+        options.p_adjust,
+    );
     Analysis {
         flow,
         rows,
@@ -117,5 +134,6 @@ pub fn analyse_summaries(
         change_bins,
         transitions,
         repeated,
+        mixed,
     }
 }

@@ -61,6 +61,19 @@ pub trait Additive: Default + Clone + Send {
     fn add(&mut self, other: &Self);
 }
 
+/// A total that one person's item (of another type than the total) adds to, so a person can
+/// cost a few numbers while the total holds many (see [`sum_groups`]).
+pub trait Accumulate<I>: Additive {
+    /// Adds one person's item.
+    fn add_item(&mut self, item: &I);
+}
+
+impl<S: Additive> Accumulate<S> for S {
+    fn add_item(&mut self, item: &S) {
+        self.add(item);
+    }
+}
+
 /// The totals of one group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupTotals<S> {
@@ -75,10 +88,10 @@ pub struct GroupTotals<S> {
 /// Totals `of(person)` (people giving `None` count for nothing) for the whole sample and every
 /// group, in one parallel pass over cells like [`tally_groups`], in the same order (whole
 /// sample, then each column's groups sorted by name).
-pub fn sum_groups<S: Additive>(
+pub fn sum_groups<S: Accumulate<I>, I>(
     groups: &[GroupColumn],
     people: usize,
-    of: impl Fn(usize) -> Option<S> + Sync,
+    of: impl Fn(usize) -> Option<I> + Sync,
 ) -> Vec<GroupTotals<S>> {
     let cells = Cells::new(groups, people);
     // A dense vector per chunk when the cells are few (the usual case), else a hash map.
@@ -92,7 +105,7 @@ pub fn sum_groups<S: Additive>(
                     for p in range {
                         if let Some(s) = of(p) {
                             let c = cells.of(groups, p) as usize;
-                            totals[c].add(&s);
+                            totals[c].add_item(&s);
                             held[c] += 1;
                         }
                     }
@@ -123,7 +136,7 @@ pub fn sum_groups<S: Additive>(
             .fold(HashMap::<u64, S>::new, |mut totals, range| {
                 for p in range {
                     if let Some(s) = of(p) {
-                        totals.entry(cells.of(groups, p)).or_default().add(&s);
+                        totals.entry(cells.of(groups, p)).or_default().add_item(&s);
                     }
                 }
                 totals
@@ -651,7 +664,7 @@ mod tests {
         ));
         let of = |p: usize| (p % 4 != 0).then_some(Count(1, p as u64));
         for groups in [dense, dictionary] {
-            let got = sum_groups(&groups, people, of);
+            let got: Vec<GroupTotals<Count>> = sum_groups(&groups, people, of);
             let brute = |keep: &dyn Fn(usize) -> bool| {
                 (0..people).filter(|&p| keep(p)).filter_map(of).fold(
                     Count::default(),

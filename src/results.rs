@@ -275,8 +275,9 @@ pub struct ResultsDir {
 pub type CsvRow = std::collections::BTreeMap<String, String>;
 
 /// The further analyses the reports show when a results folder holds them, in report order.
-pub const FURTHER_FILES: [&str; 6] = [
+pub const FURTHER_FILES: [&str; 7] = [
     "repeated.csv",
+    "mixed_model.csv",
     "categories.csv",
     "reliable_change.csv",
     "between_groups.csv",

@@ -994,6 +994,132 @@ fn repeated_csv_equals_r_friedman_on_the_bundled_export() {
 }
 
 #[test]
+fn mixed_model_csv_equals_r_lmertest_on_the_bundled_export() {
+    // R 4.2.2, lme4 1.1-31, lmerTest 3.1-3, from `analyse data/synthetic_export.csv
+    // --write-scored`'s scored.csv, reshaped to one row per valid score:
+    // long <- do.call(rbind, lapply(c("pre","post","followup"), function(tp) {
+    //   ok <- s[[paste0(tp, "_status")]] == "valid"; data.frame(id = s$id[ok],
+    //   trigger_group = s$trigger_group[ok], time = tp,
+    //   score = as.numeric(s[[paste0(tp, "_score")]][ok]))}))
+    // long$time <- factor(long$time, levels = c("pre", "post", "followup"))
+    // m <- lmer(score ~ time + (1 | id), data = long, REML = TRUE)   # and Bereavement alone
+    // summary(m)$coefficients; contest(m, c(1,1,0), joint = FALSE, confint = TRUE)
+    // as.data.frame(VarCorr(m))$vcov
+    // lme4's optimiser stops ~1e-8 from the optimum, hence 1e-6 (the tolerance).
+    let out = analyse(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv"),
+        &[],
+    );
+    let path = out.path().join("mixed_model.csv");
+    let cols = ["estimate", "se", "df", "t", "p", "ci_low", "ci_high"];
+    let check = |group_by: &str, group: &str, term: &str, want: &[f64]| {
+        let row = row_where(
+            &path,
+            &[("group_by", group_by), ("group", group), ("term", term)],
+        );
+        for (name, &w) in cols.iter().zip(want) {
+            if w.is_nan() {
+                assert_eq!(&row[column(&path, name)], "", "{group} {term} {name}");
+            } else if w == 0.0 {
+                assert_eq!(&row[column(&path, name)], "0", "{group} {term} {name}");
+            } else if *name == "p" {
+                // Far-tail p-values move with df, so on the log scale.
+                let got: f64 = row[column(&path, name)].parse().expect("p");
+                assert!(
+                    (got.ln() - w.ln()).abs() <= 1e-6 * w.ln().abs(),
+                    "{got} vs {w}"
+                );
+            } else {
+                close(&row[column(&path, name)], w, 1e-6);
+            }
+        }
+        row
+    };
+    // Changes: estimate to p (their intervals are checked via the means); means: no t or p.
+    let nan = f64::NAN;
+    let all = check(
+        "all",
+        "All",
+        "followup_vs_pre",
+        &[
+            -0.57506427469463128,
+            0.036797684326518962,
+            3661.7820333541999,
+            -15.627729984090333,
+            2.4039524901170322e-53,
+        ],
+    );
+    assert_eq!(&all[column(&path, "people")], "2998");
+    assert_eq!(&all[column(&path, "observations")], "6230");
+    close(
+        &all[column(&path, "var_intercept")],
+        1.443623205272631,
+        1e-6,
+    );
+    close(
+        &all[column(&path, "var_residual")],
+        0.69872028379578743,
+        1e-6,
+    );
+    // p underflows to 0 in R too.
+    check(
+        "all",
+        "All",
+        "post_vs_pre",
+        &[
+            -1.0212871380991395,
+            0.02366962600419514,
+            3490.0383392428962,
+            -43.147582387576776,
+            0.0,
+        ],
+    );
+    check(
+        "all",
+        "All",
+        "mean_post",
+        &[
+            5.9377949652602728,
+            0.028431901095703864,
+            4736.0255201070513,
+            nan,
+            nan,
+            5.8820552180067116,
+            5.9935347125138341,
+        ],
+    );
+    check(
+        "trigger_group",
+        "Bereavement",
+        "followup_vs_pre",
+        &[
+            -0.9498231103706205,
+            0.072864130002924646,
+            927.65436258504906,
+            -13.035537655256382,
+            8.6737126096397807e-36,
+        ],
+    );
+    check(
+        "trigger_group",
+        "Bereavement",
+        "mean_followup",
+        &[
+            6.0253727120840725,
+            0.079518884598967665,
+            1557.1746219329175,
+            nan,
+            nan,
+            5.869397326848671,
+            6.1813480973194741,
+        ],
+    );
+    // Withheld groups show nothing but that they are withheld.
+    let hidden = row_where(&path, &[("group", "(missing)"), ("suppressed", "true")]);
+    assert!(hidden.iter().skip(2).take(14).all(str::is_empty));
+}
+
+#[test]
 fn categories_csv_equals_r_mcnemar_on_the_bundled_export() {
     // R 4.2.2, from `loneliness-eval score data/synthetic_export.csv --output scored.csv`:
     // d <- read.csv("scored.csv"); ok <- d[d$pre_status == "valid" & d$post_status == "valid", ]

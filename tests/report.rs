@@ -28,8 +28,9 @@ fn analyse(extra: &[&str]) -> tempfile::TempDir {
     dir
 }
 
-const STEMS: [&str; 7] = [
+const STEMS: [&str; 8] = [
     "means",
+    "model_means",
     "forest_trigger_group",
     "forest_location",
     "change_histogram",

@@ -150,6 +150,7 @@ fn the_binary_writes_the_same_files_in_streaming_mode() {
                 "distribution.csv",
                 "transitions.csv",
                 "repeated.csv",
+                "mixed_model.csv",
                 "categories.csv",
                 "reliable_change.csv",
                 "between_groups.csv",

@@ -18,8 +18,8 @@ use crate::output::publish::{check_out_contents, check_out_path, publish, stage}
 use crate::output::summary::summary_json;
 use crate::output::tables::{
     write_attrition, write_between, write_categories, write_change_bins, write_flow,
-    write_item_reliability, write_reliable, write_repeated, write_scored, write_timepoints,
-    write_transitions,
+    write_item_reliability, write_mixed, write_reliable, write_repeated, write_scored,
+    write_timepoints, write_transitions,
 };
 use crate::output::{terminal, to_bytes, write_file};
 use crate::reliable::reliable_rows;
@@ -156,6 +156,11 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         &stage,
         "repeated.csv",
         &to_bytes(|w| write_repeated(w, &analysis.repeated)),
+    )?;
+    write_file(
+        &stage,
+        "mixed_model.csv",
+        &to_bytes(|w| write_mixed(w, &analysis.mixed)),
     )?;
     // Scales with two categories (lonely / not lonely) also get categories.csv; for others
     // no file is staged, so publishing removes one left by an earlier run.

@@ -175,22 +175,24 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
         }
         MeansSeries { label, points }
     };
+    let line_by = line_groups(results);
     let mut series = vec![series_of("all", "All", "All service users".into())];
-    if let Some(by) = line_groups(results) {
+    if let Some(by) = &line_by {
         let groups: Vec<&str> = results
             .timepoints
             .iter()
-            .filter(|t| t.group_by == by && t.timepoint == "pre")
+            .filter(|t| &t.group_by == by && t.timepoint == "pre")
             .map(|t| t.group.as_str())
             .collect();
         for g in groups {
-            let s = series_of(&by, g, g.to_string());
+            let s = series_of(by, g, g.to_string());
             if s.points.iter().any(Option::is_some) {
                 series.push(s);
             }
         }
     }
     out.push(Figure::Means(MeansChart {
+        stem: "means".into(),
         title: format!("Mean {} score at referral, end of support and follow-up", scale.short),
         y_desc: y_desc.clone(),
         y_range,
@@ -199,6 +201,61 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
             "Points: mean of everyone with a valid score at that time; bars: {conf:.0}% CI. Groups with fewer than {min_cell} people are not drawn."
         ),
     }));
+
+    // 1b. The mixed model's means: every score counts, so the follow-up mean is not only that
+    // of the people who stayed.
+    if let Some((_, rows)) = results.further.iter().find(|(n, _)| n == "mixed_model.csv") {
+        let model_series = |group_by: &str, group: &str, label: String| {
+            let num = |r: &crate::results::CsvRow, key: &str| {
+                r.get(key).and_then(|v| v.parse::<f64>().ok())
+            };
+            let mut points = [None; 3];
+            for (i, term) in ["mean_pre", "mean_post", "mean_followup"]
+                .iter()
+                .enumerate()
+            {
+                points[i] = rows
+                    .iter()
+                    .find(|r| {
+                        r.get("group_by").is_some_and(|g| g == group_by)
+                            && r.get("group").is_some_and(|g| g == group)
+                            && r.get("term").is_some_and(|t| t == term)
+                    })
+                    .and_then(|r| Some((num(r, "estimate")?, num(r, "ci_low"), num(r, "ci_high"))));
+            }
+            MeansSeries { label, points }
+        };
+        let mut series = vec![model_series("all", "All", "All service users".into())];
+        if let Some(by) = &line_by {
+            let mut groups: Vec<&str> = rows
+                .iter()
+                .filter(|r| r.get("group_by").is_some_and(|g| g == by))
+                .filter_map(|r| r.get("group").map(String::as_str))
+                .collect();
+            groups.dedup();
+            for g in groups {
+                let s = model_series(by, g, g.to_string());
+                if s.points.iter().any(Option::is_some) {
+                    series.push(s);
+                }
+            }
+        }
+        if series[0].points.iter().any(Option::is_some) {
+            out.push(Figure::Means(MeansChart {
+                stem: "model_means".into(),
+                title: format!(
+                    "Mixed-model mean {} score at referral, end of support and follow-up",
+                    scale.short
+                ),
+                y_desc: y_desc.clone(),
+                y_range,
+                series,
+                note: format!(
+                    "Points: model means from every score, followed up or not; bars: {conf:.0}% CI. Groups with fewer than {min_cell} people are not drawn."
+                ),
+            }));
+        }
+    }
 
     // 2. Forest plots of mean change, one per grouping column with a drawable number of groups.
     let overall = results.comparison("all", "All", "pre_post");

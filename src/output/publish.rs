@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 pub const STAGING: &str = ".loneliness-eval-partial";
 
 /// Files `analyse` writes (besides `charts/`), summary.json last: it marks a complete folder.
-const RESULT_FILES: [&str; 15] = [
+const RESULT_FILES: [&str; 16] = [
     "comparisons.csv",
+    "mixed_model.csv",
     "item_reliability.csv",
     "attrition.csv",
     "between_groups.csv",

@@ -313,6 +313,74 @@ pub fn write_reliable<W: std::io::Write>(
     Ok(())
 }
 
+/// Writes mixed_model.csv: group_by, group, people, observations, term, estimate, se, df, t,
+/// p, p_adj, ci_low, ci_high, var_intercept, var_residual, singular, suppressed, note. Terms:
+/// mean_pre, mean_post, mean_followup (the model's means; no test, as "is the mean zero?" is
+/// not a question) and post_vs_pre, followup_vs_pre (changes with Satterthwaite t-tests).
+pub fn write_mixed<W: std::io::Write>(
+    out: W,
+    rows: &[crate::mixed_model::MixedRow],
+) -> csv::Result<()> {
+    use super::number::{format_f64, format_opt};
+    use crate::mixed_model::Quantity;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "group_by",
+        "group",
+        "people",
+        "observations",
+        "term",
+        "estimate",
+        "se",
+        "df",
+        "t",
+        "p",
+        "p_adj",
+        "ci_low",
+        "ci_high",
+        "var_intercept",
+        "var_residual",
+        "singular",
+        "suppressed",
+        "note",
+    ])?;
+    for r in rows {
+        let mut cells = vec![r.group_by.clone(), r.group.clone()];
+        if r.suppressed {
+            cells.extend(std::iter::repeat_n(String::new(), 14));
+        } else {
+            cells.push(r.people.to_string());
+            cells.push(r.observations.to_string());
+            cells.push(r.quantity.map_or("", Quantity::name).to_string());
+            let is_change = matches!(r.quantity, Some(Quantity::Change(_)));
+            match &r.contrast {
+                Some(c) => {
+                    cells.extend([format_f64(c.estimate), format_f64(c.se), format_f64(c.df)]);
+                    if is_change {
+                        cells.extend([format_f64(c.t), format_f64(c.p), format_opt(r.p_adj)]);
+                    } else {
+                        cells.extend(std::iter::repeat_n(String::new(), 3));
+                    }
+                    cells.extend([format_f64(c.ci.0), format_f64(c.ci.1)]);
+                }
+                None => cells.extend(std::iter::repeat_n(String::new(), 8)),
+            }
+            match r.variances {
+                Some((intercept, residual)) => {
+                    cells.extend([format_f64(intercept), format_f64(residual)]);
+                    cells.push(r.singular.to_string());
+                }
+                None => cells.extend(std::iter::repeat_n(String::new(), 3)),
+            }
+        }
+        cells.push(r.suppressed.to_string());
+        cells.push(r.note.to_string());
+        w.write_record(&cells)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
 /// Writes between_groups.csv: group_by, comparison, groups, n, kruskal_h, kruskal_df,
 /// p_kruskal, epsilon_squared, welch_f, welch_df1, welch_df2, p_welch, ancova_f, ancova_df1,
 /// ancova_df2, p_ancova, partial_eta_squared, note.

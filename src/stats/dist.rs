@@ -175,12 +175,20 @@ fn dt(x: f64, n: f64) -> f64 {
 /// the root, where the upper tail is convex, so the iteration approaches it monotonically.
 pub fn qt_upper(alpha: f64, n: f64) -> f64 {
     let mut q = qnorm(1.0 - alpha).max(0.0);
+    let mut last = f64::INFINITY;
     for _ in 0..500 {
         let step = (pt_tail_of_abs(q, n) - alpha) / dt(q, n);
+        // Past convergence the steps are pt's own error (~1e-12 absolute at 1e6 df, so q
+        // moves ~1e-11 relative back and forth) and stop shrinking: stop there instead of
+        // running out the iterations (0.2 ms per call).
+        if step.abs() > 0.5 * last.abs() && step.abs() <= 1e-9 * q.abs() {
+            break;
+        }
         q += step;
         if step.abs() <= 1e-15 * q.abs() {
             break;
         }
+        last = step;
     }
     q
 }

@@ -8,6 +8,7 @@ pub mod dist;
 pub mod effect;
 pub mod friedman;
 pub mod mcnemar;
+pub mod mixed;
 pub mod padjust;
 pub mod paired;
 pub mod proportion;

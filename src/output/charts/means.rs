@@ -21,6 +21,8 @@ pub struct MeansSeries {
 /// The chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeansChart {
+    /// File name without extension (`means`, `model_means`).
+    pub stem: String,
     /// Title.
     pub title: String,
     /// y-axis description.
@@ -39,7 +41,7 @@ const LEGEND_COLUMNS: usize = 2;
 
 impl Chart for MeansChart {
     fn file_stem(&self) -> String {
-        "means".into()
+        self.stem.clone()
     }
 
     fn size(&self) -> (u32, u32) {

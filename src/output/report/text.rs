@@ -169,7 +169,7 @@ impl Content {
         let cells = |first: String, r: &ComparisonRecord| -> Vec<String> {
             if r.suppressed {
                 let mut row = vec![first, settings.suppressed_label()];
-                row.extend(std::iter::repeat_n(String::new(), 6));
+                row.extend(std::iter::repeat_n(String::new(), 5));
                 return row;
             }
             vec![
@@ -303,6 +303,7 @@ fn further_tables(results: &ResultsDir) -> Vec<Table> {
                     ]
                 },
             ),
+            "mixed_model.csv" => mixed_table(rows, &label),
             "categories.csv" => table(
                 "In the lonely category before and after (McNemar)",
                 &[
@@ -418,6 +419,74 @@ fn further_tables(results: &ResultsDir) -> Vec<Table> {
         });
     }
     tables
+}
+
+/// The mixed model, one line per group (whole sample and trigger groups): its means at each
+/// timepoint and the changes from pre with their intervals and adjusted p-values.
+fn mixed_table(rows: &[crate::results::CsvRow], label: &str) -> Table {
+    let cell = |r: &crate::results::CsvRow, key: &str| r.get(key).cloned().unwrap_or_default();
+    let num =
+        |r: &crate::results::CsvRow, key: &str| r.get(key).and_then(|v| v.parse::<f64>().ok());
+    let mut groups: Vec<(String, String)> = Vec::new();
+    for r in rows {
+        let key = (cell(r, "group_by"), cell(r, "group"));
+        if ["all", "trigger_group"].contains(&key.0.as_str()) && !groups.contains(&key) {
+            groups.push(key);
+        }
+    }
+    let mut out_rows = Vec::new();
+    let mut suppressed = Vec::new();
+    for (group_by, group) in groups {
+        let of_group: Vec<&crate::results::CsvRow> = rows
+            .iter()
+            .filter(|r| cell(r, "group_by") == group_by && cell(r, "group") == group)
+            .collect();
+        let term = |name: &str| of_group.iter().find(|r| cell(r, "term") == name);
+        let hidden = of_group.iter().any(|r| cell(r, "suppressed") == "true");
+        let mut row = vec![group.replace('\n', " ")];
+        if hidden {
+            row.push(label.to_string());
+            row.extend(std::iter::repeat_n(String::new(), 5));
+        } else {
+            let first = of_group.first();
+            row.push(first.map(|r| cell(r, "people")).unwrap_or_default());
+            for name in ["mean_pre", "mean_post", "mean_followup"] {
+                row.push(term(name).map_or(String::new(), |r| fixed(num(r, "estimate"), 2)));
+            }
+            for name in ["post_vs_pre", "followup_vs_pre"] {
+                row.push(term(name).map_or(String::new(), |r| {
+                    format!(
+                        "{} ({})",
+                        interval(num(r, "estimate"), num(r, "ci_low"), num(r, "ci_high")),
+                        p_text(num(r, "p_adj"))
+                    )
+                }));
+            }
+            if term("mean_pre").is_none() {
+                // No model: say why in the first estimate column.
+                row[2] = first.map(|r| cell(r, "note")).unwrap_or_default();
+            }
+        }
+        out_rows.push(row);
+        suppressed.push(hidden);
+    }
+    Table {
+        title: "Did it last? Mixed model on every score (REML, Satterthwaite df)".into(),
+        header: [
+            "Group",
+            "People",
+            "Mean pre",
+            "post",
+            "follow-up",
+            "Post - pre (p adjusted)",
+            "Follow-up - pre (p adjusted)",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        rows: out_rows,
+        suppressed,
+    }
 }
 
 fn methods(results: &ResultsDir) -> Vec<String> {
