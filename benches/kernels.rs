@@ -36,7 +36,17 @@ fn wilcoxon(c: &mut Criterion) {
     });
     c.bench_function(
         "paired comparison from slices (all statistics), 1e6 pairs",
-        |bench| bench.iter(|| compare_paired(black_box(&a), black_box(&b), Better::Lower, 0.95)),
+        |bench| {
+            bench.iter(|| {
+                compare_paired(
+                    black_box(&a),
+                    black_box(&b),
+                    Better::Lower,
+                    0.95,
+                    Default::default(),
+                )
+            })
+        },
     );
     // What analyse runs: the pairs tallied (49 distinct here), then compared from counts.
     c.bench_function("tally + comparison from counts, 1e6 pairs", |bench| {
@@ -45,6 +55,7 @@ fn wilcoxon(c: &mut Criterion) {
                 &tally_pairs(black_box(&a), black_box(&b)),
                 Better::Lower,
                 0.95,
+                Default::default(),
             )
         })
     });
@@ -104,6 +115,7 @@ fn aggregation(c: &mut Criterion) {
         p_adjust: PAdjust::Holm,
         better: Better::Lower,
         secondary: false,
+        wilcoxon: Default::default(),
     };
     c.bench_function("pair + compare, 1e6 people, 2 grouping columns", |bench| {
         bench.iter(|| {

@@ -20,6 +20,8 @@ pub struct CompareOptions {
     /// Also withhold groups whose size could be found by subtracting the published groups
     /// of their family from the whole sample (see [`withheld`]).
     pub secondary: bool,
+    /// Which signed-rank p-value to report.
+    pub wilcoxon: crate::stats::wilcoxon::WilcoxonMethod,
 }
 
 /// One row of comparisons.csv.
@@ -60,8 +62,14 @@ pub fn compare_groups(groups: &[PairedGroup], options: &CompareOptions) -> Vec<C
         .par_iter()
         .zip(hidden.par_iter())
         .map(|(g, &hidden)| {
-            let result =
-                (!hidden).then(|| compare_counted(&g.pairs, options.better, options.conf_level));
+            let result = (!hidden).then(|| {
+                compare_counted(
+                    &g.pairs,
+                    options.better,
+                    options.conf_level,
+                    options.wilcoxon,
+                )
+            });
             ComparisonRow {
                 group_by: g.group_by.clone(),
                 group: g.group.clone(),

@@ -196,6 +196,9 @@ pub struct SettingsRecord {
     /// Whether secondary suppression was applied (absent in older results: no).
     #[serde(default)]
     pub secondary_suppression: bool,
+    /// Signed-rank p-value method (`r` or `exact`; absent in older results: `r`).
+    #[serde(default)]
+    pub wilcoxon: Option<String>,
 }
 
 impl SettingsRecord {

@@ -4,6 +4,7 @@
 use crate::error::Error;
 use crate::scale::{Scale, ScaleDef, ScaleTable};
 use crate::stats::padjust::PAdjust;
+use crate::stats::wilcoxon::WilcoxonMethod;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -54,6 +55,8 @@ pub struct ConfigFile {
     pub secondary_suppression: Option<bool>,
     /// `--reliability`.
     pub reliability: Option<f64>,
+    /// `--wilcoxon`.
+    pub wilcoxon: Option<WilcoxonMethod>,
     /// `--quiet`.
     pub quiet: Option<bool>,
     /// Custom scale definitions.
@@ -111,6 +114,8 @@ pub struct CliOptions {
     pub write_scored: bool,
     /// `--reliability`.
     pub reliability: Option<f64>,
+    /// `--wilcoxon`.
+    pub wilcoxon: Option<WilcoxonMethod>,
     /// `--secondary-suppression`.
     pub secondary_suppression: bool,
     /// `--quiet`.
@@ -160,6 +165,8 @@ pub struct Settings {
     pub secondary_suppression: bool,
     /// Reliability for the reliable change index, when given (else the scale's).
     pub reliability: Option<f64>,
+    /// Which signed-rank p-value comparisons.csv reports.
+    pub wilcoxon: WilcoxonMethod,
     /// Whether the terminal summary is silenced.
     #[serde(skip)]
     pub quiet: bool,
@@ -292,6 +299,7 @@ impl Settings {
                 }
                 r => r,
             },
+            wilcoxon: cli.wilcoxon.or(config.wilcoxon).unwrap_or_default(),
             quiet: cli.quiet || config.quiet.unwrap_or(false),
             custom_scales: config.scales,
         })

@@ -118,7 +118,8 @@ fn contract_columns_and_row_order() {
     assert_eq!(
         header,
         "group_by,group,comparison,n,mean_a,sd_a,mean_b,sd_b,mean_change,sd_change,ci_low,ci_high,t,df,p_t,p_t_adj,\
-         wilcoxon_v,p_wilcoxon,p_wilcoxon_adj,dz,dz_ci_low,dz_ci_high,n_improved,n_unchanged,n_worse,pct_improved,suppressed,note"
+         wilcoxon_v,p_wilcoxon,p_wilcoxon_adj,dz,dz_ci_low,dz_ci_high,n_improved,n_unchanged,n_worse,pct_improved,suppressed,note,\
+         wilcoxon_method,hl_estimate,hl_ci_low,hl_ci_high"
     );
     let keys: Vec<String> = csv_rows(&out.path().join("comparisons.csv"))
         .iter()
@@ -1117,6 +1118,56 @@ fn mixed_model_csv_equals_r_lmertest_on_the_bundled_export() {
     // Withheld groups show nothing but that they are withheld.
     let hidden = row_where(&path, &[("group", "(missing)"), ("suppressed", "true")]);
     assert!(hidden.iter().skip(2).take(14).all(str::is_empty));
+}
+
+#[test]
+fn wilcoxon_exact_equals_coin_and_hodges_lehmann_is_a_walsh_average() {
+    // R 4.2.2, coin 1.4-2, from `analyse data/synthetic_export.csv --write-scored`'s scored.csv:
+    // ok <- sel & s$pre_status == "valid" & s$followup_status == "valid"
+    // pvalue(wilcoxsign_test(y ~ x, data = data.frame(x = pre[ok], y = followup[ok]),
+    //   distribution = "exact"))
+    // Bereavement pre_followup (n = 199): 6.9227135143818961e-17
+    // Leeds pre_post (n = 82):            6.6860474969010486e-10
+    // All pre_followup (n = 817):         3.045390026852085e-25
+    let out = analyse(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv"),
+        &["--wilcoxon", "exact"],
+    );
+    let path = out.path().join("comparisons.csv");
+    for (by, group, comparison, want) in [
+        (
+            "trigger_group",
+            "Bereavement",
+            "pre_followup",
+            6.9227135143818961e-17,
+        ),
+        ("location", "Leeds", "pre_post", 6.6860474969010486e-10),
+        ("all", "All", "pre_followup", 3.045390026852085e-25),
+    ] {
+        let row = row_where(
+            &path,
+            &[
+                ("group_by", by),
+                ("group", group),
+                ("comparison", comparison),
+            ],
+        );
+        close(&row[column(&path, "p_wilcoxon")], want, 1e-12);
+        assert_eq!(&row[column(&path, "wilcoxon_method")], "exact conditional");
+    }
+    // The whole sample's 2,415 pre/post changes are beyond the enumeration budget: R's normal
+    // approximation, said in the note. R's Hodges-Lehmann there (wilcox.test(..., conf.int =
+    // TRUE)): -1.4999511415952274 (-1.4999448212483684, -1.4999919538253981), all on the step
+    // at the Walsh average -1.5.
+    let all = row_where(&path, &[("group_by", "all"), ("comparison", "pre_post")]);
+    assert_eq!(&all[column(&path, "wilcoxon_method")], "normal");
+    assert!(all[column(&path, "note")].contains("too many changes to enumerate"));
+    for name in ["hl_estimate", "hl_ci_low", "hl_ci_high"] {
+        assert_eq!(&all[column(&path, name)], "-1.5", "{name}");
+    }
+    // summary.json records the choice.
+    let summary = std::fs::read_to_string(out.path().join("summary.json")).expect("summary");
+    assert!(summary.contains("\"wilcoxon\": \"exact\""), "{summary}");
 }
 
 #[test]

@@ -130,6 +130,7 @@ fn check(input: &[u8], streaming: bool, dir: &std::path::Path) -> Result<(), Str
         p_adjust: PAdjust::Holm,
         better: Better::Lower,
         secondary: false,
+        wilcoxon: Default::default(),
     };
     let analysis = analyse_scored(&export, &scored, &options_compare);
     let mut table = Vec::new();

@@ -110,6 +110,7 @@ fn comparisons(csv_text: &str, min_cell: usize) -> String {
         p_adjust: PAdjust::Holm,
         better: Better::Lower,
         secondary: false,
+        wilcoxon: Default::default(),
     };
     let analysis = analyse_scored(&export, &scored, &compare);
     let mut out = Vec::new();

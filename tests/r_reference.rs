@@ -131,7 +131,12 @@ fn check(case: &str, got: &PairedComparison, want: &Want) {
 
 /// The path `analyse` takes: pairs tallied into distinct pairs with counts, then compared.
 fn compare(earlier: &[f64], later: &[f64]) -> PairedComparison {
-    compare_counted(&tally_pairs(earlier, later), Better::Lower, 0.95)
+    compare_counted(
+        &tally_pairs(earlier, later),
+        Better::Lower,
+        0.95,
+        Default::default(),
+    )
 }
 
 /// Builds both timepoints from a rule on i = 1..=n, as the R lines beside each use do.

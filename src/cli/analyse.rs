@@ -25,6 +25,7 @@ use crate::output::{terminal, to_bytes, write_file};
 use crate::reliable::reliable_rows;
 use crate::settings::Settings;
 use crate::stats::padjust::PAdjust;
+use crate::stats::wilcoxon::WilcoxonMethod;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -56,6 +57,11 @@ pub struct AnalyseArgs {
     /// published value, e.g. 0.72 for UCLA-3; see `loneliness-eval scales`].
     #[arg(long, value_name = "R")]
     pub reliability: Option<f64>,
+    /// Signed-rank p-value: r (default: R's wilcox.test, normal approximation with ties or
+    /// zeros) or exact (the exact conditional distribution with ties and zeros, as R
+    /// coin::wilcoxsign_test(distribution = "exact"), up to about 1,000 non-zero changes).
+    #[arg(long, value_name = "METHOD")]
+    pub wilcoxon: Option<WilcoxonMethod>,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -88,6 +94,7 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         write_scored: args.write_scored,
         secondary_suppression: args.secondary_suppression,
         reliability: args.reliability,
+        wilcoxon: args.wilcoxon,
         quiet: args.quiet,
         ..args.input.cli_options()
     })?;
@@ -106,6 +113,7 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         p_adjust: settings.p_adjust,
         better: scale.better(),
         secondary: settings.secondary_suppression,
+        wilcoxon: settings.wilcoxon,
     };
     timer.lap("read and score");
     if args.strict {

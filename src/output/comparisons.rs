@@ -4,7 +4,7 @@ use super::number::format_opt;
 use crate::compare::ComparisonRow;
 
 /// Column names in contract order.
-pub const COLUMNS: [&str; 28] = [
+pub const COLUMNS: [&str; 32] = [
     "group_by",
     "group",
     "comparison",
@@ -33,6 +33,11 @@ pub const COLUMNS: [&str; 28] = [
     "pct_improved",
     "suppressed",
     "note",
+    // After the contract's columns, so their positions stay as #2 fixed them.
+    "wilcoxon_method",
+    "hl_estimate",
+    "hl_ci_low",
+    "hl_ci_high",
 ];
 
 /// The cells of one row, as text, in [`COLUMNS`] order. Suppressed rows carry only their
@@ -46,7 +51,7 @@ pub fn row_cells(row: &ComparisonRow) -> Vec<String> {
     let Some(r) = &row.result else {
         cells.extend(std::iter::repeat_n(String::new(), 23));
         cells.push("true".into());
-        cells.push(String::new());
+        cells.extend(std::iter::repeat_n(String::new(), 5));
         return cells;
     };
     let mean = |m: &Option<crate::stats::describe::MeanSd>| format_opt(m.map(|m| m.mean));
@@ -77,6 +82,13 @@ pub fn row_cells(row: &ComparisonRow) -> Vec<String> {
         format_opt(r.pct_improved()),
         "false".into(),
         r.notes.join("; "),
+        r.wilcoxon
+            .as_ref()
+            .map_or("", crate::stats::wilcoxon::method_name)
+            .to_string(),
+        format_opt(r.hodges_lehmann.map(|h| h.estimate)),
+        format_opt(r.hodges_lehmann.and_then(|h| h.ci).map(|c| c.0)),
+        format_opt(r.hodges_lehmann.and_then(|h| h.ci).map(|c| c.1)),
     ]);
     debug_assert!(cells.iter().all(|c| c != "NaN" && c != "inf"));
     cells

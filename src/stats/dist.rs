@@ -421,6 +421,34 @@ fn signrank_counts(n: usize) -> Vec<f64> {
     w
 }
 
+/// `qsignrank(p, n)` (lower tail) as R 4.2.2 computes it: the smallest q whose cumulative
+/// count reaches `p` less a fuzz of 10 machine epsilons, from the nearer end.
+pub fn qsignrank(p: f64, n: usize) -> usize {
+    let w = signrank_counts(n);
+    let f = (-(n as f64) * LN_2).exp();
+    let total = n * (n + 1) / 2;
+    let mut cumulative = 0.0;
+    if p <= 0.5 {
+        let target = p - 10.0 * f64::EPSILON;
+        for (q, count) in w.iter().enumerate() {
+            cumulative += count * f;
+            if cumulative >= target {
+                return q;
+            }
+        }
+        total
+    } else {
+        let target = 1.0 - p + 10.0 * f64::EPSILON;
+        for (q, count) in w.iter().enumerate() {
+            cumulative += count * f;
+            if cumulative > target {
+                return total - q;
+            }
+        }
+        0
+    }
+}
+
 /// `psignrank(x, n, lower.tail)`, summed from the nearer end as R does.
 pub fn psignrank(x: f64, n: usize, lower_tail: bool) -> f64 {
     let total = (n * (n + 1) / 2) as f64;

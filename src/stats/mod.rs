@@ -7,6 +7,7 @@ pub mod describe;
 pub mod dist;
 pub mod effect;
 pub mod friedman;
+pub mod hodges_lehmann;
 pub mod mcnemar;
 pub mod mixed;
 pub mod padjust;

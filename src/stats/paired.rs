@@ -4,8 +4,12 @@
 
 use super::describe::{weighted_mean_sd, MeanSd};
 use super::effect::{cohens_dz, CohensDz};
+use super::hodges_lehmann::{hodges_lehmann, HodgesLehmann};
 use super::ttest::{paired_t, PairedT, TUnavailable};
-use super::wilcoxon::{signed_rank_counted, SignedRank};
+use super::wilcoxon::{
+    signed_rank_counted, signed_rank_exact_conditional, ExactConditional, SignedRank,
+    WilcoxonMethod,
+};
 
 /// Which direction of change is an improvement: for UCLA scales a fall in score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +36,8 @@ pub struct PairedComparison {
     pub t: Option<PairedT>,
     /// Wilcoxon signed-rank test.
     pub wilcoxon: Option<SignedRank>,
+    /// Hodges-Lehmann estimate of the median change with its interval.
+    pub hodges_lehmann: Option<HodgesLehmann>,
     /// Cohen's dz with its CI.
     pub dz: Option<CohensDz>,
     /// People whose score moved in the better direction.
@@ -57,6 +63,7 @@ pub fn compare_paired(
     later: &[f64],
     better: Better,
     conf_level: f64,
+    method: WilcoxonMethod,
 ) -> PairedComparison {
     debug_assert_eq!(earlier.len(), later.len());
     let pairs: Vec<((f64, f64), u64)> = earlier
@@ -64,7 +71,7 @@ pub fn compare_paired(
         .zip(later)
         .map(|(&a, &b)| ((a, b), 1))
         .collect();
-    compare_counted(&pairs, better, conf_level)
+    compare_counted(&pairs, better, conf_level, method)
 }
 
 /// [`compare_paired`] on distinct (earlier, later) pairs with their counts, as
@@ -73,6 +80,7 @@ pub fn compare_counted(
     pairs: &[((f64, f64), u64)],
     better: Better,
     conf_level: f64,
+    method: WilcoxonMethod,
 ) -> PairedComparison {
     let changes: Vec<(f64, u64)> = pairs.iter().map(|&((a, b), c)| (b - a, c)).collect();
     let n = changes.iter().map(|c| c.1).sum::<u64>() as usize;
@@ -112,9 +120,27 @@ pub fn compare_counted(
         }
         Some(Ok(t)) => Some(t),
     };
-    let wilcoxon = signed_rank_counted(&changes);
+    let mut wilcoxon = signed_rank_counted(&changes);
     if wilcoxon.is_none() && n > 0 && n_unchanged < n {
         notes.push("no non-zero changes: no Wilcoxon test");
+    }
+    if let (Some(w), WilcoxonMethod::Exact) = (wilcoxon.as_mut(), method) {
+        match signed_rank_exact_conditional(&changes) {
+            ExactConditional::P(p) => {
+                w.p = p;
+                w.conditional = true;
+            }
+            ExactConditional::TooLarge => notes.push(
+                "too many changes to enumerate the exact Wilcoxon distribution: normal approximation",
+            ),
+            ExactConditional::NoChanges => {}
+        }
+    }
+    let hodges_lehmann = hodges_lehmann(&changes, conf_level);
+    if hodges_lehmann.is_some_and(|h| h.ci.is_none()) {
+        notes.push(
+            "too few distinct changes for the Hodges-Lehmann interval at this confidence level",
+        );
     }
     let dz = match (t, change.as_ref().and_then(MeanSd::sd)) {
         (Some(t), Some(sd)) => {
@@ -134,6 +160,7 @@ pub fn compare_counted(
         change,
         t,
         wilcoxon,
+        hodges_lehmann,
         dz,
         n_improved,
         n_unchanged,
@@ -154,8 +181,13 @@ mod tests {
         let later: Vec<f64> = (0..600)
             .map(|i| f64::from(3 + (i * 11 + i / 5) % 7))
             .collect();
-        let expanded = compare_paired(&earlier, &later, Better::Lower, 0.95);
-        let counted = compare_counted(&tally_pairs(&earlier, &later), Better::Lower, 0.95);
+        let expanded = compare_paired(&earlier, &later, Better::Lower, 0.95, Default::default());
+        let counted = compare_counted(
+            &tally_pairs(&earlier, &later),
+            Better::Lower,
+            0.95,
+            Default::default(),
+        );
         let close =
             |a: f64, b: f64| assert!((a - b).abs() <= 1e-13 * b.abs().max(1e-300), "{a} vs {b}");
         assert_eq!(

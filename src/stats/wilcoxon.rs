@@ -14,6 +14,8 @@ pub struct SignedRank {
     pub p: f64,
     /// Whether `p` is from the exact null distribution (else the normal approximation).
     pub exact: bool,
+    /// Whether `p` was replaced by the exact conditional p-value (`--wilcoxon exact`).
+    pub conditional: bool,
     /// Number of non-zero changes the test used.
     pub n_nonzero: usize,
 }
@@ -95,6 +97,7 @@ pub fn signed_rank_counted(changes: &[(f64, u64)]) -> Option<SignedRank> {
             v,
             p: (2.0 * p).min(1.0),
             exact: true,
+            conditional: false,
             n_nonzero: n,
         });
     }
@@ -113,13 +116,219 @@ pub fn signed_rank_counted(changes: &[(f64, u64)]) -> Option<SignedRank> {
         v,
         p,
         exact: false,
+        conditional: false,
         n_nonzero: n,
     })
+}
+
+/// Which p-value the signed-rank test reports (`--wilcoxon`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase", try_from = "String")]
+pub enum WilcoxonMethod {
+    /// R 4.2.2's `wilcox.test`: exact without ties or zeros below 50 changes, else normal.
+    #[default]
+    R,
+    /// The exact conditional distribution with ties and zeros (coin, Pratt), where feasible.
+    Exact,
+}
+
+impl std::str::FromStr for WilcoxonMethod {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<WilcoxonMethod, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "r" | "default" => Ok(WilcoxonMethod::R),
+            "exact" => Ok(WilcoxonMethod::Exact),
+            _ => Err(format!(
+                "{s:?} is not a Wilcoxon method (expected r, as R's wilcox.test, or exact)"
+            )),
+        }
+    }
+}
+
+impl TryFrom<String> for WilcoxonMethod {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<WilcoxonMethod, String> {
+        s.parse()
+    }
+}
+
+/// The method of a reported p-value, for the `wilcoxon_method` column.
+pub fn method_name(result: &SignedRank) -> &'static str {
+    match (result.conditional, result.exact) {
+        (true, _) => "exact conditional",
+        (false, true) => "exact",
+        (false, false) => "normal",
+    }
+}
+
+/// Work (non-zero changes x possible rank sums) above which the exact conditional
+/// distribution is not enumerated: about a second on one core. UCLA totals have ~n^2 rank
+/// sums, so this is reached near 1,000 non-zero changes, where the normal approximation is
+/// as good as exact.
+pub const EXACT_CONDITIONAL_BUDGET: u64 = 1_000_000_000;
+
+/// The exact conditional signed-rank p-value, or why there is none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ExactConditional {
+    /// Two-sided p-value.
+    P(f64),
+    /// Every change is zero.
+    NoChanges,
+    /// More work than [`EXACT_CONDITIONAL_BUDGET`].
+    TooLarge,
+}
+
+/// Two-sided p-value of the signed-rank test from its exact permutation distribution given
+/// the observed ranks, ties and zeros, as R `coin::wilcoxsign_test(distribution = "exact")`
+/// with its default `zero.method = "Pratt"`: |change| is ranked with the zeros (average ranks
+/// for ties), zeros then drop out, and the statistic is the rank sum of the positive changes
+/// over all 2^n sign patterns of the non-zero ones. p = P(|T - E| >= |t - E|), computed on
+/// doubled ranks (whole numbers), so "as extreme" is decided exactly rather than with coin's
+/// sqrt(eps) fuzz.
+pub fn signed_rank_exact_conditional(changes: &[(f64, u64)]) -> ExactConditional {
+    let zeros: u64 = changes
+        .iter()
+        .filter(|&&(d, _)| d == 0.0)
+        .map(|&(_, c)| c)
+        .sum();
+    // (|d|, positives, negatives) merged over equal |d|, in order.
+    let mut magnitudes: Vec<(f64, u64, u64)> = changes
+        .iter()
+        .filter(|&&(d, c)| d != 0.0 && c > 0)
+        .map(|&(d, c)| {
+            (
+                d.abs(),
+                if d > 0.0 { c } else { 0 },
+                if d < 0.0 { c } else { 0 },
+            )
+        })
+        .collect();
+    if magnitudes.is_empty() {
+        return ExactConditional::NoChanges;
+    }
+    magnitudes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Tie groups: (doubled rank, size, positives).
+    let mut groups: Vec<(u64, u64, u64)> = Vec::new();
+    let mut start = zeros;
+    let mut i = 0;
+    while i < magnitudes.len() {
+        let m = magnitudes[i].0;
+        let (mut pos, mut neg) = (0, 0);
+        while i < magnitudes.len() && magnitudes[i].0 == m {
+            pos += magnitudes[i].1;
+            neg += magnitudes[i].2;
+            i += 1;
+        }
+        let size = pos + neg;
+        groups.push((2 * start + size + 1, size, pos));
+        start += size;
+    }
+    let n: u64 = groups.iter().map(|g| g.1).sum();
+    let total: u64 = groups.iter().map(|g| g.0 * g.1).sum();
+    if n.saturating_mul(total + 1) > EXACT_CONDITIONAL_BUDGET {
+        return ExactConditional::TooLarge;
+    }
+    // P(T = s) over doubled rank sums s, one sign flip at a time.
+    // Two buffers, so each flip is a streaming (vectorised) pass: next[s] = (p[s] + p[s-r]) / 2.
+    let mut probability = vec![0.0f64; total as usize + 1];
+    let mut next = probability.clone();
+    probability[0] = 1.0;
+    let mut reach = 0usize;
+    for &(rank, size, _) in &groups {
+        let r = rank as usize;
+        for _ in 0..size {
+            let end = reach + r;
+            for (n, p) in next[..r].iter_mut().zip(&probability[..r]) {
+                *n = 0.5 * p;
+            }
+            for ((n, p), q) in next[r..=end]
+                .iter_mut()
+                .zip(&probability[r..=end])
+                .zip(&probability[..=reach])
+            {
+                *n = 0.5 * (p + q);
+            }
+            std::mem::swap(&mut probability, &mut next);
+            reach = end;
+        }
+    }
+    let observed: u64 = groups.iter().map(|g| g.0 * g.2).sum();
+    // |2T - total| >= |2t - total|, in whole numbers.
+    let distance = (2 * observed).abs_diff(total);
+    if distance == 0 {
+        return ExactConditional::P(1.0);
+    }
+    let p = sum(probability
+        .iter()
+        .enumerate()
+        .filter(|&(s, _)| (2 * s as u64).abs_diff(total) >= distance)
+        .map(|(_, &p)| p));
+    ExactConditional::P(p.min(1.0))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // R 4.2.2, coin 1.4-2: pre <- c(7,8,5,9,6,7,8,6,7,5,9,8); post <- c(5,6,5,7,5,4,7,6,6,6,6,8)
+    // pvalue(wilcoxsign_test(post ~ pre, data = data.frame(pre, post), distribution = "exact"))
+    // 0.01953125
+    #[test]
+    fn exact_conditional_equals_coin() {
+        let pre = [7.0, 8.0, 5.0, 9.0, 6.0, 7.0, 8.0, 6.0, 7.0, 5.0, 9.0, 8.0];
+        let post = [5.0, 6.0, 5.0, 7.0, 5.0, 4.0, 7.0, 6.0, 6.0, 6.0, 6.0, 8.0];
+        let mut counted: Vec<(f64, u64)> = Vec::new();
+        for (a, b) in pre.iter().zip(post) {
+            counted.push((b - a, 1));
+        }
+        assert_eq!(
+            signed_rank_exact_conditional(&counted),
+            ExactConditional::P(0.01953125)
+        );
+    }
+
+    // R 4.2.2, coin 1.4-2: pvalue(wilcoxsign_test(post ~ pre, data = data.frame(pre, post),
+    //   distribution = "exact")) with
+    // i <- 0:199; pre <- 20 + (i*37) %% 41; post <- pre + ((i*13) %% 11) - 6  # 2.0534613855127076e-05
+    // i <- 0:59; pre <- 3 + (i*5) %% 7; post <- pre - ((i*3) %% 4) + 1        # 0.0023510396040933301
+    // post <- c(4,4,4,5,5); pre <- c(5,5,5,6,5)                                 # 0.125
+    // x <- c(1.5,-0.3,2.2,0.7,-1.1,3.4,0.2,1.9,-0.6,2.8) against 0             # 0.083984375
+    #[test]
+    fn exact_conditional_with_many_ties_equals_coin() {
+        let counted = |changes: Vec<f64>| -> Vec<(f64, u64)> {
+            changes.into_iter().map(|d| (d, 1)).collect()
+        };
+        let close =
+            |changes: Vec<f64>, want: f64| match signed_rank_exact_conditional(&counted(changes)) {
+                ExactConditional::P(p) => {
+                    assert!(((p - want) / want).abs() < 1e-12, "{p} vs {want}")
+                }
+                other => panic!("{other:?}"),
+            };
+        close(
+            (0..200).map(|i| f64::from((i * 13) % 11) - 6.0).collect(),
+            2.0534613855127076e-05,
+        );
+        close(
+            (0..60).map(|i| 1.0 - f64::from((i * 3) % 4)).collect(),
+            0.0023510396040933301,
+        );
+        close(vec![-1.0, -1.0, -1.0, -1.0, 0.0], 0.125);
+        close(
+            vec![1.5, -0.3, 2.2, 0.7, -1.1, 3.4, 0.2, 1.9, -0.6, 2.8],
+            0.083984375,
+        );
+        assert_eq!(
+            signed_rank_exact_conditional(&[(0.0, 3)]),
+            ExactConditional::NoChanges
+        );
+        assert_eq!(
+            signed_rank_exact_conditional(&[(1.0, 5000), (-2.0, 5000)]),
+            ExactConditional::TooLarge
+        );
+    }
 
     #[test]
     fn all_zero_changes_have_no_test() {

@@ -538,13 +538,18 @@ fn methods(results: &ResultsDir) -> Vec<String> {
     } else {
         "rose"
     };
+    let wilcoxon = if settings.wilcoxon.as_deref() == Some("exact") {
+        "the Wilcoxon signed-rank test with its exact conditional p-value given the ties and zero changes (as R coin's wilcoxsign_test; groups with more than about 1,000 non-zero changes use the normal approximation, as noted in comparisons.csv)"
+    } else {
+        "the Wilcoxon signed-rank test (exact when there are fewer than 50 non-zero changes and no ties, otherwise the normal approximation with tie and continuity corrections, as in R 4.2.2)"
+    };
     vec![
         format!(
             "Loneliness was measured with the {} ({}): {scoring}{range} Scores outside the scale's range, or not whole numbers where the scale requires them, were treated as invalid and excluded, never corrected. Source: {}.",
             scale.title, scale.short, scale.source
         ),
         format!(
-            "Each comparison (referral to end of support, referral to follow-up, end of support to follow-up) uses everyone with valid scores at both of its timepoints. Change is the later score minus the earlier one. The mean change has a {conf:.0}% confidence interval from the paired t test (two-sided), reported with the Wilcoxon signed-rank test (exact when there are fewer than 50 non-zero changes and no ties, otherwise the normal approximation with tie and continuity corrections, as in R 4.2.2). The effect size is Cohen's dz (mean change divided by the standard deviation of change) with a {conf:.0}% confidence interval from the noncentral t distribution. The percentage improved counts people whose score {direction}; its interval in the charts is the Wilson score interval."
+            "Each comparison (referral to end of support, referral to follow-up, end of support to follow-up) uses everyone with valid scores at both of its timepoints. Change is the later score minus the earlier one. The mean change has a {conf:.0}% confidence interval from the paired t test (two-sided), reported with {wilcoxon}, and the Hodges-Lehmann estimate of the median change with its interval. The effect size is Cohen's dz (mean change divided by the standard deviation of change) with a {conf:.0}% confidence interval from the noncentral t distribution. The percentage improved counts people whose score {direction}; its interval in the charts is the Wilson score interval."
         ),
         format!(
             "p-values were adjusted for multiple comparisons within each set of rows sharing a grouping and a comparison, using {adjust}. To protect privacy, results for any group with fewer than {} people in a comparison are suppressed. Means over time (first chart) use everyone with a valid score at each timepoint, so they also reflect who stayed in contact.",
