@@ -28,7 +28,7 @@ fn analyse(extra: &[&str]) -> tempfile::TempDir {
     dir
 }
 
-const STEMS: [&str; 8] = [
+const STEMS: [&str; 9] = [
     "means",
     "model_means",
     "forest_trigger_group",
@@ -37,6 +37,7 @@ const STEMS: [&str; 8] = [
     "improved_trigger_group",
     "improved_location",
     "slopes",
+    "reliable_change",
 ];
 
 struct Svg {

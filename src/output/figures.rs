@@ -3,7 +3,7 @@
 
 use super::charts::{
     clamp_axis, padded, render_png, render_svg, score_axis, ChangeHistogram, Chart, IntervalChart,
-    IntervalRow, MeansChart, MeansSeries, SlopeChart,
+    IntervalRow, MeansChart, MeansSeries, SlopeChart, StackedChart, StackedRow,
 };
 use crate::results::{ComparisonRecord, ResultsDir};
 use crate::stats::proportion::wilson;
@@ -30,6 +30,8 @@ pub enum Figure {
     Histogram(ChangeHistogram),
     /// Slope chart.
     Slopes(SlopeChart),
+    /// Shares as stacked bars (reliable change).
+    Stacked(StackedChart),
 }
 
 impl Figure {
@@ -40,6 +42,7 @@ impl Figure {
             Figure::Intervals(c) => c.file_stem(),
             Figure::Histogram(c) => c.file_stem(),
             Figure::Slopes(c) => c.file_stem(),
+            Figure::Stacked(c) => c.file_stem(),
         }
     }
 
@@ -50,6 +53,7 @@ impl Figure {
             Figure::Intervals(c) => &c.title,
             Figure::Histogram(c) => &c.title,
             Figure::Slopes(c) => &c.title,
+            Figure::Stacked(c) => &c.title,
         }
     }
 
@@ -60,6 +64,7 @@ impl Figure {
             Figure::Intervals(c) => render_svg(c),
             Figure::Histogram(c) => render_svg(c),
             Figure::Slopes(c) => render_svg(c),
+            Figure::Stacked(c) => render_svg(c),
         }
     }
 
@@ -70,6 +75,7 @@ impl Figure {
             Figure::Intervals(c) => render_png(c),
             Figure::Histogram(c) => render_png(c),
             Figure::Slopes(c) => render_png(c),
+            Figure::Stacked(c) => render_png(c),
         }
     }
 }
@@ -402,6 +408,69 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
                 "Line width and darkness: people sharing the two scores. Black: means.".into()
             },
         }));
+    }
+
+    // 6. Reliable change, referral to end of support, as stacked shares.
+    if let Some((_, rows)) = results
+        .further
+        .iter()
+        .find(|(n, _)| n == "reliable_change.csv")
+    {
+        let get = |r: &crate::results::CsvRow, key: &str| r.get(key).cloned().unwrap_or_default();
+        let num = |r: &crate::results::CsvRow, key: &str| get(r, key).parse::<f64>().ok();
+        let wanted = |r: &&crate::results::CsvRow| {
+            get(r, "comparison") == "pre_post"
+                && (get(r, "group_by") == "all"
+                    || line_by.as_deref() == Some(get(r, "group_by").as_str()))
+        };
+        let bars: Vec<StackedRow> = rows
+            .iter()
+            .filter(wanted)
+            .map(|r| {
+                let label = if get(r, "group_by") == "all" {
+                    "All service users".to_string()
+                } else {
+                    get(r, "group").replace('\n', " ")
+                };
+                let shares = (get(r, "suppressed") != "true")
+                    .then(|| {
+                        Some([
+                            num(r, "pct_reliably_better")?,
+                            num(r, "pct_no_reliable_change")?,
+                            num(r, "pct_reliably_worse")?,
+                        ])
+                    })
+                    .flatten();
+                StackedRow {
+                    label,
+                    n: get(r, "n").parse().ok(),
+                    shares,
+                }
+            })
+            .collect();
+        let reliability = rows
+            .first()
+            .map(|r| get(r, "reliability"))
+            .unwrap_or_default();
+        if bars.iter().any(|b| b.shares.is_some()) {
+            out.push(Figure::Stacked(StackedChart {
+                stem: "reliable_change".into(),
+                title: format!(
+                    "Reliable change in {} score, referral to end of support",
+                    scale.short
+                ),
+                parts: [
+                    "Reliably better".into(),
+                    "No reliable change".into(),
+                    "Reliably worse".into(),
+                ],
+                rows: bars,
+                suppressed_text: settings.suppressed_label(),
+                note: format!(
+                    "Jacobson-Truax reliable change index, reliability {reliability}: a change beyond measurement error (|RCI| > 1.96)."
+                ),
+            }));
+        }
     }
     out
 }

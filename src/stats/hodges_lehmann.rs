@@ -44,7 +44,11 @@ pub fn hodges_lehmann(changes: &[(f64, u64)], conf_level: f64) -> Option<HodgesL
         .filter(|&(d, c)| d != 0.0 && c > 0)
         .collect();
     // Walsh averages of changes beyond a quarter of the largest double would overflow.
-    if nonzero.is_empty() || nonzero.iter().any(|c| c.0.is_nan() || c.0.abs() > f64::MAX / 4.0) {
+    if nonzero.is_empty()
+        || nonzero
+            .iter()
+            .any(|c| c.0.is_nan() || c.0.abs() > f64::MAX / 4.0)
+    {
         return None;
     }
     let zeroes = changes.iter().any(|&(d, c)| d == 0.0 && c > 0);

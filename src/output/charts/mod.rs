@@ -7,11 +7,13 @@ mod histogram;
 mod intervals;
 mod means;
 mod slopes;
+mod stacked;
 
 pub use histogram::ChangeHistogram;
 pub use intervals::{IntervalChart, IntervalRow};
 pub use means::{MeansChart, MeansSeries};
 pub use slopes::SlopeChart;
+pub use stacked::{StackedChart, StackedRow};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
