@@ -14,6 +14,7 @@ pub mod distribution;
 pub mod error;
 pub mod flow;
 pub mod grouped;
+pub mod matching;
 pub mod mixed_model;
 pub mod model;
 pub mod output;

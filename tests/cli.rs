@@ -1376,6 +1376,43 @@ fn attrition_equals_r_on_the_bundled_export() {
 }
 
 #[test]
+fn omega_total_equals_psych_on_uls8_items() {
+    // tests/data/omega/uls8.csv (made by its make.R) as ULS-8 pre items: psych::omega(d,
+    // plot = FALSE)$omega.tot = 0.82660519058842941 (psych's optimiser stops ~5e-7 short);
+    // the exact least-squares solution it approaches: 0.82660557750539476. Items 3 and 6 are
+    // reverse-scored by the scale, which changes no uniqueness and is undone by the flip.
+    let items = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/omega/uls8.csv"),
+    )
+    .expect("data");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("uls8.csv");
+    let mut text = String::from("id,location,trigger_group");
+    for q in 1..=8 {
+        text.push_str(&format!(",pre_q{q}"));
+    }
+    text.push('\n');
+    for (i, line) in items.lines().skip(1).enumerate() {
+        text.push_str(&format!("P{i},L,T,{line}\n"));
+    }
+    std::fs::write(&input, text).expect("write");
+    let out = analyse(&input, &["--scale", "ucla8"]);
+    let path = out.path().join("item_reliability.csv");
+    let pre = row_where(&path, &[("timepoint", "pre")]);
+    assert_eq!(&pre[column(&path, "n")], "300");
+    close(
+        &pre[column(&path, "omega_total")],
+        0.82660557750539476,
+        1e-9,
+    );
+    close(
+        &pre[column(&path, "omega_total")],
+        0.82660519058842941,
+        1e-5,
+    );
+}
+
+#[test]
 fn item_reliability_equals_psych_alpha_in_memory_and_streaming() {
     // The 40 people of the unit test in stats::alpha (R 4.2.2, psych::alpha; x generated with
     // set.seed(3), see there) as UCLA-3 items at pre: alpha 0.53242800280964642, Feldt CI
@@ -1443,7 +1480,10 @@ fn item_reliability_equals_psych_alpha_in_memory_and_streaming() {
         close(&pre[5], 0.737032751859372, 1e-10);
         // Post has no complete set of items: no alpha, and a note.
         assert_eq!(&rows[1][2], "0");
-        assert!(!rows[1][6].is_empty());
+        assert!(!rows[1][column(&path, "note")].is_empty());
+        // Three items: no omega, and why.
+        assert_eq!(&pre[column(&path, "omega_total")], "");
+        assert!(pre[column(&path, "note")].contains("omega needs at least 6 items"));
     }
     // A totals export writes none.
     assert!(!analyse(&data("small_wide.csv"), &[])

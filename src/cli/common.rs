@@ -107,8 +107,19 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 /// Runs the read and score stages under `settings`, with a progress bar on stderr for large
 /// inputs unless `quiet` (indicatif draws nothing when stderr is not a terminal).
 pub fn load(inputs: &[PathBuf], settings: &Settings, quiet: bool) -> Result<Loaded, Error> {
+    load_named(inputs, settings, quiet, "")
+}
+
+/// [`load`], with the option that named the grouping columns (for messages).
+pub fn load_named(
+    inputs: &[PathBuf],
+    settings: &Settings,
+    quiet: bool,
+    by_option: &'static str,
+) -> Result<Loaded, Error> {
     let paths = expand_inputs(inputs)?;
-    let (scale, read_options) = prepare(settings)?;
+    let (scale, mut read_options) = prepare(settings)?;
+    read_options.by_option = by_option;
     with_progress(&paths, quiet, |progress| {
         let mut scorer = Scorer::new(&scale, settings.max_missing_items);
         let export = read_exports(&paths, &read_options, &mut scorer, progress)?;
@@ -257,6 +268,7 @@ fn prepare(settings: &Settings) -> Result<(Scale, ReadOptions), Error> {
         max_rows: settings.max_rows,
         max_record_bytes: settings.max_record_bytes,
         encoding: settings.encoding,
+        by_option: "",
     };
     Ok((scale, read_options))
 }

@@ -491,7 +491,7 @@ pub fn write_attrition<W: std::io::Write>(
     Ok(())
 }
 
-/// Writes item_reliability.csv: timepoint, items, n, alpha, ci_low, ci_high, note (item
+/// Writes item_reliability.csv: timepoint, items, n, alpha, ci_low, ci_high, omega_total, note (item
 /// scales; people who answered every item at that timepoint).
 pub fn write_item_reliability<W: std::io::Write>(
     out: W,
@@ -502,6 +502,7 @@ pub fn write_item_reliability<W: std::io::Write>(
     use super::number::format_f64;
     use crate::model::Timepoint;
     use crate::stats::alpha::cronbach_alpha;
+    use crate::stats::omega::omega_total;
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "timepoint",
@@ -510,6 +511,7 @@ pub fn write_item_reliability<W: std::io::Write>(
         "alpha",
         "ci_low",
         "ci_high",
+        "omega_total",
         "note",
     ])?;
     for tp in Timepoint::ALL {
@@ -522,13 +524,14 @@ pub fn write_item_reliability<W: std::io::Write>(
         // Withheld below min-cell, like every other group of people (n = 0 needs no hiding).
         if s.n > 0 && (s.n as usize) < min_cell {
             cells[2] = String::new();
-            cells.extend([String::new(), String::new(), String::new()]);
+            cells.extend(std::iter::repeat_n(String::new(), 4));
             cells.push(format!(
                 "fewer than {min_cell} people with every item answered: withheld"
             ));
             w.write_record(&cells)?;
             continue;
         }
+        let mut notes = Vec::new();
         match cronbach_alpha(s, conf_level) {
             Some(a) => {
                 cells.push(format_f64(a.alpha));
@@ -536,13 +539,27 @@ pub fn write_item_reliability<W: std::io::Write>(
                     Some((lo, hi)) => cells.extend([format_f64(lo), format_f64(hi)]),
                     None => cells.extend([String::new(), String::new()]),
                 }
-                cells.push(String::new());
             }
             None => {
                 cells.extend([String::new(), String::new(), String::new()]);
-                cells.push("fewer than two people with every item answered, or no spread".into());
+                notes.push("fewer than two people with every item answered, or no spread");
             }
         }
+        match omega_total(s) {
+            Ok(omega) => {
+                cells.push(format_f64(omega.total));
+                if omega.heywood {
+                    notes.push("omega: an item's uniqueness is at its lower bound (Heywood case; psych warns too)");
+                }
+            }
+            Err(why) => {
+                cells.push(String::new());
+                if s.n > 0 {
+                    notes.push(why.note());
+                }
+            }
+        }
+        cells.push(notes.join("; "));
         w.write_record(&cells)?;
     }
     w.flush()?;

@@ -46,6 +46,9 @@ pub struct ReadOptions {
     pub max_record_bytes: u64,
     /// CSV text encoding when not UTF-8 (decoded as read; the SHA-256 stays the file's).
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The option that named the `by` columns, for messages (`--covariates` for `compare`;
+    /// empty means `--by`).
+    pub by_option: &'static str,
 }
 
 /// The input file's identity, for summary.json.
@@ -884,6 +887,14 @@ impl Plan {
         for b in &options.by {
             match header.find(b) {
                 Some(c) => groups.push(c),
+                None if !options.by_option.is_empty() => {
+                    let flag = options.by_option;
+                    let hint = match header.suggest(b) {
+                        Some(s) => format!(" (did you mean {s:?}? use --column {b}={s:?})"),
+                        None => String::new(),
+                    };
+                    problems.push(format!("no {b} column, named by {flag}{hint}"));
+                }
                 None => {
                     let hint = match header.suggest(b) {
                         Some(s) => format!(" (did you mean {s:?}? use --column {b}={s:?} or --by {s:?})"),

@@ -403,8 +403,8 @@ fn further_tables(results: &ResultsDir) -> Vec<Table> {
                 },
             ),
             "item_reliability.csv" => table(
-                "Item reliability (Cronbach's alpha)",
-                &["Timepoint", "Items", "n", "Alpha (95% CI)"],
+                "Item reliability (Cronbach's alpha, McDonald's omega)",
+                &["Timepoint", "Items", "n", "Alpha (95% CI)", "Omega total"],
                 rows.iter().collect(),
                 &|r| {
                     vec![
@@ -412,6 +412,7 @@ fn further_tables(results: &ResultsDir) -> Vec<Table> {
                         cell(r, "items"),
                         cell(r, "n"),
                         interval(num(r, "alpha"), num(r, "ci_low"), num(r, "ci_high")),
+                        fixed(num(r, "omega_total"), 2),
                     ]
                 },
             ),

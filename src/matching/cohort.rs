@@ -1,0 +1,266 @@
+//! The people a matched comparison can use: scheme users and comparator people from two
+//! read-and-scored exports, with their covariates as numbers, in one table (scheme first,
+//! then comparator, each in file order). Everyone read is counted: excluded for a missing
+//! covariate or a missing pre or post score, or eligible.
+
+use crate::model::Timepoint;
+use crate::read::{Export, MISSING_GROUP};
+use crate::scale::Scored;
+
+/// The name that makes a covariate the scored pre total rather than a column.
+pub const PRE_SCORE: &str = "pre_score";
+
+/// How a covariate enters the propensity model and the balance table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// A number (every value in both files reads as one, as R's read.csv would take it).
+    Numeric,
+    /// Categories, as indicators of every level but the first.
+    Categorical {
+        /// Levels present in either file, sorted by UTF-8 bytes.
+        levels: Vec<String>,
+    },
+}
+
+/// One covariate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Covariate {
+    /// Column name (or `pre_score`).
+    pub name: String,
+    /// Numeric or categorical.
+    pub kind: Kind,
+}
+
+/// One person who can be matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    /// In the scheme (else the comparator).
+    pub treated: bool,
+    /// Index of the person in their own export (for ids, with `--write-matches`).
+    pub person: usize,
+    /// Covariate values in covariate order: the number, or the level's index.
+    pub values: Vec<f64>,
+    /// Level index of each `--exact` covariate.
+    pub exact: Vec<u32>,
+    /// Trigger group, when both files have the column.
+    pub group: Option<String>,
+    /// Scores at pre, post and follow-up.
+    pub pre: f64,
+    /// Post score.
+    pub post: f64,
+    /// Follow-up score, if valid.
+    pub followup: Option<f64>,
+}
+
+/// Counts of people per file, for the matching flow.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CohortCounts {
+    /// People read (distinct ids).
+    pub people: u64,
+    /// Excluded: a covariate missing or blank.
+    pub missing_covariate: u64,
+    /// Excluded: no valid pre score.
+    pub no_pre: u64,
+    /// Excluded: no valid post score.
+    pub no_post: u64,
+    /// Eligible for matching.
+    pub eligible: u64,
+}
+
+/// The matching table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cohort {
+    /// Covariates of the propensity model, in the order given.
+    pub covariates: Vec<Covariate>,
+    /// Names of the `--exact` covariates.
+    pub exact: Vec<String>,
+    /// Eligible people: scheme first, then comparator.
+    pub units: Vec<Unit>,
+    /// Flow counts: scheme, comparator.
+    pub counts: [CohortCounts; 2],
+}
+
+/// One side of the comparison as read: its export and scores.
+pub struct Side<'a> {
+    /// The read stage's output.
+    pub export: &'a Export,
+    /// The scores.
+    pub scored: &'a Scored,
+}
+
+/// Builds the table. `columns` are the read grouping columns' names (covariates other than
+/// pre_score, then exact ones, then trigger_group if read), the same for both sides.
+pub fn build_cohort(
+    covariate_names: &[String],
+    exact_names: &[String],
+    group_column: Option<&str>,
+    sides: [Side<'_>; 2],
+) -> Cohort {
+    fn column(side: &Side<'_>, name: &str) -> Option<usize> {
+        side.export.groups.iter().position(|g| g.name == name)
+    }
+    fn value_of<'s>(side: &Side<'s>, name: &str, p: usize) -> Option<&'s str> {
+        let g = &side.export.groups[column(side, name)?];
+        let text = g.levels[g.codes[p] as usize].as_str();
+        (text != MISSING_GROUP).then_some(text)
+    }
+    // Each covariate's kind from both files' values.
+    let covariates: Vec<Covariate> = covariate_names
+        .iter()
+        .map(|name| {
+            if name == PRE_SCORE {
+                return Covariate {
+                    name: name.clone(),
+                    kind: Kind::Numeric,
+                };
+            }
+            let mut levels: Vec<String> = sides
+                .iter()
+                .filter_map(|side| column(side, name).map(|c| &side.export.groups[c].levels))
+                .flatten()
+                .filter(|l| l.as_str() != MISSING_GROUP)
+                .cloned()
+                .collect();
+            levels.sort();
+            levels.dedup();
+            let numeric = !levels.is_empty()
+                && levels
+                    .iter()
+                    .all(|l| l.trim().parse::<f64>().is_ok_and(f64::is_finite));
+            Covariate {
+                name: name.clone(),
+                kind: if numeric {
+                    Kind::Numeric
+                } else {
+                    Kind::Categorical { levels }
+                },
+            }
+        })
+        .collect();
+    let exact_levels: Vec<Vec<String>> = exact_names
+        .iter()
+        .map(|name| {
+            let mut levels: Vec<String> = sides
+                .iter()
+                .filter_map(|side| column(side, name).map(|c| &side.export.groups[c].levels))
+                .flatten()
+                .filter(|l| l.as_str() != MISSING_GROUP)
+                .cloned()
+                .collect();
+            levels.sort();
+            levels.dedup();
+            levels
+        })
+        .collect();
+    let mut units = Vec::new();
+    let mut counts: [CohortCounts; 2] = Default::default();
+    for (s, side) in sides.iter().enumerate() {
+        let treated = s == 0;
+        let people = side.scored.scores[0].len();
+        counts[s].people = people as u64;
+        'people: for p in 0..people {
+            let pre = side.scored.valid(Timepoint::Pre, p);
+            let mut values = Vec::with_capacity(covariates.len());
+            for covariate in &covariates {
+                let value = if covariate.name == PRE_SCORE {
+                    pre
+                } else {
+                    value_of(side, &covariate.name, p).and_then(|text| match &covariate.kind {
+                        Kind::Numeric => text.trim().parse::<f64>().ok(),
+                        Kind::Categorical { levels } => levels
+                            .binary_search_by(|l| l.as_str().cmp(text))
+                            .ok()
+                            .map(|i| i as f64),
+                    })
+                };
+                match value {
+                    Some(v) => values.push(v),
+                    None if covariate.name == PRE_SCORE => {
+                        counts[s].no_pre += 1;
+                        continue 'people;
+                    }
+                    None => {
+                        counts[s].missing_covariate += 1;
+                        continue 'people;
+                    }
+                }
+            }
+            let mut exact = Vec::with_capacity(exact_names.len());
+            for (name, levels) in exact_names.iter().zip(&exact_levels) {
+                match value_of(side, name, p)
+                    .and_then(|text| levels.binary_search_by(|l| l.as_str().cmp(text)).ok())
+                {
+                    Some(i) => exact.push(i as u32),
+                    None => {
+                        counts[s].missing_covariate += 1;
+                        continue 'people;
+                    }
+                }
+            }
+            let Some(pre) = pre else {
+                counts[s].no_pre += 1;
+                continue;
+            };
+            let Some(post) = side.scored.valid(Timepoint::Post, p) else {
+                counts[s].no_post += 1;
+                continue;
+            };
+            counts[s].eligible += 1;
+            units.push(Unit {
+                treated,
+                person: p,
+                values,
+                exact,
+                group: group_column
+                    .and_then(|name| value_of(side, name, p))
+                    .map(str::to_string),
+                pre,
+                post,
+                followup: side.scored.valid(Timepoint::Followup, p),
+            });
+        }
+    }
+    Cohort {
+        covariates,
+        exact: exact_names.to_vec(),
+        units,
+        counts,
+    }
+}
+
+impl Cohort {
+    /// The propensity model's design: an intercept, each numeric covariate, and an indicator
+    /// for every level of a categorical covariate but its first (R's treatment coding); with
+    /// the column names (`age_band75+` as R names them).
+    pub fn design(&self) -> (nalgebra::DMatrix<f64>, Vec<String>) {
+        let mut names = vec!["(Intercept)".to_string()];
+        // (covariate, level or None for numeric)
+        let mut columns: Vec<(usize, Option<usize>)> = Vec::new();
+        for (c, covariate) in self.covariates.iter().enumerate() {
+            match &covariate.kind {
+                Kind::Numeric => {
+                    columns.push((c, None));
+                    names.push(covariate.name.clone());
+                }
+                Kind::Categorical { levels } => {
+                    for (l, level) in levels.iter().enumerate().skip(1) {
+                        columns.push((c, Some(l)));
+                        names.push(format!("{}{level}", covariate.name));
+                    }
+                }
+            }
+        }
+        let x = nalgebra::DMatrix::from_fn(self.units.len(), columns.len() + 1, |i, j| {
+            if j == 0 {
+                return 1.0;
+            }
+            let (c, level) = columns[j - 1];
+            let v = self.units[i].values[c];
+            match level {
+                None => v,
+                Some(l) => f64::from(v == l as f64),
+            }
+        });
+        (x, names)
+    }
+}
