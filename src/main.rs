@@ -3,7 +3,7 @@
 //! `analyse --strict`).
 
 use clap::{Parser, Subcommand};
-use loneliness_eval::cli::{analyse, common::InputArgs, report, scales, score, validate};
+use loneliness_eval::cli::{analyse, common::InputArgs, compare, report, scales, score, validate};
 use std::process::ExitCode;
 
 /// Evaluate a loneliness programme from its operational export: score UCLA scales and compare
@@ -27,6 +27,9 @@ enum Command {
     Scales(scales::ScalesArgs),
     /// Redraw the charts and reports of a results folder, without the raw data.
     Report(report::ReportArgs),
+    /// Match scheme users to similar people not supported (propensity score) and estimate
+    /// the scheme's effect on the change in loneliness: OUT/compare/.
+    Compare(compare::CompareArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Command::Score(args) => score::run(args).map(|()| true),
         Command::Scales(args) => scales::run(args).map(|()| true),
         Command::Report(args) => report::run(args).map(|()| true),
+        Command::Compare(args) => compare::run(args).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 
 pub mod analyse;
 pub mod common;
+pub mod compare;
 pub mod report;
 pub mod scales;
 pub mod score;

@@ -74,6 +74,10 @@ pub struct Cohort {
     pub covariates: Vec<Covariate>,
     /// Names of the `--exact` covariates.
     pub exact: Vec<String>,
+    /// Their levels (sorted), which [`Unit::exact`] indexes.
+    pub exact_levels: Vec<Vec<String>>,
+    /// The column whose groups get effect rows, when read.
+    pub group_column: Option<String>,
     /// Eligible people: scheme first, then comparator.
     pub units: Vec<Unit>,
     /// Flow counts: scheme, comparator.
@@ -88,8 +92,8 @@ pub struct Side<'a> {
     pub scored: &'a Scored,
 }
 
-/// Builds the table. `columns` are the read grouping columns' names (covariates other than
-/// pre_score, then exact ones, then trigger_group if read), the same for both sides.
+/// Builds the table from both sides (scheme first), whose exports read every covariate,
+/// exact and group column (the covariate `pre_score` is the scored pre total).
 pub fn build_cohort(
     covariate_names: &[String],
     exact_names: &[String],
@@ -223,6 +227,8 @@ pub fn build_cohort(
     Cohort {
         covariates,
         exact: exact_names.to_vec(),
+        exact_levels,
+        group_column: group_column.map(str::to_string),
         units,
         counts,
     }

@@ -1,5 +1,364 @@
 //! Matched comparison (`compare`): the cohort of scheme and comparator people, the propensity
-//! score, nearest-neighbour matching, balance and the difference in differences.
+//! score, nearest-neighbour matching, balance and the difference in differences. A stage of
+//! its own: cohort -> propensity model -> matches and weights -> balance and effect.
 
+pub mod balance;
 pub mod cohort;
 pub mod effect;
+pub mod nearest;
+
+use crate::error::Error;
+use crate::stats::logistic::{logistic_irls, NoLogistic};
+use balance::{balance_of, Balance};
+use cohort::{Cohort, Kind};
+use effect::{paired_effect, weighted_effect, Effect};
+use nearest::{match_weights, nearest, Candidate, NearestOptions};
+
+/// Settings of the matching and the effect.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatchOptions {
+    /// Comparators per scheme user.
+    pub ratio: usize,
+    /// Whether comparators may be reused.
+    pub replace: bool,
+    /// Caliper in standard deviations of the distance.
+    pub caliper: Option<f64>,
+    /// Confidence level of the effect's interval.
+    pub conf_level: f64,
+    /// Effect rows with fewer matched people on either side are withheld.
+    pub min_cell: usize,
+}
+
+/// A scheme user's matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// The scheme user (index into the cohort's units).
+    pub treated: usize,
+    /// Their comparators in slot order.
+    pub controls: Vec<usize>,
+}
+
+/// One row of balance.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BalanceRow {
+    /// Covariate (or `distance`).
+    pub covariate: String,
+    /// Level, for a categorical covariate.
+    pub level: Option<String>,
+    /// Before matching.
+    pub before: Balance,
+    /// After matching.
+    pub after: Balance,
+}
+
+impl BalanceRow {
+    /// MatchIt's and the usual rule: an absolute standardised difference above 0.1 after
+    /// matching is not balanced.
+    pub fn imbalanced(&self) -> bool {
+        self.after.smd.is_none_or(|s| s.abs() > 0.1)
+    }
+}
+
+/// One row of effect.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectRow {
+    /// `all` or the grouping column.
+    pub group_by: String,
+    /// `All` or the group (of the scheme user).
+    pub group: String,
+    /// Matched scheme users.
+    pub n_scheme: u64,
+    /// Distinct comparators matched to them.
+    pub n_comparator: u64,
+    /// The effect, unless withheld or not computable.
+    pub effect: Option<Effect>,
+    /// Whether withheld (fewer than min-cell on either side).
+    pub suppressed: bool,
+    /// Why there is no effect.
+    pub note: String,
+}
+
+/// Everything `compare` reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchingResult {
+    /// Design columns of the propensity model.
+    pub model_columns: Vec<String>,
+    /// Their coefficients (`None`: dropped as a linear combination of earlier columns).
+    pub coefficients: Vec<Option<f64>>,
+    /// IRLS iterations.
+    pub iterations: usize,
+    /// Whether the model converged.
+    pub converged: bool,
+    /// Whether fitted probabilities reached 0 or 1.
+    pub separated: bool,
+    /// Problems a reader must know about.
+    pub warnings: Vec<String>,
+    /// Distance (logit of the propensity score) per unit.
+    pub distance: Vec<f64>,
+    /// Matches of the matched scheme users, in data order.
+    pub matches: Vec<Match>,
+    /// Matching weight per unit.
+    pub weights: Vec<f64>,
+    /// Matched scheme users, and comparators used.
+    pub matched: [u64; 2],
+    /// balance.csv rows.
+    pub balance: Vec<BalanceRow>,
+    /// effect.csv rows.
+    pub effects: Vec<EffectRow>,
+}
+
+/// Fits the propensity score, matches, and measures balance and the effect.
+pub fn run_matching(cohort: &Cohort, options: &MatchOptions) -> Result<MatchingResult, Error> {
+    let treated = cohort.units.iter().filter(|u| u.treated).count();
+    let controls = cohort.units.len() - treated;
+    if treated == 0 || controls == 0 {
+        return Err(Error::Option(format!(
+            "nothing to match: {treated} eligible scheme users and {controls} eligible comparator people (see matching_flow.csv; each needs every covariate and valid pre and post scores)"
+        )));
+    }
+    let (x, names) = cohort.design();
+    let y: Vec<f64> = cohort
+        .units
+        .iter()
+        .map(|u| f64::from(u8::from(u.treated)))
+        .collect();
+    let fit = logistic_irls(&x, &y).map_err(|e| {
+        Error::Option(match e {
+            NoLogistic::Singular => {
+                "the propensity model cannot be fitted (its design is singular)".to_string()
+            }
+            _ => "the propensity model needs scheme and comparator people".to_string(),
+        })
+    })?;
+    let mut warnings = Vec::new();
+    if fit.separated {
+        let largest = fit
+            .coefficients
+            .iter()
+            .zip(&fit.kept)
+            .skip(1)
+            .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()))
+            .map(|(_, &j)| names[j].clone())
+            .unwrap_or_default();
+        warnings.push(format!(
+            "separation in the propensity model: some fitted probabilities are 0 or 1 (the largest coefficient is {largest}); people with such values cannot be matched well, consider coarser covariates or --exact"
+        ));
+    }
+    if !fit.converged {
+        warnings.push(format!(
+            "the propensity model did not converge in {} iterations",
+            fit.iterations
+        ));
+    }
+    for (j, name) in names.iter().enumerate() {
+        if !fit.kept.contains(&j) {
+            warnings.push(format!(
+                "{name} is a linear combination of other covariates and was left out of the propensity model"
+            ));
+        }
+    }
+    let mut coefficients = vec![None; names.len()];
+    for (&j, &b) in fit.kept.iter().zip(&fit.coefficients) {
+        coefficients[j] = Some(b);
+    }
+    let distance = fit.linear_predictor.clone();
+    let caliper = options.caliper.map(|c| c * sample_sd(&distance));
+    let candidates: Vec<Candidate> = cohort
+        .units
+        .iter()
+        .zip(&distance)
+        .map(|(u, &d)| Candidate {
+            treated: u.treated,
+            distance: d,
+            stratum: u.exact.iter().fold(0u64, |acc, &level| {
+                acc.wrapping_mul(1_000_003).wrapping_add(u64::from(level))
+            }),
+        })
+        .collect();
+    let found = nearest(
+        &candidates,
+        &NearestOptions {
+            ratio: options.ratio,
+            replace: options.replace,
+            caliper,
+        },
+    );
+    let weights = match_weights(&candidates, &found);
+    let matches: Vec<Match> = found
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(t, c)| Match {
+            treated: t,
+            controls: c.clone(),
+        })
+        .collect();
+    let matched = [
+        matches.len() as u64,
+        (0..candidates.len())
+            .filter(|&i| !candidates[i].treated && weights[i] > 0.0)
+            .count() as u64,
+    ];
+    if matched[0] < treated as u64 {
+        warnings.push(format!(
+            "{} of {treated} scheme users found no comparator{}; the effect is for the matched ones",
+            treated as u64 - matched[0],
+            if caliper.is_some() { " within the caliper" } else { "" }
+        ));
+    }
+    let balance = balance_rows(cohort, &distance, &weights);
+    let effects = effect_rows(cohort, &matches, options);
+    Ok(MatchingResult {
+        model_columns: names,
+        coefficients,
+        iterations: fit.iterations,
+        converged: fit.converged,
+        separated: fit.separated,
+        warnings,
+        distance,
+        matches,
+        weights,
+        matched,
+        balance,
+        effects,
+    })
+}
+
+/// R's `sd`: the n - 1 standard deviation.
+fn sample_sd(x: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    (x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0)).sqrt()
+}
+
+/// The distance, every covariate (each level of a categorical one), then the levels of exact
+/// variables that are not covariates.
+fn balance_rows(cohort: &Cohort, distance: &[f64], weights: &[f64]) -> Vec<BalanceRow> {
+    let column = |value: &dyn Fn(usize) -> f64| -> Vec<(f64, bool, f64)> {
+        (0..cohort.units.len())
+            .map(|i| (value(i), cohort.units[i].treated, weights[i]))
+            .collect()
+    };
+    let binary = |values: &[(f64, bool, f64)]| {
+        let mut distinct: Vec<f64> = values.iter().map(|v| v.0).collect();
+        distinct.sort_by(f64::total_cmp);
+        distinct.dedup();
+        distinct.len() == 2
+    };
+    let mut rows = Vec::new();
+    let mut push = |covariate: &str, level: Option<String>, values: Vec<(f64, bool, f64)>| {
+        let (before, after) = balance_of(&values, binary(&values));
+        rows.push(BalanceRow {
+            covariate: covariate.to_string(),
+            level,
+            before,
+            after,
+        });
+    };
+    push("distance", None, column(&|i| distance[i]));
+    for (c, covariate) in cohort.covariates.iter().enumerate() {
+        match &covariate.kind {
+            Kind::Numeric => push(
+                &covariate.name,
+                None,
+                column(&|i| cohort.units[i].values[c]),
+            ),
+            Kind::Categorical { levels } => {
+                for (l, level) in levels.iter().enumerate() {
+                    push(
+                        &covariate.name,
+                        Some(level.clone()),
+                        column(&|i| f64::from(cohort.units[i].values[c] == l as f64)),
+                    );
+                }
+            }
+        }
+    }
+    for (e, name) in cohort.exact.iter().enumerate() {
+        if cohort.covariates.iter().any(|c| &c.name == name) {
+            continue;
+        }
+        let levels = &cohort.exact_levels[e];
+        for (l, level) in levels.iter().enumerate() {
+            push(
+                name,
+                Some(level.clone()),
+                column(&|i| f64::from(cohort.units[i].exact[e] == l as u32)),
+            );
+        }
+    }
+    rows
+}
+
+/// The effect for everyone matched and for each group of scheme users.
+fn effect_rows(cohort: &Cohort, matches: &[Match], options: &MatchOptions) -> Vec<EffectRow> {
+    let paired = options.ratio == 1 && !options.replace;
+    let change = |u: usize| cohort.units[u].post - cohort.units[u].pre;
+    let estimate = |subset: &[&Match]| -> (u64, u64, Option<Effect>) {
+        let mut used: Vec<usize> = subset.iter().flat_map(|m| m.controls.clone()).collect();
+        used.sort_unstable();
+        used.dedup();
+        let effect = if paired {
+            let pairs: Vec<(f64, f64)> = subset
+                .iter()
+                .map(|m| (change(m.treated), change(m.controls[0])))
+                .collect();
+            paired_effect(&pairs, options.conf_level)
+        } else {
+            // The subset's own weights: 1/k per match, comparators scaled to their number.
+            let mut weight = std::collections::BTreeMap::<usize, f64>::new();
+            for m in subset {
+                for &c in &m.controls {
+                    *weight.entry(c).or_insert(0.0) += 1.0 / m.controls.len() as f64;
+                }
+            }
+            let total: f64 = weight.values().sum();
+            let scale = weight.len() as f64 / total;
+            let mut units: Vec<(bool, f64, f64)> = subset
+                .iter()
+                .map(|m| (true, change(m.treated), 1.0))
+                .collect();
+            units.extend(weight.iter().map(|(&c, &w)| (false, change(c), w * scale)));
+            weighted_effect(&units, options.conf_level)
+        };
+        (subset.len() as u64, used.len() as u64, effect)
+    };
+    let mut rows = Vec::new();
+    let mut row = |group_by: &str, group: &str, subset: Vec<&Match>| {
+        let (n_scheme, n_comparator, effect) = estimate(&subset);
+        let suppressed = (n_scheme.min(n_comparator) as usize) < options.min_cell;
+        let note = match (&effect, suppressed) {
+            (_, true) => String::new(),
+            (None, false) => "too few matched people, or no variation in change".to_string(),
+            (Some(_), false) => String::new(),
+        };
+        rows.push(EffectRow {
+            group_by: group_by.to_string(),
+            group: group.to_string(),
+            n_scheme,
+            n_comparator,
+            effect: if suppressed { None } else { effect },
+            suppressed,
+            note,
+        });
+    };
+    row("all", "All", matches.iter().collect());
+    if let Some(by) = &cohort.group_column {
+        let mut groups: Vec<&str> = cohort
+            .units
+            .iter()
+            .filter(|u| u.treated)
+            .filter_map(|u| u.group.as_deref())
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        for g in groups {
+            let subset: Vec<&Match> = matches
+                .iter()
+                .filter(|m| cohort.units[m.treated].group.as_deref() == Some(g))
+                .collect();
+            row(by, g, subset);
+        }
+    }
+    rows
+}

@@ -1,6 +1,7 @@
 //! Writers for every output: tables, summary.json and the terminal report.
 
 pub mod charts;
+pub mod compare_tables;
 pub mod comparisons;
 pub mod figures;
 pub mod number;

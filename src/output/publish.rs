@@ -113,6 +113,11 @@ pub fn stage(out: &Path) -> Result<PathBuf, Error> {
 /// writes, including an earlier `scored.csv` or chart the new run did not make), and removes
 /// the staging folder. Other files in `out` are left alone.
 pub fn publish(out: &Path) -> Result<(), Error> {
+    publish_files(out, &RESULT_FILES)
+}
+
+/// [`publish`] for a command whose results are `files` (and charts), summary.json among them.
+pub fn publish_files(out: &Path, files: &[&str]) -> Result<(), Error> {
     let stage = out.join(STAGING);
     let remove = |path: &Path| match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
@@ -120,7 +125,7 @@ pub fn publish(out: &Path) -> Result<(), Error> {
     };
     // Earlier results go first, summary.json (the completeness marker) before the rest.
     remove(&out.join("summary.json"))?;
-    for name in RESULT_FILES {
+    for name in files {
         remove(&out.join(name))?;
     }
     let charts = out.join("charts");
@@ -140,7 +145,7 @@ pub fn publish(out: &Path) -> Result<(), Error> {
             std::fs::rename(entry.path(), &to).map_err(|e| Error::io(&to, e))?;
         }
     }
-    for name in RESULT_FILES {
+    for name in files {
         let from = stage.join(name);
         if from.exists() {
             let to = out.join(name);

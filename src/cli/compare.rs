@@ -1,0 +1,242 @@
+//! `loneliness-eval compare SCHEME --comparator FILE --covariates ...`: matches scheme users
+//! to similar people who were not supported (propensity score, nearest neighbour) and
+//! estimates the scheme's effect on the change in loneliness as a difference in differences.
+//! Writes `OUT/compare/`: matching_flow.csv, balance.csv, effect.csv, summary.json, and
+//! matches.csv with `--write-matches`.
+
+use super::common::{expand_inputs, load_named, InputArgs};
+use crate::error::Error;
+use crate::matching::cohort::{build_cohort, Side, PRE_SCORE};
+use crate::matching::{run_matching, MatchOptions};
+use crate::output::compare_tables::{
+    write_balance, write_effects, write_matches, write_matching_flow,
+};
+use crate::output::publish::{check_out_path, publish_files, stage};
+use crate::output::{to_bytes, write_file};
+use crate::settings::Settings;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Files `compare` writes under `OUT/compare/`.
+pub const COMPARE_FILES: [&str; 5] = [
+    "matching_flow.csv",
+    "balance.csv",
+    "effect.csv",
+    "matches.csv",
+    "summary.json",
+];
+
+/// Options of `compare`.
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// The scheme's export(s), as for `analyse`; `--by` names the groups of effect.csv
+    /// [default: trigger_group].
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Export of comparable people who were not supported (same column conventions).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub comparator: PathBuf,
+    /// Covariates of the propensity model, comma-separated: columns of both files
+    /// (categorical, or numeric when every value is a number) and `pre_score` (the scored
+    /// pre total).
+    #[arg(long, value_name = "COLUMNS", value_delimiter = ',', required = true)]
+    pub covariates: Vec<String>,
+    /// Match only within equal values of these columns (comma-separated).
+    #[arg(long, value_name = "COLUMNS", value_delimiter = ',')]
+    pub exact: Vec<String>,
+    /// Largest distance of a match, in standard deviations of the logit of the propensity
+    /// score (e.g. 0.2); none by default.
+    #[arg(long, value_name = "SD")]
+    pub caliper: Option<f64>,
+    /// Comparators per scheme user.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub ratio: usize,
+    /// A comparator may be matched to several scheme users.
+    #[arg(long)]
+    pub replace: bool,
+    /// Also write matches.csv (the ids of each matched pair).
+    #[arg(long)]
+    pub write_matches: bool,
+    /// Output directory; results go to its `compare/` folder [default: results].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Confidence level of the effect's interval [default: 0.95].
+    #[arg(long, value_name = "LEVEL")]
+    pub conf_level: Option<f64>,
+    /// Withhold effect rows with fewer matched people than this on either side [default: 10].
+    #[arg(long, value_name = "N")]
+    pub min_cell: Option<usize>,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs `compare`.
+pub fn run(args: &CompareArgs) -> Result<(), Error> {
+    if args.ratio == 0 {
+        return Err(Error::Option("--ratio must be at least 1".into()));
+    }
+    if let Some(c) = args.caliper.filter(|c| !(c.is_finite() && *c > 0.0)) {
+        return Err(Error::Option(format!(
+            "--caliper {c}: a caliper is a positive number of standard deviations, such as 0.2"
+        )));
+    }
+    let covariates: Vec<String> = args
+        .covariates
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if covariates.is_empty() {
+        return Err(Error::Option(
+            "--covariates names no column (e.g. --covariates age_band,gender,pre_score)".into(),
+        ));
+    }
+    let exact: Vec<String> = args.exact.iter().map(|c| c.trim().to_string()).collect();
+    let effect_by: Vec<String> = match &args.input.by {
+        Some(by) => by
+            .iter()
+            .flat_map(|b| b.split(','))
+            .map(|b| b.trim().to_string())
+            .filter(|b| !b.is_empty())
+            .collect(),
+        None => vec!["trigger_group".to_string()],
+    };
+    if effect_by.len() > 1 {
+        return Err(Error::Option(
+            "--by for compare names one column (the groups of effect.csv), or \"\" for none".into(),
+        ));
+    }
+    // Columns to read: the covariates (pre_score is scored, not read), exact, effect groups.
+    let mut columns: Vec<String> = Vec::new();
+    for name in covariates
+        .iter()
+        .filter(|c| c.as_str() != PRE_SCORE)
+        .chain(&exact)
+        .chain(&effect_by)
+    {
+        if !columns.contains(name) {
+            columns.push(name.clone());
+        }
+    }
+    let settings = Settings::resolve(crate::settings::CliOptions {
+        out: args.out.clone(),
+        conf_level: args.conf_level,
+        min_cell: args.min_cell,
+        quiet: args.quiet,
+        by: Some(columns),
+        ..args.input.cli_options()
+    })?;
+    let out = settings.out.join("compare");
+    let mut inputs = expand_inputs(&args.input.inputs)?;
+    inputs.push(args.comparator.clone());
+    check_out_path(&out, &inputs)?;
+    let scheme = load_named(
+        &args.input.inputs,
+        &settings,
+        true,
+        "--covariates/--exact/--by",
+    )?;
+    let comparator = load_named(
+        std::slice::from_ref(&args.comparator),
+        &settings,
+        true,
+        "--covariates/--exact/--by",
+    )?;
+    let cohort = build_cohort(
+        &covariates,
+        &exact,
+        effect_by.first().map(String::as_str),
+        [
+            Side {
+                export: &scheme.export,
+                scored: &scheme.scored,
+            },
+            Side {
+                export: &comparator.export,
+                scored: &comparator.scored,
+            },
+        ],
+    );
+    let options = MatchOptions {
+        ratio: args.ratio,
+        replace: args.replace,
+        caliper: args.caliper,
+        conf_level: settings.conf_level,
+        min_cell: settings.min_cell,
+    };
+    let result = run_matching(&cohort, &options)?;
+    let stage = stage(&out)?;
+    write_file(
+        &stage,
+        "matching_flow.csv",
+        &to_bytes(|w| write_matching_flow(w, &cohort, &result)),
+    )?;
+    write_file(
+        &stage,
+        "balance.csv",
+        &to_bytes(|w| write_balance(w, &result.balance)),
+    )?;
+    write_file(
+        &stage,
+        "effect.csv",
+        &to_bytes(|w| write_effects(w, &result.effects)),
+    )?;
+    if args.write_matches {
+        write_file(
+            &stage,
+            "matches.csv",
+            &to_bytes(|w| {
+                write_matches(
+                    w,
+                    &cohort,
+                    &result,
+                    [&scheme.export.ids, &comparator.export.ids],
+                )
+            }),
+        )?;
+    }
+    let summary = serde_json::json!({
+        "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "scheme": scheme.export.source,
+        "comparator": comparator.export.source,
+        "settings": {
+            "scale": settings.scale,
+            "covariates": covariates,
+            "exact": exact,
+            "by": effect_by,
+            "caliper_sd": args.caliper,
+            "ratio": args.ratio,
+            "replace": args.replace,
+            "conf_level": settings.conf_level,
+            "min_cell": settings.min_cell,
+            "distance": "logit of the propensity score (logistic regression)",
+            "order": "scheme users by descending propensity score",
+        },
+        "propensity_model": {
+            "columns": result.model_columns,
+            "coefficients": result.coefficients,
+            "iterations": result.iterations,
+            "converged": result.converged,
+            "separation": result.separated,
+        },
+        "warnings": result.warnings,
+        "matches_written": args.write_matches,
+    });
+    let text = serde_json::to_string_pretty(&summary).map_err(|e| Error::Render {
+        what: "summary.json".into(),
+        why: e.to_string(),
+    })? + "\n";
+    write_file(&stage, "summary.json", text.as_bytes())?;
+    publish_files(&out, &COMPARE_FILES)?;
+    if !settings.quiet {
+        for warning in &result.warnings {
+            eprintln!("warning: {warning}");
+        }
+        super::print_out(&crate::output::compare_tables::terminal_summary(
+            &cohort, &result,
+        ))?;
+        super::print_out(&format!("Results written to {}/\n", out.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,385 @@
+//! Matching against R MatchIt 4.5.1 on tests/data/matching/people.csv (made by its make.R):
+//! `matchit(treat ~ age_band + gender + trigger_group + pre_score, data = people,
+//! method = "nearest", distance = "glm", link = "linear.logit", ...)` with settings
+//! a (1:1), b (ratio 2), c (replace), d (caliper 0.2), e (caliper 0.2, exact location_type).
+//! The references are in stdabs/: the 4.5.1 source built with `std::abs`, as intended; the
+//! Debian binary compares distances with integer `abs` (see tests/data/matching/README.md).
+//! Units are given in people.csv's order, as R has them.
+
+use loneliness_eval::matching::cohort::{Cohort, CohortCounts, Covariate, Kind, Unit};
+use loneliness_eval::matching::{run_matching, MatchOptions, MatchingResult};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/matching")
+}
+
+fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).expect("reference file");
+    let headers = reader.headers().expect("header").clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// people.csv as a cohort (covariates as `matchit` gets them) and the ids in order.
+fn cohort(exact: bool) -> (Cohort, Vec<String>) {
+    let rows = csv_rows(&dir().join("people.csv"));
+    let levels = |name: &str| -> Vec<String> {
+        let mut l: Vec<String> = rows.iter().map(|r| r[name].clone()).collect();
+        l.sort();
+        l.dedup();
+        l
+    };
+    let categorical = ["age_band", "gender", "trigger_group"];
+    let mut covariates: Vec<Covariate> = categorical
+        .iter()
+        .map(|&name| Covariate {
+            name: name.into(),
+            kind: Kind::Categorical {
+                levels: levels(name),
+            },
+        })
+        .collect();
+    covariates.push(Covariate {
+        name: "pre_score".into(),
+        kind: Kind::Numeric,
+    });
+    let location = levels("location_type");
+    let units = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut values: Vec<f64> = categorical
+                .iter()
+                .map(|&name| {
+                    levels(name)
+                        .iter()
+                        .position(|l| l == &r[name])
+                        .expect("level") as f64
+                })
+                .collect();
+            let pre: f64 = r["pre_score"].parse().expect("pre");
+            values.push(pre);
+            Unit {
+                treated: r["treat"] == "1",
+                person: i,
+                values,
+                exact: if exact {
+                    vec![location
+                        .iter()
+                        .position(|l| l == &r["location_type"])
+                        .expect("level") as u32]
+                } else {
+                    vec![]
+                },
+                group: Some(r["trigger_group"].clone()),
+                pre,
+                post: r["post_score"].parse().expect("post"),
+                followup: None,
+            }
+        })
+        .collect();
+    let ids = rows.iter().map(|r| r["id"].clone()).collect();
+    (
+        Cohort {
+            covariates,
+            exact: if exact {
+                vec!["location_type".into()]
+            } else {
+                vec![]
+            },
+            exact_levels: if exact { vec![location] } else { vec![] },
+            group_column: Some("trigger_group".into()),
+            units,
+            counts: [CohortCounts::default(), CohortCounts::default()],
+        },
+        ids,
+    )
+}
+
+fn run(setting: &str) -> (Cohort, Vec<String>, MatchingResult) {
+    let (ratio, replace, caliper, exact) = match setting {
+        "a" => (1, false, None, false),
+        "b" => (2, false, None, false),
+        "c" => (1, true, None, false),
+        "d" => (1, false, Some(0.2), false),
+        "e" => (1, false, Some(0.2), true),
+        _ => unreachable!(),
+    };
+    let (cohort, ids) = cohort(exact);
+    let result = run_matching(
+        &cohort,
+        &MatchOptions {
+            ratio,
+            replace,
+            caliper,
+            conf_level: 0.95,
+            min_cell: 10,
+        },
+    )
+    .expect("matches");
+    (cohort, ids, result)
+}
+
+fn close(what: &str, got: f64, want: f64, tolerance: f64) {
+    let error = if want == 0.0 {
+        got.abs()
+    } else {
+        ((got - want) / want).abs()
+    };
+    assert!(error <= tolerance, "{what}: {got} vs R {want}");
+}
+
+#[test]
+fn distances_equal_glm() {
+    let (_, ids, result) = run("a");
+    let want = csv_rows(&dir().join("stdabs/a.distance.csv"));
+    for (i, row) in want.iter().enumerate() {
+        assert_eq!(row["id"], ids[i]);
+        close(
+            &format!("distance {}", ids[i]),
+            result.distance[i],
+            row["distance"].parse().expect("number"),
+            1e-9,
+        );
+    }
+}
+
+#[test]
+fn matches_and_weights_equal_matchit() {
+    for setting in ["a", "b", "c", "d", "e"] {
+        let (cohort, ids, result) = run(setting);
+        let mut got: Vec<(String, String, usize)> = Vec::new();
+        for m in &result.matches {
+            for (slot, &c) in m.controls.iter().enumerate() {
+                got.push((
+                    ids[cohort.units[m.treated].person].clone(),
+                    ids[cohort.units[c].person].clone(),
+                    slot + 1,
+                ));
+            }
+        }
+        let want: Vec<(String, String, usize)> =
+            csv_rows(&dir().join(format!("stdabs/{setting}.matches.csv")))
+                .into_iter()
+                .map(|r| {
+                    (
+                        r["treated_id"].clone(),
+                        r["control_id"].clone(),
+                        r["slot"].parse().expect("slot"),
+                    )
+                })
+                .collect();
+        assert_eq!(got, want, "setting {setting}: match matrix");
+        for (i, row) in csv_rows(&dir().join(format!("stdabs/{setting}.weights.csv")))
+            .iter()
+            .enumerate()
+        {
+            close(
+                &format!("setting {setting} weight of {}", row["id"]),
+                result.weights[i],
+                row["weight"].parse().expect("number"),
+                1e-12,
+            );
+        }
+    }
+}
+
+#[test]
+fn balance_equals_matchit_summary() {
+    for setting in ["a", "b", "c", "d", "e"] {
+        let (_, _, result) = run(setting);
+        let want = csv_rows(&dir().join(format!("stdabs/{setting}.balance.csv")));
+        assert_eq!(result.balance.len(), want.len(), "setting {setting}: rows");
+        for (got, want) in result.balance.iter().zip(&want) {
+            let name = match &got.level {
+                Some(level) => format!("{}{level}", got.covariate),
+                None => got.covariate.clone(),
+            };
+            assert_eq!(name, want["variable"], "setting {setting}");
+            let pairs = [
+                ("means_treated_before", Some(got.before.mean_scheme)),
+                ("means_control_before", Some(got.before.mean_comparator)),
+                ("means_treated_after", Some(got.after.mean_scheme)),
+                ("means_control_after", Some(got.after.mean_comparator)),
+                ("std_mean_diff_before", got.before.smd),
+                ("std_mean_diff_after", got.after.smd),
+                ("var_ratio_before", got.before.var_ratio),
+                ("var_ratio_after", got.after.var_ratio),
+            ];
+            for (column, value) in pairs {
+                let what = format!("setting {setting} {name} {column}");
+                match (value, want[column].as_str()) {
+                    (None, "NA") => {}
+                    (Some(v), text) => close(&what, v, text.parse().expect(&what), 1e-8),
+                    (None, text) => panic!("{what}: none vs R {text}"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn paired_difference_in_differences_equals_t_test() {
+    // stdabs/a.effect.txt: t.test(chg[tr] - chg[co]) over the 150 pairs of setting a.
+    let (_, _, result) = run("a");
+    let all = &result.effects[0];
+    assert_eq!((all.n_scheme, all.n_comparator), (150, 150));
+    let e = all.effect.expect("an effect");
+    close(
+        "mean treated change",
+        e.change_scheme,
+        0.026666666666666668,
+        1e-12,
+    );
+    close(
+        "mean control change",
+        e.change_comparator,
+        -0.59999999999999998,
+        1e-12,
+    );
+    close("estimate", e.estimate, 0.62666666666666671, 1e-12);
+    close("se", e.se, 0.1242594768973653, 1e-12);
+    close("t", e.t, 5.0432102429038475, 1e-12);
+    assert_eq!(e.df, 149.0);
+    close("ci low", e.ci.0, 0.38112830286470789, 1e-12);
+    close("ci high", e.ci.1, 0.87220503046862552, 1e-12);
+    close("p", e.p, 1.312532042894746e-06, 1e-9);
+}
+
+fn bin() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("loneliness-eval").expect("binary")
+}
+
+#[test]
+fn the_binary_matches_as_matchit_on_the_two_files() {
+    // tests/data/matching/binary/make.R: MatchIt (std::abs build) on rbind(scheme,
+    // comparator) with caliper 0.2 and exact location_type: 140 pairs, in this order;
+    // t.test of the paired differences of change: 0.62142857142857144 (0.3544052820885098 to
+    // 0.88845186076863314), p = 9.3624339322072234e-06.
+    let data = dir().join("binary");
+    let out = tempfile::tempdir().expect("temp dir");
+    bin()
+        .arg("compare")
+        .arg(data.join("scheme.csv"))
+        .arg("--comparator")
+        .arg(data.join("comparator.csv"))
+        .args([
+            "--covariates",
+            "age_band,gender,trigger_group,pre_score",
+            "--caliper",
+            "0.2",
+            "--exact",
+            "location_type",
+            "--write-matches",
+            "-q",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let folder = out.path().join("compare");
+    let got: Vec<(String, String)> = csv_rows(&folder.join("matches.csv"))
+        .into_iter()
+        .map(|r| (r["scheme_id"].clone(), r["comparator_id"].clone()))
+        .collect();
+    let want: Vec<(String, String)> = csv_rows(&data.join("e.matches.csv"))
+        .into_iter()
+        .map(|r| (r["scheme_id"].clone(), r["comparator_id"].clone()))
+        .collect();
+    assert_eq!(got, want);
+    let effects = csv_rows(&folder.join("effect.csv"));
+    let all = &effects[0];
+    assert_eq!(
+        (all["group"].as_str(), all["n_scheme"].as_str()),
+        ("All", "140")
+    );
+    close(
+        "estimate",
+        all["estimate"].parse().expect("number"),
+        0.62142857142857144,
+        1e-12,
+    );
+    close(
+        "ci low",
+        all["ci_low"].parse().expect("number"),
+        0.3544052820885098,
+        1e-12,
+    );
+    close(
+        "ci high",
+        all["ci_high"].parse().expect("number"),
+        0.88845186076863314,
+        1e-12,
+    );
+    close(
+        "p",
+        all["p"].parse().expect("number"),
+        9.3624339322072234e-06,
+        1e-9,
+    );
+    // Every person read is accounted for.
+    let flow: BTreeMap<String, (u64, u64)> = csv_rows(&folder.join("matching_flow.csv"))
+        .into_iter()
+        .map(|r| {
+            (
+                r["stage"].clone(),
+                (
+                    r["scheme"].parse().expect("count"),
+                    r["comparator"].parse().expect("count"),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(flow["people"], (150, 400));
+    assert_eq!(flow["matched"], (140, 140));
+    assert_eq!(flow["unmatched"], (10, 260));
+    // Balance has the distance, every covariate level, and the exact variable's levels.
+    let balance = csv_rows(&folder.join("balance.csv"));
+    assert_eq!(balance[0]["covariate"], "distance");
+    assert!(balance.iter().any(|r| r["covariate"] == "location_type"));
+    // No ids anywhere but matches.csv.
+    for name in [
+        "balance.csv",
+        "effect.csv",
+        "matching_flow.csv",
+        "summary.json",
+    ] {
+        let text = std::fs::read_to_string(folder.join(name)).expect("written");
+        assert!(!text.contains("1003"), "{name} holds an id");
+    }
+}
+
+#[test]
+fn a_covariate_missing_from_a_file_is_named() {
+    let data = dir().join("binary");
+    let out = tempfile::tempdir().expect("temp dir");
+    bin()
+        .arg("compare")
+        .arg(data.join("scheme.csv"))
+        .arg("--comparator")
+        .arg(data.join("comparator.csv"))
+        .args([
+            "--covariates",
+            "age_band,ethnicity,pre_score",
+            "-q",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "scheme.csv: no ethnicity column, named by --covariates",
+        ));
+    assert!(!out.path().join("compare").join("effect.csv").exists());
+}
