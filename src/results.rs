@@ -272,6 +272,52 @@ pub struct ResultsDir {
     /// The further analyses present in the folder (repeated.csv, categories.csv, ...), as
     /// read: file name, then rows as maps from column to cell.
     pub further: Vec<(String, Vec<CsvRow>)>,
+    /// The matched comparison in the folder's `compare/`, when `compare` was run.
+    pub compare: Option<CompareFolder>,
+}
+
+/// What `compare` wrote, as read.
+#[derive(Debug, Clone)]
+pub struct CompareFolder {
+    /// matching_flow.csv.
+    pub flow: Vec<CsvRow>,
+    /// balance.csv.
+    pub balance: Vec<CsvRow>,
+    /// effect.csv.
+    pub effects: Vec<CsvRow>,
+    /// matched_means.csv.
+    pub means: Vec<CsvRow>,
+    /// summary.json's settings.
+    pub settings: serde_json::Value,
+}
+
+/// Reads `compare/` beside a results folder. While `analyse` builds its report in the staging
+/// folder inside `--out`, the comparison is the one in `--out` itself.
+fn read_compare(dir: &Path) -> Result<Option<CompareFolder>, Error> {
+    let out = if dir
+        .file_name()
+        .is_some_and(|n| n == crate::output::publish::STAGING)
+    {
+        dir.parent().unwrap_or(dir)
+    } else {
+        dir
+    };
+    let folder = out.join("compare");
+    let summary_path = folder.join("summary.json");
+    let Ok(text) = std::fs::read_to_string(&summary_path) else {
+        return Ok(None);
+    };
+    let summary: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Input {
+        path: summary_path.clone(),
+        message: format!("not a summary.json of `compare`: {e}"),
+    })?;
+    Ok(Some(CompareFolder {
+        flow: read_csv(&folder, "matching_flow.csv")?,
+        balance: read_csv(&folder, "balance.csv")?,
+        effects: read_csv(&folder, "effect.csv")?,
+        means: read_csv(&folder, "matched_means.csv")?,
+        settings: summary["settings"].clone(),
+    }))
 }
 
 /// A CSV row as a map from column name to cell.
@@ -341,6 +387,7 @@ impl ResultsDir {
             change_bins: read_csv(dir, "distribution.csv")?,
             transitions: read_csv(dir, "transitions.csv")?,
             further: read_further(dir)?,
+            compare: read_compare(dir)?,
         })
     }
 

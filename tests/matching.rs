@@ -383,3 +383,189 @@ fn a_covariate_missing_from_a_file_is_named() {
         ));
     assert!(!out.path().join("compare").join("effect.csv").exists());
 }
+
+#[test]
+fn weighted_difference_in_differences_equals_lm() {
+    // R (MatchIt std::abs build): md <- people[m$weights > 0, ] with w = m$weights;
+    // f <- lm(post_score - pre_score ~ treat, data = md, weights = w)
+    // summary(f)$coefficients["treat", ]; confint(f)["treat", ]; f$df.residual
+    // b (ratio 2): 0.55666666666666664 0.11939424240325679 4.662424715477588
+    //   4.1297002526558907e-06, CI 0.32202434699918014 0.79130898633415314, df 448
+    // c (replace): 0.80666666666666831 0.1529312653413922 5.2747007936272974
+    //   2.9059928981342436e-07, CI 0.50545098992141457 1.107882343411922, df 247
+    let cases = [
+        (
+            "b",
+            [
+                0.55666666666666664,
+                0.11939424240325679,
+                4.662424715477588,
+                4.1297002526558907e-06,
+                0.32202434699918014,
+                0.79130898633415314,
+                448.0,
+            ],
+        ),
+        (
+            "c",
+            [
+                0.80666666666666831,
+                0.1529312653413922,
+                5.2747007936272974,
+                2.9059928981342436e-07,
+                0.50545098992141457,
+                1.107882343411922,
+                247.0,
+            ],
+        ),
+    ];
+    for (setting, want) in cases {
+        let (_, _, result) = run(setting);
+        let e = result.effects[0].effect.expect("an effect");
+        let got = [e.estimate, e.se, e.t, e.p, e.ci.0, e.ci.1, e.df];
+        for (k, (g, w)) in got.iter().zip(want).enumerate() {
+            close(&format!("setting {setting} value {k}"), *g, w, 1e-9);
+        }
+    }
+}
+
+#[allow(dead_code)]
+#[path = "../examples/simulate_comparator.rs"]
+mod simulate_comparator;
+
+#[test]
+fn the_estimate_recovers_the_simulated_effect_within_its_interval() {
+    // examples/simulate_comparator.rs: referral depends on the pre score and the groups, so
+    // the naive difference in change is biased (regression to the mean) and matching on them
+    // removes the bias; the true effect on the observed scale is known exactly.
+    let study = simulate_comparator::simulate(20_240_601, 600, 2400, 1.2);
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("scheme.csv"), &study.scheme).expect("write");
+    std::fs::write(dir.path().join("comparator.csv"), &study.comparator).expect("write");
+    let out = dir.path().join("out");
+    bin()
+        .arg("compare")
+        .arg(dir.path().join("scheme.csv"))
+        .arg("--comparator")
+        .arg(dir.path().join("comparator.csv"))
+        .args([
+            "--covariates",
+            "age_band,gender,trigger_group,pre_score",
+            "--caliper",
+            "0.2",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let effects = csv_rows(&out.join("compare/effect.csv"));
+    let all = &effects[0];
+    let (low, high): (f64, f64) = (
+        all["ci_low"].parse().expect("number"),
+        all["ci_high"].parse().expect("number"),
+    );
+    assert!(
+        low <= study.true_effect && study.true_effect <= high,
+        "true effect {} outside the interval {low} to {high}",
+        study.true_effect
+    );
+    // The naive comparison is far off: matching mattered.
+    assert!(
+        study.naive < low || study.naive > high,
+        "naive {} inside {low} to {high}",
+        study.naive
+    );
+}
+
+#[test]
+fn the_report_gains_a_comparison_section_and_keeps_it() {
+    let study = simulate_comparator::simulate(7, 200, 800, 1.2);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (scheme, comparator) = (
+        dir.path().join("scheme.csv"),
+        dir.path().join("comparator.csv"),
+    );
+    std::fs::write(&scheme, &study.scheme).expect("write");
+    std::fs::write(&comparator, &study.comparator).expect("write");
+    let out = dir.path().join("results");
+    let compare = || {
+        bin()
+            .arg("compare")
+            .arg(&scheme)
+            .arg("--comparator")
+            .arg(&comparator)
+            .args([
+                "--covariates",
+                "age_band,gender,trigger_group,pre_score",
+                "-q",
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+    };
+    let analyse = || {
+        bin()
+            .arg("analyse")
+            .arg(&scheme)
+            .args(["-q", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+    };
+    // compare first, into an empty folder; then analyse (not refused: compare/ is ours).
+    compare();
+    analyse();
+    for _ in 0..2 {
+        let html = std::fs::read_to_string(out.join("report.html")).expect("report");
+        assert!(html.contains("Compared with similar people not supported"));
+        assert!(html.contains("Effect of the scheme on the change in score"));
+        for chart in ["love_plot.svg", "compare_means.svg", "love_plot.png"] {
+            assert!(out.join("charts").join(chart).exists(), "{chart}");
+        }
+        let md = std::fs::read_to_string(out.join("report.md")).expect("markdown");
+        assert!(md.contains("## Compared with similar people not supported"));
+        // Re-running either keeps the section.
+        compare();
+    }
+}
+
+#[test]
+fn separation_is_reported_not_hidden() {
+    // Bereavement only among scheme users: their propensity is 1 (quasi-complete separation).
+    let study = simulate_comparator::simulate(11, 200, 800, 1.2);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (scheme, comparator) = (
+        dir.path().join("scheme.csv"),
+        dir.path().join("comparator.csv"),
+    );
+    std::fs::write(&scheme, &study.scheme).expect("write");
+    std::fs::write(
+        &comparator,
+        study.comparator.replace("Bereavement", "Mobility / health"),
+    )
+    .expect("write");
+    let out = dir.path().join("results");
+    bin()
+        .arg("compare")
+        .arg(&scheme)
+        .arg("--comparator")
+        .arg(&comparator)
+        .args([
+            "--covariates",
+            "trigger_group,pre_score",
+            "--caliper",
+            "0.2",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "separation in the propensity model",
+        ));
+    let summary = std::fs::read_to_string(out.join("compare/summary.json")).expect("summary");
+    assert!(summary.contains("\"separation\": true"), "{summary}");
+    assert!(summary.contains("separation in the propensity model"));
+}

@@ -1,15 +1,16 @@
 //! `loneliness-eval compare SCHEME --comparator FILE --covariates ...`: matches scheme users
 //! to similar people who were not supported (propensity score, nearest neighbour) and
 //! estimates the scheme's effect on the change in loneliness as a difference in differences.
-//! Writes `OUT/compare/`: matching_flow.csv, balance.csv, effect.csv, summary.json, and
-//! matches.csv with `--write-matches`.
+//! Writes `OUT/compare/`: matching_flow.csv, balance.csv, effect.csv, matched_means.csv,
+//! summary.json, and matches.csv with `--write-matches`; when OUT holds `analyse` results,
+//! their report is rebuilt with a section on the comparison.
 
 use super::common::{expand_inputs, load_named, InputArgs};
 use crate::error::Error;
 use crate::matching::cohort::{build_cohort, Side, PRE_SCORE};
 use crate::matching::{run_matching, MatchOptions};
 use crate::output::compare_tables::{
-    write_balance, write_effects, write_matches, write_matching_flow,
+    write_balance, write_effects, write_matched_means, write_matches, write_matching_flow,
 };
 use crate::output::publish::{check_out_path, publish_files, stage};
 use crate::output::{to_bytes, write_file};
@@ -18,10 +19,11 @@ use clap::Args;
 use std::path::PathBuf;
 
 /// Files `compare` writes under `OUT/compare/`.
-pub const COMPARE_FILES: [&str; 5] = [
+pub const COMPARE_FILES: [&str; 6] = [
     "matching_flow.csv",
     "balance.csv",
     "effect.csv",
+    "matched_means.csv",
     "matches.csv",
     "summary.json",
 ];
@@ -182,6 +184,11 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
         "effect.csv",
         &to_bytes(|w| write_effects(w, &result.effects)),
     )?;
+    write_file(
+        &stage,
+        "matched_means.csv",
+        &to_bytes(|w| write_matched_means(w, &result.means)),
+    )?;
     if args.write_matches {
         write_file(
             &stage,
@@ -229,6 +236,17 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
     })? + "\n";
     write_file(&stage, "summary.json", text.as_bytes())?;
     publish_files(&out, &COMPARE_FILES)?;
+    // An `analyse` results folder around it gets its report rebuilt with the comparison.
+    if settings.out.join("summary.json").exists() {
+        super::report::build(
+            &settings.out,
+            &super::report::ReportOptions {
+                no_charts: false,
+                no_report: false,
+                charts: crate::output::figures::ChartFormats::Both,
+            },
+        )?;
+    }
     if !settings.quiet {
         for warning in &result.warnings {
             eprintln!("warning: {warning}");

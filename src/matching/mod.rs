@@ -78,6 +78,22 @@ pub struct EffectRow {
     pub note: String,
 }
 
+/// A matched group's mean score at one timepoint (matched_means.csv), for the chart of
+/// scores over time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchedMean {
+    /// `pre`, `post` or `followup`.
+    pub timepoint: &'static str,
+    /// `scheme` or `comparator`.
+    pub group: &'static str,
+    /// Matched people with a valid score then.
+    pub n: u64,
+    /// Weighted mean.
+    pub mean: f64,
+    /// t interval with Kish's effective sample size; `None` for fewer than two people.
+    pub ci: Option<(f64, f64)>,
+}
+
 /// Everything `compare` reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchingResult {
@@ -105,6 +121,8 @@ pub struct MatchingResult {
     pub balance: Vec<BalanceRow>,
     /// effect.csv rows.
     pub effects: Vec<EffectRow>,
+    /// matched_means.csv rows.
+    pub means: Vec<MatchedMean>,
 }
 
 /// Fits the propensity score, matches, and measures balance and the effect.
@@ -131,6 +149,33 @@ pub fn run_matching(cohort: &Cohort, options: &MatchOptions) -> Result<MatchingR
         })
     })?;
     let mut warnings = Vec::new();
+    // Quasi-complete separation by a category that only one group has: its people have a
+    // propensity of 0 or 1 whatever the fit's iterate shows, and cannot be matched.
+    let mut separated = fit.separated;
+    for (c, covariate) in cohort.covariates.iter().enumerate() {
+        let Kind::Categorical { levels } = &covariate.kind else {
+            continue;
+        };
+        for (l, level) in levels.iter().enumerate() {
+            let with = |treated: bool| {
+                cohort
+                    .units
+                    .iter()
+                    .filter(|u| u.treated == treated && u.values[c] == l as f64)
+                    .count()
+            };
+            let (scheme, comparator) = (with(true), with(false));
+            if (scheme == 0) != (comparator == 0) {
+                separated = true;
+                warnings.push(format!(
+                    "separation in the propensity model: {} = {level} occurs only among {} ({} people), who cannot be matched; merge it with another level or leave the covariate out",
+                    covariate.name,
+                    if scheme > 0 { "scheme users" } else { "comparator people" },
+                    scheme.max(comparator)
+                ));
+            }
+        }
+    }
     if fit.separated {
         let largest = fit
             .coefficients
@@ -208,12 +253,13 @@ pub fn run_matching(cohort: &Cohort, options: &MatchOptions) -> Result<MatchingR
     }
     let balance = balance_rows(cohort, &distance, &weights);
     let effects = effect_rows(cohort, &matches, options);
+    let means = matched_means(cohort, &weights, options.conf_level);
     Ok(MatchingResult {
         model_columns: names,
         coefficients,
         iterations: fit.iterations,
         converged: fit.converged,
-        separated: fit.separated,
+        separated,
         warnings,
         distance,
         matches,
@@ -221,7 +267,57 @@ pub fn run_matching(cohort: &Cohort, options: &MatchOptions) -> Result<MatchingR
         matched,
         balance,
         effects,
+        means,
     })
+}
+
+/// Weighted mean scores of the matched scheme users and comparators at each timepoint.
+fn matched_means(cohort: &Cohort, weights: &[f64], conf_level: f64) -> Vec<MatchedMean> {
+    let mut out = Vec::new();
+    for (timepoint, score) in [
+        (
+            "pre",
+            (|u: &cohort::Unit| Some(u.pre)) as fn(&cohort::Unit) -> Option<f64>,
+        ),
+        ("post", |u| Some(u.post)),
+        ("followup", |u| u.followup),
+    ] {
+        for (group, treated) in [("scheme", true), ("comparator", false)] {
+            let values: Vec<(f64, f64)> = cohort
+                .units
+                .iter()
+                .zip(weights)
+                .filter(|(u, &w)| u.treated == treated && w > 0.0)
+                .filter_map(|(u, &w)| score(u).map(|y| (y, w)))
+                .collect();
+            if values.is_empty() {
+                continue;
+            }
+            let total: f64 = values.iter().map(|v| v.1).sum();
+            let mean = values.iter().map(|v| v.0 * v.1).sum::<f64>() / total;
+            let squares: f64 = values.iter().map(|v| v.1 * v.1).sum();
+            let effective = total * total / squares;
+            let ci = (values.len() >= 2).then(|| {
+                let normalised: f64 = values
+                    .iter()
+                    .map(|v| v.1 / total * (v.0 - mean) * (v.0 - mean))
+                    .sum::<f64>();
+                let variance = normalised / (1.0 - squares / (total * total));
+                let se = (variance / effective).sqrt();
+                let half =
+                    crate::stats::dist::qt_upper((1.0 - conf_level) / 2.0, effective - 1.0) * se;
+                (mean - half, mean + half)
+            });
+            out.push(MatchedMean {
+                timepoint,
+                group,
+                n: values.len() as u64,
+                mean,
+                ci: ci.filter(|c| c.0.is_finite() && c.1.is_finite()),
+            });
+        }
+    }
+    out
 }
 
 /// R's `sd`: the n - 1 standard deviation.

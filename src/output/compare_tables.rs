@@ -3,7 +3,7 @@
 
 use super::number::{format_f64, format_opt};
 use crate::matching::cohort::Cohort;
-use crate::matching::{BalanceRow, EffectRow, MatchingResult};
+use crate::matching::{BalanceRow, EffectRow, MatchedMean, MatchingResult};
 use crate::read::Ids;
 
 /// Writes matching_flow.csv: `stage, scheme, comparator`, every person read accounted for
@@ -126,6 +126,25 @@ pub fn write_effects<W: std::io::Write>(out: W, rows: &[EffectRow]) -> csv::Resu
         cells.push(r.suppressed.to_string());
         cells.push(r.note.clone());
         w.write_record(&cells)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Writes matched_means.csv: `timepoint, group, n, mean, ci_low, ci_high`: the matched
+/// scheme users' and comparators' mean scores (with the matching weights) at each timepoint.
+pub fn write_matched_means<W: std::io::Write>(out: W, rows: &[MatchedMean]) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["timepoint", "group", "n", "mean", "ci_low", "ci_high"])?;
+    for r in rows {
+        w.write_record([
+            r.timepoint.to_string(),
+            r.group.to_string(),
+            r.n.to_string(),
+            format_f64(r.mean),
+            format_opt(r.ci.map(|c| c.0)),
+            format_opt(r.ci.map(|c| c.1)),
+        ])?;
     }
     w.flush()?;
     Ok(())

@@ -3,7 +3,7 @@
 
 use super::charts::{
     clamp_axis, padded, render_png, render_svg, score_axis, ChangeHistogram, Chart, IntervalChart,
-    IntervalRow, MeansChart, MeansSeries, SlopeChart, StackedChart, StackedRow,
+    IntervalRow, LovePlot, LoveRow, MeansChart, MeansSeries, SlopeChart, StackedChart, StackedRow,
 };
 use crate::results::{ComparisonRecord, ResultsDir};
 use crate::stats::proportion::wilson;
@@ -32,6 +32,8 @@ pub enum Figure {
     Slopes(SlopeChart),
     /// Shares as stacked bars (reliable change).
     Stacked(StackedChart),
+    /// Balance before and after matching.
+    Love(LovePlot),
 }
 
 impl Figure {
@@ -43,6 +45,7 @@ impl Figure {
             Figure::Histogram(c) => c.file_stem(),
             Figure::Slopes(c) => c.file_stem(),
             Figure::Stacked(c) => c.file_stem(),
+            Figure::Love(c) => c.file_stem(),
         }
     }
 
@@ -54,6 +57,7 @@ impl Figure {
             Figure::Histogram(c) => &c.title,
             Figure::Slopes(c) => &c.title,
             Figure::Stacked(c) => &c.title,
+            Figure::Love(c) => &c.title,
         }
     }
 
@@ -65,6 +69,7 @@ impl Figure {
             Figure::Histogram(c) => render_svg(c),
             Figure::Slopes(c) => render_svg(c),
             Figure::Stacked(c) => render_svg(c),
+            Figure::Love(c) => render_svg(c),
         }
     }
 
@@ -76,6 +81,7 @@ impl Figure {
             Figure::Histogram(c) => render_png(c),
             Figure::Slopes(c) => render_png(c),
             Figure::Stacked(c) => render_png(c),
+            Figure::Love(c) => render_png(c),
         }
     }
 }
@@ -397,7 +403,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
     if !transitions.is_empty() || overall.is_some_and(|o| !o.suppressed) {
         out.push(Figure::Slopes(SlopeChart {
             title: format!("Each service user's {} score at referral and end of support", scale.short),
-            y_desc,
+            y_desc: y_desc.clone(),
             y_range,
             transitions,
             means: overall.and_then(|o| Some((o.mean_a?, o.mean_b?))),
@@ -468,6 +474,69 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
                 suppressed_text: settings.suppressed_label(),
                 note: format!(
                     "Jacobson-Truax reliable change index, reliability {reliability}: a change beyond measurement error (|RCI| > 1.96)."
+                ),
+            }));
+        }
+    }
+
+    // 7. The matched comparison, when `compare` was run: balance, then scores over time.
+    if let Some(compare) = &results.compare {
+        let get = |r: &crate::results::CsvRow, key: &str| r.get(key).cloned().unwrap_or_default();
+        let abs =
+            |r: &crate::results::CsvRow, key: &str| get(r, key).parse::<f64>().ok().map(f64::abs);
+        let rows: Vec<LoveRow> = compare
+            .balance
+            .iter()
+            .filter(|r| get(r, "covariate") != "distance")
+            .map(|r| LoveRow {
+                label: match get(r, "level").as_str() {
+                    "" => get(r, "covariate"),
+                    level => format!("{}: {level}", get(r, "covariate")),
+                },
+                before: abs(r, "smd_before"),
+                after: abs(r, "smd_after"),
+            })
+            .collect();
+        if !rows.is_empty() {
+            out.push(Figure::Love(LovePlot {
+                title: "Balance of scheme users and matched comparators".into(),
+                rows,
+                note: "Standardised by the scheme users' sd before matching; after matching every difference should be under 0.1.".into(),
+            }));
+        }
+        let series = |group: &str, label: &str| {
+            let mut points = [None; 3];
+            for (i, tp) in ["pre", "post", "followup"].iter().enumerate() {
+                points[i] = compare
+                    .means
+                    .iter()
+                    .find(|r| get(r, "group") == group && &get(r, "timepoint") == tp)
+                    .and_then(|r| {
+                        let num = |k: &str| get(r, k).parse::<f64>().ok();
+                        Some((num("mean")?, num("ci_low"), num("ci_high")))
+                    });
+            }
+            MeansSeries {
+                label: label.into(),
+                points,
+            }
+        };
+        let means = vec![
+            series("scheme", "Scheme users (matched)"),
+            series("comparator", "Matched comparators"),
+        ];
+        if means.iter().any(|s| s.points.iter().any(Option::is_some)) {
+            out.push(Figure::Means(MeansChart {
+                stem: "compare_means".into(),
+                title: format!(
+                    "Mean {} score of scheme users and matched comparators",
+                    scale.short
+                ),
+                y_desc: y_desc.clone(),
+                y_range,
+                series: means,
+                note: format!(
+                    "Points: means with the matching weights; bars: {conf:.0}% CI. Comparators have no follow-up unless their export has one."
                 ),
             }));
         }

@@ -67,7 +67,8 @@ pub fn check_out_contents(out: &Path, sha256: &str, force: bool) -> Result<(), E
     let names: Vec<String> = entries
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n != STAGING)
+        // `compare` writes its own folder inside an analyse folder.
+        .filter(|n| n != STAGING && !(n == "compare" && out.join(n).join("summary.json").exists()))
         .collect();
     if names.is_empty() || force {
         return Ok(());

@@ -5,12 +5,14 @@
 
 mod histogram;
 mod intervals;
+mod love;
 mod means;
 mod slopes;
 mod stacked;
 
 pub use histogram::ChangeHistogram;
 pub use intervals::{IntervalChart, IntervalRow};
+pub use love::{LovePlot, LoveRow};
 pub use means::{MeansChart, MeansSeries};
 pub use slopes::SlopeChart;
 pub use stacked::{StackedChart, StackedRow};

@@ -208,6 +208,13 @@ pub fn render(content: &Content, figures: &[Rendered]) -> String {
         h.push_str("<h2>Further analyses</h2>\n");
         tables_html(&mut h, &content.further);
     }
+    if let Some((paragraphs, tables)) = &content.compared {
+        h.push_str("<h2>Compared with similar people not supported</h2>\n");
+        for p in paragraphs {
+            let _ = writeln!(h, "<p>{}</p>", escape(p));
+        }
+        tables_html(&mut h, tables);
+    }
     h.push_str("<h2>Methods</h2>\n");
     for p in &content.methods {
         let _ = writeln!(h, "<p>{}</p>", escape(p));

@@ -43,6 +43,13 @@ pub fn render(content: &Content, figures: &[Rendered]) -> String {
         m.push_str("\n## Further analyses\n");
         tables_markdown(&mut m, &content.further);
     }
+    if let Some((paragraphs, tables)) = &content.compared {
+        m.push_str("\n## Compared with similar people not supported\n");
+        for p in paragraphs {
+            let _ = writeln!(m, "\n{p}");
+        }
+        tables_markdown(&mut m, tables);
+    }
     m.push_str("\n## Methods\n");
     for p in &content.methods {
         let _ = writeln!(m, "\n{p}");

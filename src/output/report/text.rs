@@ -56,6 +56,8 @@ pub struct Content {
     pub tables: Vec<Table>,
     /// Tables of the further analyses (after the charts).
     pub further: Vec<Table>,
+    /// The matched comparison, when `compare` was run: paragraphs and tables.
+    pub compared: Option<(Vec<String>, Vec<Table>)>,
     /// Methods paragraphs.
     pub methods: Vec<String>,
     /// Notes from reading the input.
@@ -222,6 +224,7 @@ impl Content {
         }
         Content {
             further: further_tables(results),
+            compared: compared(results),
             title: "Loneliness programme evaluation".into(),
             headline,
             source,
@@ -488,6 +491,123 @@ fn mixed_table(rows: &[crate::results::CsvRow], label: &str) -> Table {
         rows: out_rows,
         suppressed,
     }
+}
+
+/// "Compared with similar people not supported": how people were matched, how well, and
+/// the effect overall and by group, from the `compare/` folder.
+fn compared(results: &ResultsDir) -> Option<(Vec<String>, Vec<Table>)> {
+    let c = results.compare.as_ref()?;
+    type Row = crate::results::CsvRow;
+    let cell = |r: &Row, key: &str| r.get(key).cloned().unwrap_or_default();
+    let num = |r: &Row, key: &str| r.get(key).and_then(|v| v.parse::<f64>().ok());
+    let flow = |stage: &str, side: &str| {
+        c.flow
+            .iter()
+            .find(|r| cell(r, "stage") == stage)
+            .map(|r| cell(r, side))
+            .unwrap_or_default()
+    };
+    let s = &c.settings;
+    let list = |v: &serde_json::Value| -> String {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    let mut how = format!(
+        "Scheme users were matched to people who were not supported, on {} (logit of the propensity score from a logistic regression, nearest neighbour, {} comparator{} each{}",
+        list(&s["covariates"]),
+        s["ratio"].as_u64().unwrap_or(1),
+        if s["ratio"].as_u64().unwrap_or(1) == 1 { "" } else { "s" },
+        if s["replace"].as_bool() == Some(true) { ", with replacement" } else { "" }
+    );
+    if let Some(caliper) = s["caliper_sd"].as_f64() {
+        how.push_str(&format!(", within {caliper} standard deviations"));
+    }
+    let exact = list(&s["exact"]);
+    if !exact.is_empty() {
+        how.push_str(&format!(", exactly on {exact}"));
+    }
+    how.push_str(&format!(
+        "). {} of {} eligible scheme users were matched to {} of {} eligible comparators (matching_flow.csv counts everyone).",
+        flow("matched", "scheme"),
+        flow("eligible", "scheme"),
+        flow("matched", "comparator"),
+        flow("eligible", "comparator")
+    ));
+    let levels: Vec<&Row> = c
+        .balance
+        .iter()
+        .filter(|r| cell(r, "covariate") != "distance")
+        .collect();
+    let off: Vec<String> = levels
+        .iter()
+        .filter(|r| cell(r, "imbalanced") == "true")
+        .map(|r| match cell(r, "level").as_str() {
+            "" => cell(r, "covariate"),
+            level => format!("{} {level}", cell(r, "covariate")),
+        })
+        .collect();
+    let balance = if off.is_empty() {
+        format!(
+            "After matching, every one of the {} covariate levels differs by less than 0.1 standard deviations between the groups.",
+            levels.len()
+        )
+    } else {
+        format!(
+            "After matching, {} of {} covariate levels still differ by more than 0.1 standard deviations ({}): read the effect with care.",
+            off.len(),
+            levels.len(),
+            off.join(", ")
+        )
+    };
+    let meaning = "The effect is the change in score of scheme users minus that of their matched comparators (a difference in differences): it removes what would have happened anyway, such as scores falling back toward the mean, as far as the matched characteristics capture it. Negative means loneliness fell more with the scheme.".to_string();
+    let label = results.summary.settings.suppressed_label();
+    let rows: Vec<&Row> = c.effects.iter().collect();
+    let table = Table {
+        title: "Effect of the scheme on the change in score (difference in differences)".into(),
+        header: [
+            "Group",
+            "Scheme users",
+            "Comparators",
+            "Change, scheme",
+            "Change, comparators",
+            "Difference (95% CI)",
+            "p",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                let group = cell(r, "group").replace('\n', " ");
+                if cell(r, "suppressed") == "true" {
+                    let mut row = vec![group, label.clone()];
+                    row.extend(std::iter::repeat_n(String::new(), 5));
+                    return row;
+                }
+                vec![
+                    group,
+                    cell(r, "n_scheme"),
+                    cell(r, "n_comparator"),
+                    fixed(num(r, "change_scheme"), 2),
+                    fixed(num(r, "change_comparator"), 2),
+                    interval(num(r, "estimate"), num(r, "ci_low"), num(r, "ci_high")),
+                    p_text(num(r, "p")),
+                ]
+            })
+            .collect(),
+        suppressed: rows
+            .iter()
+            .map(|r| cell(r, "suppressed") == "true")
+            .collect(),
+    };
+    Some((vec![how, balance, meaning], vec![table]))
 }
 
 fn methods(results: &ResultsDir) -> Vec<String> {
