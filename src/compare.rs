@@ -39,6 +39,9 @@ pub struct ComparisonRow {
     pub p_t_adj: Option<f64>,
     /// Adjusted Wilcoxon p-value.
     pub p_wilcoxon_adj: Option<f64>,
+    /// Count cells (improved, unchanged, worse) blanked by cell suppression
+    /// (`--secondary-suppression`): small, or able to give a small one back by subtraction.
+    pub hidden_counts: [bool; 3],
 }
 
 impl ComparisonRow {
@@ -77,11 +80,81 @@ pub fn compare_groups(groups: &[PairedGroup], options: &CompareOptions) -> Vec<C
                 result,
                 p_t_adj: None,
                 p_wilcoxon_adj: None,
+                hidden_counts: [false; 3],
             }
         })
         .collect();
     adjust_families(&mut rows, options.p_adjust);
+    if options.secondary {
+        protect_count_cells(&mut rows, groups, options.min_cell, options.better);
+    }
     rows
+}
+
+/// Blanks the improved / unchanged / worse counts that are small or would give a small one
+/// back (each row adds up to n; each grouping column's groups add up to the whole sample's
+/// row of the same comparison). Withheld rows count as blanked.
+fn protect_count_cells(
+    rows: &mut [ComparisonRow],
+    groups: &[PairedGroup],
+    min_cell: usize,
+    better: Better,
+) {
+    use crate::disclosure::{protect_counts, CountRow};
+    let counts: Vec<CountRow> = rows
+        .iter()
+        .zip(groups)
+        .map(|(r, g)| match &r.result {
+            Some(c) => CountRow {
+                cells: vec![c.n_improved as u64, c.n_unchanged as u64, c.n_worse as u64],
+                withheld: false,
+            },
+            // A withheld row's own counts (never published) guard its column totals.
+            None => {
+                let mut cells = vec![0u64; 3];
+                for &((a, b), count) in &g.pairs {
+                    let d = b - a;
+                    let improved = match better {
+                        Better::Lower => d < 0.0,
+                        Better::Higher => d > 0.0,
+                    };
+                    let k = if d == 0.0 {
+                        1
+                    } else if improved {
+                        0
+                    } else {
+                        2
+                    };
+                    cells[k] += count;
+                }
+                CountRow {
+                    cells,
+                    withheld: true,
+                }
+            }
+        })
+        .collect();
+    let mut families: Vec<(&str, Comparison)> = rows
+        .iter()
+        .filter(|r| r.group_by != crate::pair::ALL_GROUP_BY)
+        .map(|r| (r.group_by.as_str(), r.comparison))
+        .collect();
+    families.sort_unstable_by_key(|f| (f.0.to_string(), f.1 as usize));
+    families.dedup();
+    let family_rows: Vec<Vec<usize>> = families
+        .iter()
+        .map(|&(by, comparison)| {
+            (0..rows.len())
+                .filter(|&i| rows[i].group_by == by && rows[i].comparison == comparison)
+                .collect()
+        })
+        .collect();
+    let hidden = protect_counts(&counts, &family_rows, min_cell as u64);
+    for (row, flags) in rows.iter_mut().zip(hidden) {
+        if row.result.is_some() {
+            row.hidden_counts = [flags[0], flags[1], flags[2]];
+        }
+    }
 }
 
 /// [`withheld_in_families`] for counted pairs or scores: a family is a grouping column and a

@@ -10,6 +10,7 @@ pub mod between_groups;
 pub mod categories;
 pub mod cli;
 pub mod compare;
+pub mod disclosure;
 pub mod distribution;
 pub mod error;
 pub mod flow;

@@ -289,3 +289,102 @@ fn secondary_suppression_leaves_no_small_total_to_derive() {
         );
     }
 }
+
+/// A comparisons.csv row's (group_by, group, comparison), its [improved, unchanged, worse]
+/// as published ("" = blank) and its n.
+type CountCells = ((String, String, String), [String; 3], String);
+
+/// Every row's [`CountCells`].
+fn count_cells(path: &Path) -> Vec<CountCells> {
+    let mut reader = csv::Reader::from_path(path).expect("comparisons.csv");
+    let headers = reader.headers().expect("header").clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let (by, group, comparison) = (at("group_by"), at("group"), at("comparison"));
+    let cells = [at("n_improved"), at("n_unchanged"), at("n_worse")];
+    let n = at("n");
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            (
+                (
+                    r[by].to_string(),
+                    r[group].to_string(),
+                    r[comparison].to_string(),
+                ),
+                cells.map(|c| r[c].to_string()),
+                r[n].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn secondary_suppression_protects_small_count_cells_in_rows_and_columns() {
+    // The true counts come from a run without any threshold; the protected run must leave no
+    // blanked total of a row (cells add up to n) or of a grouping column's cells (they add
+    // up to the whole sample's) between 1 and 9 that subtraction could recover.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv");
+    let (truth_dir, protected_dir) = (dir.path().join("truth"), dir.path().join("protected"));
+    assert_eq!(analyse(&input, &truth_dir, &["--min-cell", "0"]).0, Some(0));
+    assert_eq!(
+        analyse(&input, &protected_dir, &["--secondary-suppression"]).0,
+        Some(0)
+    );
+    let truth = count_cells(&truth_dir.join("comparisons.csv"));
+    let protected = count_cells(&protected_dir.join("comparisons.csv"));
+    assert_eq!(truth.len(), protected.len());
+    let value = |s: &str| s.parse::<u64>().expect("count");
+    let mut blanked = 0;
+    // (group_by, comparison) -> each group's true cells and which are hidden.
+    type Family = Vec<([u64; 3], [bool; 3])>;
+    let mut families: std::collections::BTreeMap<(String, String), Family> = Default::default();
+    for ((key, true_cells, _), (key2, shown, n)) in truth.iter().zip(&protected) {
+        assert_eq!(key, key2);
+        let cells = true_cells.clone().map(|c| value(&c));
+        let withheld = n.is_empty();
+        let hidden = shown.clone().map(|c| withheld || c.is_empty());
+        if !withheld {
+            // Every published count is either shown as it is or blank, never small.
+            for (c, s) in cells.iter().zip(shown) {
+                if !s.is_empty() {
+                    assert_eq!(value(s), *c);
+                    assert!(*c == 0 || *c >= 10, "{key:?}: {c} published");
+                } else {
+                    blanked += 1;
+                }
+            }
+            let total: u64 = cells
+                .iter()
+                .zip(&hidden)
+                .filter(|(_, &h)| h)
+                .map(|(c, _)| c)
+                .sum();
+            assert!(
+                total == 0 || total >= 10,
+                "{key:?}: {total} derivable in the row"
+            );
+        }
+        if key.0 != "all" {
+            families
+                .entry((key.0.clone(), key.2.clone()))
+                .or_default()
+                .push((cells, hidden));
+        }
+    }
+    for (family, members) in &families {
+        for column in 0..3 {
+            let total: u64 = members
+                .iter()
+                .filter(|m| m.1[column])
+                .map(|m| m.0[column])
+                .sum();
+            assert!(
+                total == 0 || total >= 10,
+                "{family:?} column {column}: {total} derivable"
+            );
+        }
+    }
+    assert!(blanked > 0, "the export has small cells to protect");
+}

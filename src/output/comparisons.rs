@@ -54,6 +54,7 @@ pub fn row_cells(row: &ComparisonRow) -> Vec<String> {
         cells.extend(std::iter::repeat_n(String::new(), 5));
         return cells;
     };
+    let count = |n: usize, hidden: bool| if hidden { String::new() } else { n.to_string() };
     let mean = |m: &Option<crate::stats::describe::MeanSd>| format_opt(m.map(|m| m.mean));
     let sd = |m: &Option<crate::stats::describe::MeanSd>| format_opt(m.and_then(|m| m.sd()));
     cells.extend([
@@ -76,10 +77,10 @@ pub fn row_cells(row: &ComparisonRow) -> Vec<String> {
         format_opt(r.dz.map(|d| d.dz)),
         format_opt(r.dz.map(|d| d.ci_low)),
         format_opt(r.dz.map(|d| d.ci_high)),
-        r.n_improved.to_string(),
-        r.n_unchanged.to_string(),
-        r.n_worse.to_string(),
-        format_opt(r.pct_improved()),
+        count(r.n_improved, row.hidden_counts[0]),
+        count(r.n_unchanged, row.hidden_counts[1]),
+        count(r.n_worse, row.hidden_counts[2]),
+        format_opt(r.pct_improved().filter(|_| !row.hidden_counts[0])),
         "false".into(),
         r.notes.join("; "),
         r.wilcoxon

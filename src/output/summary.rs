@@ -132,7 +132,7 @@ fn disclosure(settings: &Settings) -> Disclosure {
         min_cell: m,
         groups: format!("rows of comparisons.csv and timepoints.csv for groups of fewer than {m} people are withheld: suppressed = true and every other field but the group's name empty; withheld groups are not analysed"),
         secondary_suppression: if settings.secondary_suppression {
-            format!("applied: within each grouping column (and comparison or timepoint) the smallest published groups are withheld too while the withheld groups total 1 to {} people, whose number could otherwise be found by subtracting the published groups from the whole sample", m - 1)
+            format!("applied: within each grouping column (and comparison or timepoint) the smallest published groups are withheld too while the withheld groups total 1 to {} people, whose number could otherwise be found by subtracting the published groups from the whole sample; and in comparisons.csv the counts improved / unchanged / worse of 1 to {} people are blanked (with pct_improved when it is n_improved), with the smallest other counts of their row and of their grouping column until no blanked total of 1 to {} can be found by subtraction", m - 1, m - 1, m - 1)
         } else {
             "not applied: the total of a column's withheld groups can be found by subtracting its published groups from the whole sample (--secondary-suppression prevents it)".into()
         },
