@@ -569,3 +569,69 @@ fn separation_is_reported_not_hidden() {
     assert!(summary.contains("\"separation\": true"), "{summary}");
     assert!(summary.contains("separation in the propensity model"));
 }
+
+#[test]
+fn bad_requests_end_clearly_and_quickly() {
+    let study = simulate_comparator::simulate(13, 150, 600, 1.2);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (scheme, comparator) = (
+        dir.path().join("scheme.csv"),
+        dir.path().join("comparator.csv"),
+    );
+    std::fs::write(&scheme, &study.scheme).expect("write");
+    // One comparator's gender is NA: missing, the person excluded and counted.
+    let mut lines: Vec<String> = study.comparator.lines().map(str::to_string).collect();
+    lines[1] = lines[1]
+        .replace(",female,", ",NA,")
+        .replace(",male,", ",NA,");
+    std::fs::write(&comparator, lines.join("\n") + "\n").expect("write");
+    let out = dir.path().join("results");
+    let run = |extra: &[&str]| {
+        let mut cmd = bin();
+        cmd.arg("compare")
+            .arg(&scheme)
+            .arg("--comparator")
+            .arg(&comparator)
+            .args(["-q", "--out"])
+            .arg(&out)
+            .args(extra)
+            .timeout(std::time::Duration::from_secs(30));
+        cmd.assert()
+    };
+    // A huge ratio ends (rounds stop once nobody is matched) and says it cannot be met.
+    run(&["--covariates", "gender,pre_score", "--ratio", "100000000"]).success();
+    let summary = std::fs::read_to_string(out.join("compare/summary.json")).expect("summary");
+    assert!(
+        summary.contains("--ratio 100000000 asks for more comparators"),
+        "{summary}"
+    );
+    let flow = csv_rows(&out.join("compare/matching_flow.csv"));
+    let missing = flow
+        .iter()
+        .find(|r| r["stage"] == "excluded_missing_covariate")
+        .expect("stage");
+    assert_eq!(missing["comparator"], "1");
+    // The id column is refused.
+    run(&["--covariates", "id,pre_score"])
+        .code(1)
+        .stderr(predicates::str::contains("id is the participant id"));
+    // Nobody matched (every scheme user in a place no comparator lives) is an error.
+    let elsewhere: String = study
+        .scheme
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if i == 0 {
+                format!("{line}\n")
+            } else {
+                let mut fields: Vec<&str> = line.split(',').collect();
+                fields[1] = "Elsewhere";
+                format!("{}\n", fields.join(","))
+            }
+        })
+        .collect();
+    std::fs::write(&scheme, elsewhere).expect("write");
+    run(&["--covariates", "gender,pre_score", "--exact", "location"])
+        .code(1)
+        .stderr(predicates::str::contains("No units were matched"));
+}

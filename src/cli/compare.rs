@@ -95,6 +95,13 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
         ));
     }
     let exact: Vec<String> = args.exact.iter().map(|c| c.trim().to_string()).collect();
+    for (option, names) in [("--covariates", &covariates), ("--exact", &exact)] {
+        for (i, name) in names.iter().enumerate() {
+            if names[..i].contains(name) {
+                return Err(Error::Option(format!("{option} names {name} twice")));
+            }
+        }
+    }
     let effect_by: Vec<String> = match &args.input.by {
         Some(by) => by
             .iter()
@@ -104,6 +111,17 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
             .collect(),
         None => vec!["trigger_group".to_string()],
     };
+    // Ids must never become published rows or levels.
+    if let Some(id) = covariates
+        .iter()
+        .chain(&exact)
+        .chain(&effect_by)
+        .find(|c| c.eq_ignore_ascii_case("id"))
+    {
+        return Err(Error::Option(format!(
+            "{id} is the participant id: it cannot be a covariate, an --exact or a --by column (its values would be published)"
+        )));
+    }
     if effect_by.len() > 1 {
         return Err(Error::Option(
             "--by for compare names one column (the groups of effect.csv), or \"\" for none".into(),
@@ -145,6 +163,13 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
         true,
         "--covariates/--exact/--by",
     )?;
+    // The same id in both files is probably the same person on both sides.
+    let scheme_ids: std::collections::HashSet<&str> = (0..scheme.export.ids.len())
+        .map(|p| scheme.export.ids.get(p))
+        .collect();
+    let shared = (0..comparator.export.ids.len())
+        .filter(|&p| scheme_ids.contains(comparator.export.ids.get(p)))
+        .count();
     let cohort = build_cohort(
         &covariates,
         &exact,
@@ -167,7 +192,13 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
         conf_level: settings.conf_level,
         min_cell: settings.min_cell,
     };
-    let result = run_matching(&cohort, &options)?;
+    let mut result = run_matching(&cohort, &options)?;
+    if shared > 0 {
+        result.warnings.push(format!(
+            "{shared} id{} of the comparator file also appear in the scheme file: if they are the same people, remove them from the comparator (they can be matched to themselves); if the two files number people independently, ignore this",
+            if shared == 1 { "" } else { "s" }
+        ));
+    }
     let stage = stage(&out)?;
     write_file(
         &stage,

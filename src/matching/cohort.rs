@@ -7,6 +7,14 @@ use crate::model::Timepoint;
 use crate::read::{Export, MISSING_GROUP};
 use crate::scale::Scored;
 
+/// Covariate values that mean "not known": blank (the reader's `(missing)`), and the codes
+/// R's `read.csv` and exports use for it. A person with one is excluded and counted, and a
+/// numeric column with them stays numeric.
+pub fn is_missing_code(text: &str) -> bool {
+    ["na", "n/a", "nan", "null", "none", "missing", "#n/a"]
+        .contains(&text.trim().to_ascii_lowercase().as_str())
+}
+
 /// The name that makes a covariate the scored pre total rather than a column.
 pub const PRE_SCORE: &str = "pre_score";
 
@@ -106,7 +114,7 @@ pub fn build_cohort(
     fn value_of<'s>(side: &Side<'s>, name: &str, p: usize) -> Option<&'s str> {
         let g = &side.export.groups[column(side, name)?];
         let text = g.levels[g.codes[p] as usize].as_str();
-        (text != MISSING_GROUP).then_some(text)
+        (text != MISSING_GROUP && !is_missing_code(text)).then_some(text)
     }
     // Each covariate's kind from both files' values.
     let covariates: Vec<Covariate> = covariate_names
@@ -122,7 +130,7 @@ pub fn build_cohort(
                 .iter()
                 .filter_map(|side| column(side, name).map(|c| &side.export.groups[c].levels))
                 .flatten()
-                .filter(|l| l.as_str() != MISSING_GROUP)
+                .filter(|l| l.as_str() != MISSING_GROUP && !is_missing_code(l))
                 .cloned()
                 .collect();
             levels.sort();
@@ -148,7 +156,7 @@ pub fn build_cohort(
                 .iter()
                 .filter_map(|side| column(side, name).map(|c| &side.export.groups[c].levels))
                 .flatten()
-                .filter(|l| l.as_str() != MISSING_GROUP)
+                .filter(|l| l.as_str() != MISSING_GROUP && !is_missing_code(l))
                 .cloned()
                 .collect();
             levels.sort();

@@ -55,7 +55,8 @@ impl BalanceRow {
     /// MatchIt's and the usual rule: an absolute standardised difference above 0.1 after
     /// matching is not balanced.
     pub fn imbalanced(&self) -> bool {
-        self.after.smd.is_none_or(|s| s.abs() > 0.1)
+        // NaN (nobody matched on a side) is not balance either.
+        self.after.smd.is_none_or(|s| s.is_nan() || s.abs() > 0.1)
     }
 }
 
@@ -130,8 +131,10 @@ pub fn run_matching(cohort: &Cohort, options: &MatchOptions) -> Result<MatchingR
     let treated = cohort.units.iter().filter(|u| u.treated).count();
     let controls = cohort.units.len() - treated;
     if treated == 0 || controls == 0 {
+        let [s, c] = &cohort.counts;
         return Err(Error::Option(format!(
-            "nothing to match: {treated} eligible scheme users and {controls} eligible comparator people (see matching_flow.csv; each needs every covariate and valid pre and post scores)"
+            "nothing to match: {treated} eligible scheme users and {controls} eligible comparator people (scheme: {} read, {} without a covariate, {} without a pre score, {} without a post score; comparator: {} read, {}, {}, {}); each needs every covariate and valid pre and post scores",
+            s.people, s.missing_covariate, s.no_pre, s.no_post, c.people, c.missing_covariate, c.no_pre, c.no_post
         )));
     }
     let (x, names) = cohort.design();
@@ -244,6 +247,24 @@ pub fn run_matching(cohort: &Cohort, options: &MatchOptions) -> Result<MatchingR
             .filter(|&i| !candidates[i].treated && weights[i] > 0.0)
             .count() as u64,
     ];
+    if matched[0] == 0 {
+        return Err(Error::Option(format!(
+            "no scheme user found a comparator{} (R MatchIt: \"No units were matched\"); widen or drop --caliper, check --exact, or look at the separation warnings{}",
+            if caliper.is_some() { " within the caliper" } else { "" },
+            if warnings.is_empty() { String::new() } else { format!(": {}", warnings.join("; ")) }
+        )));
+    }
+    if options.ratio > 1
+        && options.ratio as u64 * treated as u64 > controls as u64
+        && !options.replace
+    {
+        warnings.push(format!(
+            "--ratio {} asks for more comparators ({}) than there are ({controls}): not every scheme user gets {} (MatchIt warns the same)",
+            options.ratio,
+            options.ratio * treated,
+            options.ratio
+        ));
+    }
     if matched[0] < treated as u64 {
         warnings.push(format!(
             "{} of {treated} scheme users found no comparator{}; the effect is for the matched ones",
@@ -253,7 +274,16 @@ pub fn run_matching(cohort: &Cohort, options: &MatchOptions) -> Result<MatchingR
     }
     let balance = balance_rows(cohort, &distance, &weights);
     let effects = effect_rows(cohort, &matches, options);
-    let means = matched_means(cohort, &weights, options.conf_level);
+    // Means of fewer than min-cell matched people are not published (they would also give
+    // back a withheld effect).
+    let means: Vec<MatchedMean> = if matched[0].min(matched[1]) < options.min_cell as u64 {
+        Vec::new()
+    } else {
+        matched_means(cohort, &weights, options.conf_level)
+            .into_iter()
+            .filter(|m| m.n >= options.min_cell as u64)
+            .collect()
+    };
     Ok(MatchingResult {
         model_columns: names,
         coefficients,

@@ -136,6 +136,7 @@ fn match_stratum(
     }
     let within = |gap: f64| options.caliper.is_none_or(|c| gap <= c);
     for round in 0..options.ratio {
+        let mut matched_this_round = false;
         for &t in &order {
             if matches[t].len() < round {
                 continue; // no match found in an earlier round: none is left
@@ -184,9 +185,14 @@ fn match_stratum(
                 (None, None) => continue,
             };
             matches[t].push(sorted[chosen]);
+            matched_this_round = true;
             if !options.replace {
                 skip.remove(chosen);
             }
+        }
+        // A round that matches nobody leaves nothing for later rounds (a huge --ratio ends).
+        if !matched_this_round {
+            break;
         }
     }
 }

@@ -188,7 +188,12 @@ pub fn terminal_summary(cohort: &Cohort, result: &MatchingResult) -> String {
         .balance
         .iter()
         .filter(|r| r.covariate != "distance")
-        .filter_map(|r| r.after.smd.map(|smd| (smd.abs(), r)))
+        .filter_map(|r| {
+            r.after
+                .smd
+                .filter(|s| s.is_finite())
+                .map(|smd| (smd.abs(), r))
+        })
         .max_by(|a, b| a.0.total_cmp(&b.0));
     if let Some((smd, row)) = worst {
         let name = match &row.level {
