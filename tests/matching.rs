@@ -635,3 +635,39 @@ fn bad_requests_end_clearly_and_quickly() {
         .code(1)
         .stderr(predicates::str::contains("No units were matched"));
 }
+
+#[test]
+fn the_comparator_needs_no_effect_group_column() {
+    // Effect rows are by the scheme user's group, so a comparator file without trigger_group
+    // is fine unless trigger_group is a covariate.
+    let study = simulate_comparator::simulate(17, 150, 600, 1.2);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (scheme, comparator) = (
+        dir.path().join("scheme.csv"),
+        dir.path().join("comparator.csv"),
+    );
+    std::fs::write(&scheme, &study.scheme).expect("write");
+    let without: String = study
+        .comparator
+        .lines()
+        .map(|line| {
+            let mut fields: Vec<&str> = line.split(',').collect();
+            fields.remove(2);
+            format!("{}\n", fields.join(","))
+        })
+        .collect();
+    assert!(without.starts_with("id,location,age_band,"));
+    std::fs::write(&comparator, without).expect("write");
+    let out = dir.path().join("results");
+    bin()
+        .arg("compare")
+        .arg(&scheme)
+        .arg("--comparator")
+        .arg(&comparator)
+        .args(["--covariates", "age_band,gender,pre_score", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let effects = csv_rows(&out.join("compare/effect.csv"));
+    assert!(effects.iter().any(|r| r["group_by"] == "trigger_group"));
+}

@@ -157,11 +157,17 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
         true,
         "--covariates/--exact/--by",
     )?;
+    // The comparator needs the covariates and exact columns; effect groups are the scheme
+    // users' own, so its file need not have the --by column.
+    let mut comparator_settings = settings.clone();
+    comparator_settings
+        .by
+        .retain(|c| !effect_by.contains(c) || covariates.contains(c) || exact.contains(c));
     let comparator = load_named(
         std::slice::from_ref(&args.comparator),
-        &settings,
+        &comparator_settings,
         true,
-        "--covariates/--exact/--by",
+        "--covariates/--exact",
     )?;
     // The same id in both files is probably the same person on both sides.
     let scheme_ids: std::collections::HashSet<&str> = (0..scheme.export.ids.len())

@@ -232,6 +232,29 @@ pub fn build_cohort(
             });
         }
     }
+    // Levels only excluded people had would be empty columns: keep the levels in use.
+    let mut covariates = covariates;
+    for (c, covariate) in covariates.iter_mut().enumerate() {
+        let Kind::Categorical { levels } = &mut covariate.kind else {
+            continue;
+        };
+        let mut used = vec![false; levels.len()];
+        for u in &units {
+            used[u.values[c] as usize] = true;
+        }
+        let mut new_index = vec![0usize; levels.len()];
+        let mut kept = Vec::new();
+        for (l, level) in levels.iter().enumerate() {
+            if used[l] {
+                new_index[l] = kept.len();
+                kept.push(level.clone());
+            }
+        }
+        for u in &mut units {
+            u.values[c] = new_index[u.values[c] as usize] as f64;
+        }
+        *levels = kept;
+    }
     Cohort {
         covariates,
         exact: exact_names.to_vec(),
