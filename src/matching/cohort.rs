@@ -100,6 +100,32 @@ pub struct Side<'a> {
     pub scored: &'a Scored,
 }
 
+/// Where a named column is among a side's read groups.
+fn column(side: &Side<'_>, name: &str) -> Option<usize> {
+    side.export.groups.iter().position(|g| g.name == name)
+}
+
+/// A person's value of a named column, unless missing.
+fn value_of<'s>(side: &Side<'s>, name: &str, p: usize) -> Option<&'s str> {
+    let g = &side.export.groups[column(side, name)?];
+    let text = g.levels[g.codes[p] as usize].as_str();
+    (text != MISSING_GROUP && !is_missing_code(text)).then_some(text)
+}
+
+/// The values of a column in either file, missing ones aside, sorted and distinct.
+fn known_levels(sides: &[Side<'_>; 2], name: &str) -> Vec<String> {
+    let mut levels: Vec<String> = sides
+        .iter()
+        .filter_map(|side| column(side, name).map(|c| &side.export.groups[c].levels))
+        .flatten()
+        .filter(|l| l.as_str() != MISSING_GROUP && !is_missing_code(l))
+        .cloned()
+        .collect();
+    levels.sort();
+    levels.dedup();
+    levels
+}
+
 /// Builds the table from both sides (scheme first), whose exports read every covariate,
 /// exact and group column (the covariate `pre_score` is the scored pre total).
 pub fn build_cohort(
@@ -108,14 +134,6 @@ pub fn build_cohort(
     group_column: Option<&str>,
     sides: [Side<'_>; 2],
 ) -> Cohort {
-    fn column(side: &Side<'_>, name: &str) -> Option<usize> {
-        side.export.groups.iter().position(|g| g.name == name)
-    }
-    fn value_of<'s>(side: &Side<'s>, name: &str, p: usize) -> Option<&'s str> {
-        let g = &side.export.groups[column(side, name)?];
-        let text = g.levels[g.codes[p] as usize].as_str();
-        (text != MISSING_GROUP && !is_missing_code(text)).then_some(text)
-    }
     // Each covariate's kind from both files' values.
     let covariates: Vec<Covariate> = covariate_names
         .iter()
@@ -126,15 +144,7 @@ pub fn build_cohort(
                     kind: Kind::Numeric,
                 };
             }
-            let mut levels: Vec<String> = sides
-                .iter()
-                .filter_map(|side| column(side, name).map(|c| &side.export.groups[c].levels))
-                .flatten()
-                .filter(|l| l.as_str() != MISSING_GROUP && !is_missing_code(l))
-                .cloned()
-                .collect();
-            levels.sort();
-            levels.dedup();
+            let levels = known_levels(&sides, name);
             let numeric = !levels.is_empty()
                 && levels
                     .iter()
@@ -151,18 +161,7 @@ pub fn build_cohort(
         .collect();
     let exact_levels: Vec<Vec<String>> = exact_names
         .iter()
-        .map(|name| {
-            let mut levels: Vec<String> = sides
-                .iter()
-                .filter_map(|side| column(side, name).map(|c| &side.export.groups[c].levels))
-                .flatten()
-                .filter(|l| l.as_str() != MISSING_GROUP && !is_missing_code(l))
-                .cloned()
-                .collect();
-            levels.sort();
-            levels.dedup();
-            levels
-        })
+        .map(|name| known_levels(&sides, name))
         .collect();
     let mut units = Vec::new();
     let mut counts: [CohortCounts; 2] = Default::default();
