@@ -621,7 +621,8 @@ fn parse_file(
     // one keeps them (ids, groups, scoring). Batches go back to the parser to be refilled, so
     // records are not reallocated.
     const BATCH: usize = 4096;
-    type Batch = Vec<(csv::StringRecord, u64, u64)>;
+    // (record, line, byte offset, blank): blankness is decided here, once, on the parser thread.
+    type Batch = Vec<(csv::StringRecord, u64, u64, bool)>;
     let (full_tx, full_rx) =
         std::sync::mpsc::sync_channel::<Result<(Batch, usize, u64), String>>(4);
     let max_record = options.max_record_bytes;
@@ -629,7 +630,7 @@ fn parse_file(
     for _ in 0..6 {
         let _ = empty_tx.send(
             (0..BATCH)
-                .map(|_| (csv::StringRecord::new(), 0, 0))
+                .map(|_| (csv::StringRecord::new(), 0, 0, false))
                 .collect(),
         );
     }
@@ -655,6 +656,7 @@ fn parse_file(
                             }
                             batch[filled].1 = position.0;
                             batch[filled].2 = position.1;
+                            batch[filled].3 = is_blank(&batch[filled].0);
                             filled += 1;
                         }
                         Err(e) => {
@@ -685,7 +687,7 @@ fn parse_file(
             };
             *rows += batch[..filled]
                 .iter()
-                .filter(|(r, _, _)| !is_blank(r))
+                .filter(|entry| !entry.3)
                 .count() as u64;
             if let Some(max) = options.max_rows.filter(|&max| *rows > max) {
                 failure = Some(input_error(too_many_rows(max)));
@@ -695,8 +697,8 @@ fn parse_file(
                 // Streaming mode: kept records go to their partition on disk.
                 let written = batch[..filled]
                     .iter()
-                    .filter(|(record, _, _)| !is_blank(record))
-                    .try_for_each(|(record, line, _)| {
+                    .filter(|entry| !entry.3)
+                    .try_for_each(|(record, line, _, _)| {
                         spill.write(record, first_line + line, builder.id_hash(record))
                     });
                 if let Err(e) = written {
@@ -723,7 +725,8 @@ fn parse_file(
             builder.add_batch(
                 batch[..filled]
                     .iter()
-                    .map(|(record, line, _)| (record, first_line + line)),
+                    .filter(|entry| !entry.3)
+                    .map(|(record, line, _, _)| (record, first_line + line)),
                 &mut hashes,
                 sink,
             );
@@ -1032,7 +1035,7 @@ impl Builder {
 
     /// Adds records in order, hashing their ids first and prefetching each one's table slot
     /// a few records ahead, so the lookups do not wait on memory one by one. Blank records
-    /// are skipped.
+    /// never get here (the parser marks them; partitions hold none).
     fn add_batch<'r>(
         &mut self,
         batch: impl Iterator<Item = (&'r csv::StringRecord, u64)> + Clone,
@@ -1044,9 +1047,6 @@ impl Builder {
         for (i, (record, line)) in batch.enumerate() {
             if let Some(&Some(ahead)) = hashes.get(i + PREFETCH_AHEAD) {
                 self.ids.prefetch(ahead);
-            }
-            if is_blank(record) {
-                continue;
             }
             self.add(record, line, hashes[i], sink);
         }
