@@ -685,10 +685,7 @@ fn parse_file(
                     break;
                 }
             };
-            *rows += batch[..filled]
-                .iter()
-                .filter(|entry| !entry.3)
-                .count() as u64;
+            *rows += batch[..filled].iter().filter(|entry| !entry.3).count() as u64;
             if let Some(max) = options.max_rows.filter(|&max| *rows > max) {
                 failure = Some(input_error(too_many_rows(max)));
                 break;
