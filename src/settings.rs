@@ -235,6 +235,11 @@ impl Settings {
             .filter(|b| !b.is_empty())
             .collect();
         for (i, b) in by.iter().enumerate() {
+            if b.eq_ignore_ascii_case("id") {
+                return Err(Error::Option(
+                    "--by id: the participant id cannot be a grouping column (each person would be a published group)".into(),
+                ));
+            }
             if b.eq_ignore_ascii_case("all") {
                 return Err(Error::Option(
                     "--by all: 'all' is the whole-sample row, which is always written".into(),

@@ -388,3 +388,20 @@ fn secondary_suppression_protects_small_count_cells_in_rows_and_columns() {
     }
     assert!(blanked > 0, "the export has small cells to protect");
 }
+
+#[test]
+fn the_id_column_cannot_be_a_group() {
+    // Grouping by id would publish a row per person, named by their id.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (code, stderr) = analyse(
+        &data("small_wide.csv"),
+        &dir.path().join("out"),
+        &["--by", "id"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("--by id: the participant id cannot be a grouping column"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").join("comparisons.csv").exists());
+}
