@@ -38,12 +38,9 @@ pub fn signed_rank(changes: &[f64]) -> Option<SignedRank> {
     signed_rank_counted(&counted)
 }
 
-/// [`signed_rank`] on changes given with their counts (`(change, count)`, in any order): the
-/// ranks of |change| follow from cumulative counts, so a million tied integer changes cost a
-/// sort of a few distinct values. Same arithmetic, so the same bits, as on the expanded list.
-pub fn signed_rank_counted(changes: &[(f64, u64)]) -> Option<SignedRank> {
-    let zeroes = changes.iter().any(|&(d, c)| d == 0.0 && c > 0);
-    // (|d|, positives, negatives), merged over equal |d|.
+/// The non-zero changes' magnitudes in increasing order, merged over equal |d|:
+/// (|d|, positives, negatives). The runs are the tie groups both tests rank by.
+fn magnitude_runs(changes: &[(f64, u64)]) -> Vec<(f64, u64, u64)> {
     let mut magnitudes: Vec<(f64, u64, u64)> = changes
         .iter()
         .filter(|&&(d, c)| d != 0.0 && c > 0)
@@ -55,9 +52,6 @@ pub fn signed_rank_counted(changes: &[(f64, u64)]) -> Option<SignedRank> {
             )
         })
         .collect();
-    if magnitudes.is_empty() {
-        return None;
-    }
     magnitudes.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut runs: Vec<(f64, u64, u64)> = Vec::with_capacity(magnitudes.len());
     for (m, pos, neg) in magnitudes {
@@ -68,6 +62,18 @@ pub fn signed_rank_counted(changes: &[(f64, u64)]) -> Option<SignedRank> {
             }
             _ => runs.push((m, pos, neg)),
         }
+    }
+    runs
+}
+
+/// [`signed_rank`] on changes given with their counts (`(change, count)`, in any order): the
+/// ranks of |change| follow from cumulative counts, so a million tied integer changes cost a
+/// sort of a few distinct values. Same arithmetic, so the same bits, as on the expanded list.
+pub fn signed_rank_counted(changes: &[(f64, u64)]) -> Option<SignedRank> {
+    let zeroes = changes.iter().any(|&(d, c)| d == 0.0 && c > 0);
+    let runs = magnitude_runs(changes);
+    if runs.is_empty() {
+        return None;
     }
     // Average ranks over runs of equal |d|: V and the tie term sum(t^3 - t).
     let mut v = 0.0;
@@ -193,34 +199,14 @@ pub fn signed_rank_exact_conditional(changes: &[(f64, u64)]) -> ExactConditional
         .filter(|&&(d, _)| d == 0.0)
         .map(|&(_, c)| c)
         .sum();
-    // (|d|, positives, negatives) merged over equal |d|, in order.
-    let mut magnitudes: Vec<(f64, u64, u64)> = changes
-        .iter()
-        .filter(|&&(d, c)| d != 0.0 && c > 0)
-        .map(|&(d, c)| {
-            (
-                d.abs(),
-                if d > 0.0 { c } else { 0 },
-                if d < 0.0 { c } else { 0 },
-            )
-        })
-        .collect();
-    if magnitudes.is_empty() {
+    let runs = magnitude_runs(changes);
+    if runs.is_empty() {
         return ExactConditional::NoChanges;
     }
-    magnitudes.sort_by(|a, b| a.0.total_cmp(&b.0));
     // Tie groups: (doubled rank, size, positives).
-    let mut groups: Vec<(u64, u64, u64)> = Vec::new();
+    let mut groups: Vec<(u64, u64, u64)> = Vec::with_capacity(runs.len());
     let mut start = zeros;
-    let mut i = 0;
-    while i < magnitudes.len() {
-        let m = magnitudes[i].0;
-        let (mut pos, mut neg) = (0, 0);
-        while i < magnitudes.len() && magnitudes[i].0 == m {
-            pos += magnitudes[i].1;
-            neg += magnitudes[i].2;
-            i += 1;
-        }
+    for (_, pos, neg) in runs {
         let size = pos + neg;
         groups.push((2 * start + size + 1, size, pos));
         start += size;
