@@ -2,7 +2,7 @@
 
 use crate::model::Comparison;
 use crate::pair::PairedGroup;
-use crate::stats::padjust::{p_adjust, PAdjust};
+use crate::stats::padjust::{p_adjust_by_family, PAdjust};
 use crate::stats::paired::{compare_counted, Better, PairedComparison};
 use rayon::prelude::*;
 
@@ -235,38 +235,27 @@ pub fn withheld(sizes: &[usize], min_cell: usize, secondary: bool) -> Vec<bool> 
 /// Adjusts p-values within each family: rows sharing `group_by` and `comparison` that are not
 /// suppressed and have a p-value.
 fn adjust_families(rows: &mut [ComparisonRow], method: PAdjust) {
-    let mut families: Vec<(String, Comparison)> = rows
+    let family = |r: &ComparisonRow| (r.group_by.clone(), r.comparison);
+    let t: Vec<_> = rows
         .iter()
-        .map(|r| (r.group_by.clone(), r.comparison))
+        .map(|r| (family(r), r.result.as_ref().and_then(|c| c.t).map(|t| t.p)))
         .collect();
-    families.sort();
-    families.dedup();
-    for (group_by, comparison) in families {
-        let members: Vec<usize> = (0..rows.len())
-            .filter(|&i| rows[i].group_by == group_by && rows[i].comparison == comparison)
-            .collect();
-        let t: Vec<(usize, f64)> = members
-            .iter()
-            .filter_map(|&i| rows[i].result.as_ref().and_then(|r| r.t).map(|t| (i, t.p)))
-            .collect();
-        let adjusted = p_adjust(&t.iter().map(|x| x.1).collect::<Vec<_>>(), method);
-        for ((i, _), adj) in t.iter().zip(adjusted) {
-            rows[*i].p_t_adj = Some(adj);
-        }
-        let w: Vec<(usize, f64)> = members
-            .iter()
-            .filter_map(|&i| {
-                rows[i]
-                    .result
-                    .as_ref()
-                    .and_then(|r| r.wilcoxon)
-                    .map(|w| (i, w.p))
-            })
-            .collect();
-        let adjusted = p_adjust(&w.iter().map(|x| x.1).collect::<Vec<_>>(), method);
-        for ((i, _), adj) in w.iter().zip(adjusted) {
-            rows[*i].p_wilcoxon_adj = Some(adj);
-        }
+    let w: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                family(r),
+                r.result.as_ref().and_then(|c| c.wilcoxon).map(|w| w.p),
+            )
+        })
+        .collect();
+    let (t, w) = (
+        p_adjust_by_family(&t, method),
+        p_adjust_by_family(&w, method),
+    );
+    for ((row, t), w) in rows.iter_mut().zip(t).zip(w) {
+        row.p_t_adj = t;
+        row.p_wilcoxon_adj = w;
     }
 }
 

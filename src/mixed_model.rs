@@ -10,7 +10,7 @@ use crate::model::Timepoint;
 use crate::read::GroupColumn;
 use crate::scale::Scored;
 use crate::stats::mixed::{fit_mixed, Contrast, MixedFit, MixedSums, PersonScores, Term};
-use crate::stats::padjust::{p_adjust, PAdjust};
+use crate::stats::padjust::{p_adjust_by_family, PAdjust};
 
 /// What a row of mixed_model.csv reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,29 +151,17 @@ pub fn mixed_rows(
 
 /// Adjusts the changes' p-values within each (grouping column, change) family.
 fn adjust_changes(rows: &mut [MixedRow], method: PAdjust) {
-    let mut families: Vec<(String, &'static str)> = rows
+    let families: Vec<((String, &'static str), Option<f64>)> = rows
         .iter()
-        .filter_map(|r| match r.quantity {
-            Some(q @ Quantity::Change(_)) => Some((r.group_by.clone(), q.name())),
-            _ => None,
+        .map(|r| {
+            let change = matches!(r.quantity, Some(Quantity::Change(_)));
+            (
+                (r.group_by.clone(), r.quantity.map_or("", Quantity::name)),
+                r.contrast.filter(|_| change).map(|c| c.p),
+            )
         })
         .collect();
-    families.sort();
-    families.dedup();
-    for (column, name) in families {
-        let members: Vec<usize> = (0..rows.len())
-            .filter(|&i| {
-                rows[i].group_by == column
-                    && rows[i].quantity.map(Quantity::name) == Some(name)
-                    && rows[i].contrast.is_some()
-            })
-            .collect();
-        let p: Vec<f64> = members
-            .iter()
-            .filter_map(|&i| rows[i].contrast.map(|c| c.p))
-            .collect();
-        for (&i, adjusted) in members.iter().zip(p_adjust(&p, method)) {
-            rows[i].p_adj = Some(adjusted);
-        }
+    for (row, adjusted) in rows.iter_mut().zip(p_adjust_by_family(&families, method)) {
+        row.p_adj = adjusted;
     }
 }

@@ -9,7 +9,7 @@ use crate::model::Timepoint;
 use crate::read::GroupColumn;
 use crate::scale::Scored;
 use crate::stats::friedman::{friedman, Friedman, FriedmanSums, NoFriedman};
-use crate::stats::padjust::{p_adjust, PAdjust};
+use crate::stats::padjust::{p_adjust_by_family, PAdjust};
 
 /// One row of repeated.csv.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,19 +74,12 @@ pub fn repeated_rows(
             }
         })
         .collect();
-    let mut columns: Vec<String> = rows.iter().map(|r| r.group_by.clone()).collect();
-    columns.dedup();
-    for column in columns {
-        let members: Vec<usize> = (0..rows.len())
-            .filter(|&i| rows[i].group_by == column && rows[i].result.is_some())
-            .collect();
-        let p: Vec<f64> = members
-            .iter()
-            .filter_map(|&i| rows[i].result.map(|r| r.p))
-            .collect();
-        for (&i, adjusted) in members.iter().zip(p_adjust(&p, method)) {
-            rows[i].p_adj = Some(adjusted);
-        }
+    let families: Vec<(String, Option<f64>)> = rows
+        .iter()
+        .map(|r| (r.group_by.clone(), r.result.map(|f| f.p)))
+        .collect();
+    for (row, adjusted) in rows.iter_mut().zip(p_adjust_by_family(&families, method)) {
+        row.p_adj = adjusted;
     }
     rows
 }

@@ -28,6 +28,26 @@ impl PAdjust {
     }
 }
 
+/// [`p_adjust`] within families: `items` are (family, p), `None` for rows without a p (left
+/// out of their family); the result holds each item's adjusted p. Rows with equal keys form a
+/// family, in row order.
+pub fn p_adjust_by_family<K: Ord>(items: &[(K, Option<f64>)], method: PAdjust) -> Vec<Option<f64>> {
+    let mut families: std::collections::BTreeMap<&K, Vec<usize>> = Default::default();
+    for (i, (key, p)) in items.iter().enumerate() {
+        if p.is_some() {
+            families.entry(key).or_default().push(i);
+        }
+    }
+    let mut adjusted = vec![None; items.len()];
+    for members in families.values() {
+        let p: Vec<f64> = members.iter().filter_map(|&i| items[i].1).collect();
+        for (&i, a) in members.iter().zip(p_adjust(&p, method)) {
+            adjusted[i] = Some(a);
+        }
+    }
+    adjusted
+}
+
 impl std::str::FromStr for PAdjust {
     type Err = String;
 
