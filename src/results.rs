@@ -323,6 +323,16 @@ fn read_compare(dir: &Path) -> Result<Option<CompareFolder>, Error> {
 /// A CSV row as a map from column name to cell.
 pub type CsvRow = std::collections::BTreeMap<String, String>;
 
+/// A cell of a CSV row as text (empty when the column is absent).
+pub fn csv_cell(row: &CsvRow, key: &str) -> String {
+    row.get(key).cloned().unwrap_or_default()
+}
+
+/// A cell of a CSV row as a number, if it holds one.
+pub fn csv_number(row: &CsvRow, key: &str) -> Option<f64> {
+    row.get(key).and_then(|v| v.parse::<f64>().ok())
+}
+
 /// The further analyses the reports show when a results folder holds them, in report order.
 pub const FURTHER_FILES: [&str; 7] = [
     "repeated.csv",

@@ -210,7 +210,11 @@ pub fn run_matching(cohort: &Cohort, options: &MatchOptions) -> Result<MatchingR
         coefficients[j] = Some(b);
     }
     let distance = fit.linear_predictor.clone();
-    let caliper = options.caliper.map(|c| c * sample_sd(&distance));
+    // R's sd over everyone (n - 1), computed as R does.
+    let sd = crate::stats::describe::mean_sd(&distance)
+        .and_then(|m| m.sd())
+        .unwrap_or(0.0);
+    let caliper = options.caliper.map(|c| c * sd);
     let candidates: Vec<Candidate> = cohort
         .units
         .iter()
@@ -348,13 +352,6 @@ fn matched_means(cohort: &Cohort, weights: &[f64], conf_level: f64) -> Vec<Match
         }
     }
     out
-}
-
-/// R's `sd`: the n - 1 standard deviation.
-fn sample_sd(x: &[f64]) -> f64 {
-    let n = x.len() as f64;
-    let mean = x.iter().sum::<f64>() / n;
-    (x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0)).sqrt()
 }
 
 /// The distance, every covariate (each level of a categorical one), then the levels of exact

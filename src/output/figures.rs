@@ -218,9 +218,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
     // of the people who stayed.
     if let Some((_, rows)) = results.further.iter().find(|(n, _)| n == "mixed_model.csv") {
         let model_series = |group_by: &str, group: &str, label: String| {
-            let num = |r: &crate::results::CsvRow, key: &str| {
-                r.get(key).and_then(|v| v.parse::<f64>().ok())
-            };
+            let num = crate::results::csv_number;
             let mut points = [None; 3];
             for (i, term) in ["mean_pre", "mean_post", "mean_followup"]
                 .iter()
@@ -422,8 +420,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
         .iter()
         .find(|(n, _)| n == "reliable_change.csv")
     {
-        let get = |r: &crate::results::CsvRow, key: &str| r.get(key).cloned().unwrap_or_default();
-        let num = |r: &crate::results::CsvRow, key: &str| get(r, key).parse::<f64>().ok();
+        let (get, num) = (crate::results::csv_cell, crate::results::csv_number);
         let wanted = |r: &&crate::results::CsvRow| {
             get(r, "comparison") == "pre_post"
                 && (get(r, "group_by") == "all"
@@ -481,9 +478,10 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
 
     // 7. The matched comparison, when `compare` was run: balance, then scores over time.
     if let Some(compare) = &results.compare {
-        let get = |r: &crate::results::CsvRow, key: &str| r.get(key).cloned().unwrap_or_default();
-        let abs =
-            |r: &crate::results::CsvRow, key: &str| get(r, key).parse::<f64>().ok().map(f64::abs);
+        let get = crate::results::csv_cell;
+        let abs = |r: &crate::results::CsvRow, key: &str| {
+            crate::results::csv_number(r, key).map(f64::abs)
+        };
         let rows: Vec<LoveRow> = compare
             .balance
             .iter()
@@ -512,7 +510,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
                     .iter()
                     .find(|r| get(r, "group") == group && &get(r, "timepoint") == tp)
                     .and_then(|r| {
-                        let num = |k: &str| get(r, k).parse::<f64>().ok();
+                        let num = |k: &str| crate::results::csv_number(r, k);
                         Some((num("mean")?, num("ci_low"), num("ci_high")))
                     });
             }

@@ -147,7 +147,7 @@ fn statistic(changes: &[(f64, u64)], d: f64, correct: bool) -> f64 {
     (z - correction) / sigma
 }
 
-/// The Walsh average of `values` (sorted, distinct) where R's root search ended: inside its
+/// The Walsh average of `values` (sorted) where R's root search ended: inside its
 /// last bracket [b, c] (nearest b if several); when the search ended on an exact zero (b == c,
 /// a flat stretch), the midpoint of the Walsh averages either side of b.
 fn walsh_step(values: &[f64], b: f64, c: f64) -> f64 {
@@ -227,8 +227,8 @@ fn asymptotic(changes: &[(f64, u64)], alpha: f64) -> Option<HodgesLehmann> {
     let upper_q = -qnorm(alpha / 2.0);
     let lower_q = qnorm(alpha / 2.0);
     let achievable = w_min - upper_q >= 0.0 && w_max - lower_q <= 0.0;
-    let mut values: Vec<f64> = changes.iter().map(|c| c.0).collect();
-    values.sort_by(f64::total_cmp);
+    // Already in order: `changes` was sorted above.
+    let values: Vec<f64> = changes.iter().map(|c| c.0).collect();
     let ci = achievable.then(|| {
         let root = |zq: f64| {
             let (b, c) = r_zeroin2_bracket(

@@ -246,8 +246,7 @@ impl Content {
 /// and item reliability; whole-sample rows (and groups where a table is small).
 fn further_tables(results: &ResultsDir) -> Vec<Table> {
     type Row = crate::results::CsvRow;
-    let cell = |r: &Row, key: &str| r.get(key).cloned().unwrap_or_default();
-    let num = |r: &Row, key: &str| r.get(key).and_then(|v| v.parse::<f64>().ok());
+    let (cell, num) = (crate::results::csv_cell, crate::results::csv_number);
     // Files without a `suppressed` column have no withheld rows.
     let suppressed = |r: &Row| cell(r, "suppressed") == "true";
     let label = results.summary.settings.suppressed_label();
@@ -428,9 +427,7 @@ fn further_tables(results: &ResultsDir) -> Vec<Table> {
 /// The mixed model, one line per group (whole sample and trigger groups): its means at each
 /// timepoint and the changes from pre with their intervals and adjusted p-values.
 fn mixed_table(rows: &[crate::results::CsvRow], label: &str) -> Table {
-    let cell = |r: &crate::results::CsvRow, key: &str| r.get(key).cloned().unwrap_or_default();
-    let num =
-        |r: &crate::results::CsvRow, key: &str| r.get(key).and_then(|v| v.parse::<f64>().ok());
+    let (cell, num) = (crate::results::csv_cell, crate::results::csv_number);
     let mut groups: Vec<(String, String)> = Vec::new();
     for r in rows {
         let key = (cell(r, "group_by"), cell(r, "group"));
@@ -498,8 +495,7 @@ fn mixed_table(rows: &[crate::results::CsvRow], label: &str) -> Table {
 fn compared(results: &ResultsDir) -> Option<(Vec<String>, Vec<Table>)> {
     let c = results.compare.as_ref()?;
     type Row = crate::results::CsvRow;
-    let cell = |r: &Row, key: &str| r.get(key).cloned().unwrap_or_default();
-    let num = |r: &Row, key: &str| r.get(key).and_then(|v| v.parse::<f64>().ok());
+    let (cell, num) = (crate::results::csv_cell, crate::results::csv_number);
     let flow = |stage: &str, side: &str| {
         c.flow
             .iter()
