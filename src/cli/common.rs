@@ -269,6 +269,8 @@ fn prepare(settings: &Settings) -> Result<(Scale, ReadOptions), Error> {
         max_record_bytes: settings.max_record_bytes,
         encoding: settings.encoding,
         by_option: "",
+        sequential: false,
+        block_bytes: None,
     };
     Ok((scale, read_options))
 }

@@ -60,7 +60,19 @@ pub struct IdIndex {
     ids: Ids,
     /// 0 = empty; otherwise `(hash >> 32) << 32 | (person + 1)`.
     slots: Vec<u64>,
-    hasher: foldhash::fast::RandomState,
+    hasher: IdHasher,
+}
+
+/// Hashes ids the way an [`IdIndex`] does; a copy can hash on another thread.
+#[derive(Debug, Clone)]
+pub struct IdHasher(foldhash::fast::RandomState);
+
+impl IdHasher {
+    /// The hash of an id.
+    #[inline]
+    pub fn hash(&self, id: &str) -> IdHash {
+        IdHash(self.0.hash_one(id))
+    }
 }
 
 impl Default for IdIndex {
@@ -70,7 +82,7 @@ impl Default for IdIndex {
             slots: vec![0; 1024],
             // A seed per run, so no crafted file of ids can make every lookup collide; the
             // seed changes the table's layout, never the results.
-            hasher: foldhash::fast::RandomState::default(),
+            hasher: IdHasher(foldhash::fast::RandomState::default()),
         }
     }
 }
@@ -78,7 +90,12 @@ impl Default for IdIndex {
 impl IdIndex {
     /// The hash of an id.
     pub fn hash(&self, id: &str) -> IdHash {
-        IdHash(self.hasher.hash_one(id))
+        self.hasher.hash(id)
+    }
+
+    /// The index's hasher, for hashing ids ahead on other threads.
+    pub fn hasher(&self) -> &IdHasher {
+        &self.hasher
     }
 
     /// Makes room for `additional` more ids of about `bytes_each` bytes.
@@ -158,7 +175,7 @@ impl IdIndex {
         if wanted <= self.slots.len() {
             return;
         }
-        let old = std::mem::replace(&mut self.slots, vec![0; wanted]);
+        let old = std::mem::replace(&mut self.slots, zeroed_slots(wanted));
         let mask = wanted - 1;
         for slot in old.into_iter().filter(|&s| s != 0) {
             let p = (slot & 0xffff_ffff) as usize - 1;
@@ -169,6 +186,32 @@ impl IdIndex {
             self.slots[i] = slot;
         }
     }
+}
+
+/// A zeroed table, asked to be backed by huge pages when it is large: with ten million ids
+/// every lookup lands on a different 4 KiB page, and the page-table walks, not the memory
+/// reads, were what the lookups waited on.
+fn zeroed_slots(n: usize) -> Vec<u64> {
+    let slots = vec![0u64; n];
+    #[cfg(target_os = "linux")]
+    if n * 8 >= 4 << 20 {
+        const HUGE: usize = 2 << 20;
+        let start = slots.as_ptr() as usize;
+        let aligned = start.next_multiple_of(HUGE);
+        let end = (start + n * 8) / HUGE * HUGE;
+        if end > aligned {
+            // SAFETY: advice on pages inside the live allocation; it changes how they are
+            // backed, never their contents (still zero, not yet touched).
+            unsafe {
+                libc::madvise(
+                    aligned as *mut libc::c_void,
+                    end - aligned,
+                    libc::MADV_HUGEPAGE,
+                );
+            }
+        }
+    }
+    slots
 }
 
 #[cfg(test)]

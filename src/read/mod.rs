@@ -3,6 +3,7 @@
 
 mod columns;
 mod ids;
+mod parallel;
 mod parquet;
 mod spill;
 mod stream;
@@ -49,6 +50,12 @@ pub struct ReadOptions {
     /// The option that named the `by` columns, for messages (`--covariates` for `compare`;
     /// empty means `--by`).
     pub by_option: &'static str,
+    /// Read every record with the csv parser on one thread, even where the parallel reader
+    /// could (for tests that compare the two).
+    pub sequential: bool,
+    /// Block size of the parallel reader (default 1 MiB); tests use tiny blocks to put
+    /// block boundaries at every kind of place.
+    pub block_bytes: Option<usize>,
 }
 
 /// The input file's identity, for summary.json.
@@ -143,16 +150,48 @@ pub struct TimepointCells<'a> {
     pub line: u64,
     /// Where the cells come from.
     pub responses: &'a Responses,
-    record: &'a csv::StringRecord,
+    record: &'a dyn Fields,
     columns: &'a [usize],
 }
 
 impl TimepointCells<'_> {
     /// The text of cell `k` as written (a trailing CR removed), for messages.
     pub fn text(&self, k: usize) -> String {
-        self.record[self.columns[k]]
+        self.record
+            .field(self.columns[k])
             .trim_end_matches('\r')
             .to_string()
+    }
+}
+
+/// A record's fields as text, whichever reader split them: the csv crate's records, or lines
+/// of a quote-free file split by the parallel reader.
+pub(crate) trait Fields {
+    /// Number of fields.
+    fn count(&self) -> usize;
+    /// Field `i`, which must be below [`Fields::count`].
+    fn field(&self, i: usize) -> &str;
+    /// Field `i`, if there is one.
+    fn get(&self, i: usize) -> Option<&str> {
+        (i < self.count()).then(|| self.field(i))
+    }
+}
+
+impl Fields for csv::StringRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> &str {
+        &self[i]
+    }
+}
+
+impl<F: Fields> Fields for &F {
+    fn count(&self) -> usize {
+        (**self).count()
+    }
+    fn field(&self, i: usize) -> &str {
+        (**self).field(i)
     }
 }
 
@@ -360,9 +399,11 @@ impl Spilled {
         builder.reserve(*records as usize, 16, sink);
         let mut hashes = Vec::new();
         spill::read_partition(path, 4096, |batch| {
+            hashes.clear();
+            hashes.extend(batch.iter().map(|(record, _)| builder.id_hash(record)));
             builder.add_batch(
                 batch.iter().map(|(record, line)| (record, *line)),
-                &mut hashes,
+                &hashes,
                 sink,
             );
         })
@@ -577,6 +618,86 @@ fn parse_file(
     let delimiter = options
         .delimiter
         .unwrap_or_else(|| detect_delimiter(prefix.body()));
+    if let Some((header_end, names)) = parallel_header(&prefix, delimiter, options) {
+        start_file(names, path, options, state, delimiter)?;
+        let reading = state.as_mut().expect("set above");
+        let bom = prefix.bytes.len() - prefix.body().len();
+        let plan = parallel::Plan {
+            prefix: &prefix.bytes,
+            data_start: bom + header_end,
+            bom,
+            complete: prefix.complete,
+            delimiter,
+            max_line: options.max_record_bytes,
+            max_rows: options.max_rows,
+            size,
+            first_line,
+            block: options.block_bytes.unwrap_or(parallel::BLOCK).max(1),
+        };
+        let outcome = parallel::read(
+            source,
+            plan,
+            combined,
+            &mut reading.builder,
+            reading.spill.as_mut(),
+            &mut reading.rows,
+            sink,
+            progress,
+        )
+        .map_err(|failure| match failure {
+            parallel::Failure::Input(message) => input_error(message),
+            parallel::Failure::Io(e) => Error::io(path, e),
+            parallel::Failure::Partition(e) => match &reading.spill {
+                Some(spill) => Error::io(spill.path(0), e),
+                None => Error::io(path, e),
+            },
+        })?;
+        return match outcome {
+            parallel::Outcome::Done {
+                lines,
+                bytes,
+                sha256,
+                combined,
+            } => Ok(Parsed {
+                lines,
+                bytes,
+                sha256,
+                combined,
+            }),
+            parallel::Outcome::Handover {
+                source,
+                rest,
+                hasher,
+                combined,
+                offset,
+                checked,
+                newlines,
+            } => {
+                // The rest has quotes: the csv parser reads it from a line start on.
+                let stream = TextStream::resume(
+                    std::io::Cursor::new(rest).chain(source),
+                    hasher,
+                    combined,
+                    offset,
+                    checked,
+                    newlines,
+                    options.max_record_bytes,
+                );
+                let mut parsed = keep_csv_records(
+                    csv_reader(delimiter, stream),
+                    path,
+                    size,
+                    options,
+                    reading,
+                    first_line + newlines,
+                    sink,
+                    progress,
+                )?;
+                parsed.lines += newlines;
+                Ok(parsed)
+            }
+        };
+    }
     let stream = TextStream::new(
         std::io::Cursor::new(prefix.bytes.clone()).chain(source),
         &prefix,
@@ -584,39 +705,93 @@ fn parse_file(
         options.max_record_bytes,
         options.encoding,
     );
-    // Records end at LF; a CR before it stays in the last field, which every reader trims.
-    // (csv's own CRLF handling counts lines one behind.)
-    let mut reader = csv::ReaderBuilder::new()
+    let mut reader = csv_reader(delimiter, stream);
+    let mut record = csv::ByteRecord::new();
+    let header_read = reader
+        .read_byte_record(&mut record)
+        .map_err(|e| input_error(csv_message(&e)))?;
+    let names = header_names(header_read, &record).map_err(&input_error)?;
+    start_file(names, path, options, state, delimiter)?;
+    let reading = state.as_mut().expect("set above");
+    keep_csv_records(
+        reader, path, size, options, reading, first_line, sink, progress,
+    )
+}
+
+/// The csv parser as every path sets it up. Records end at LF; a CR before it stays in the
+/// last field, which every reader trims. (csv's own CRLF handling counts lines one behind.)
+fn csv_reader<R: Read>(delimiter: u8, source: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(256 * 1024)
-        .from_reader(stream);
-    let mut record = csv::ByteRecord::new();
-    let header_read = reader
-        .read_byte_record(&mut record)
-        .map_err(|e| input_error(csv_message(&e)))?;
-    if !header_read || record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-        return Err(input_error(
-            "the file is empty (expected a header row and data rows)".into(),
-        ));
+        .from_reader(source)
+}
+
+/// The column names of a header record, or why there is none.
+fn header_names(read: bool, record: &csv::ByteRecord) -> Result<Vec<String>, String> {
+    if !read || record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+        return Err("the file is empty (expected a header row and data rows)".into());
     }
-    let names: Vec<String> = record
+    Ok(record
         .iter()
         .map(|f| {
             String::from_utf8_lossy(f)
                 .trim_end_matches('\r')
                 .to_string()
         })
-        .collect();
-    start_file(names, path, options, state, delimiter)?;
+        .collect())
+}
+
+/// Where the data start after the header (an offset into the prefix's body) and the header's
+/// names, when the parallel reader can read the file: UTF-8 text (no `--encoding`) with LF or
+/// CRLF line ends, whose header lies wholly in the prefix and is UTF-8.
+fn parallel_header(
+    prefix: &Prefix,
+    delimiter: u8,
+    options: &ReadOptions,
+) -> Option<(usize, Vec<String>)> {
+    let limit_fits = (1..=u64::from(u32::MAX) / 2).contains(&options.max_record_bytes);
+    if options.sequential || options.encoding.is_some() || !limit_fits || prefix.cr_only() {
+        return None;
+    }
+    let body = prefix.body();
+    let mut reader = csv_reader(delimiter, body);
+    let mut record = csv::ByteRecord::new();
+    let read = reader.read_byte_record(&mut record).ok()?;
+    let end = usize::try_from(reader.position().byte()).ok()?;
+    let whole = end < body.len() || prefix.complete;
+    // A header over the record limit is the csv path's to refuse.
+    let too_long = end as u64 > options.max_record_bytes;
+    if !whole || too_long || end > body.len() || std::str::from_utf8(&body[..end]).is_err() {
+        return None;
+    }
+    let names = header_names(read, &record).ok()?;
+    Some((end, names))
+}
+
+/// Keeps the records the csv parser reads from `reader` (positioned at a record start; its
+/// line 1 is line `first_line + 1` of the run), in file order.
+#[allow(clippy::too_many_arguments)]
+fn keep_csv_records<R: Read + Send>(
+    mut reader: csv::Reader<TextStream<R>>,
+    path: &Path,
+    size: u64,
+    options: &ReadOptions,
+    reading: &mut Reading,
+    first_line: u64,
+    sink: &mut dyn CellSink,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Parsed, Error> {
+    let input_error = |message: String| Error::input(path, message);
     let Reading {
         builder,
         spill,
         rows,
         ..
-    } = state.as_mut().expect("set above");
+    } = reading;
     // Two cores: one thread parses records (csv, hashing, UTF-8 checks) in batches while this
     // one keeps them (ids, groups, scoring). Batches go back to the parser to be refilled, so
     // records are not reallocated.
@@ -719,12 +894,15 @@ fn parse_file(
                     builder.reserve(remaining as usize, (offset / records) as usize, sink);
                 }
             }
+            let kept = batch[..filled].iter().filter(|entry| !entry.3);
+            hashes.clear();
+            hashes.extend(
+                kept.clone()
+                    .map(|(record, _, _, _)| builder.id_hash(record)),
+            );
             builder.add_batch(
-                batch[..filled]
-                    .iter()
-                    .filter(|entry| !entry.3)
-                    .map(|(record, line, _, _)| (record, first_line + line)),
-                &mut hashes,
+                kept.map(|(record, line, _, _)| (record, first_line + line)),
+                &hashes,
                 sink,
             );
             progress(bytes_read);
@@ -1030,57 +1208,54 @@ impl Builder {
         });
     }
 
-    /// Adds records in order, hashing their ids first and prefetching each one's table slot
-    /// a few records ahead, so the lookups do not wait on memory one by one. Blank records
-    /// never get here (the parser marks them; partitions hold none).
-    fn add_batch<'r>(
+    /// Adds records in order with their ids' hashes ([`Builder::id_hash`], computed first),
+    /// prefetching each one's table slot a few records ahead, so the lookups do not wait on
+    /// memory one by one. Blank records never get here (the parsers skip them; partitions
+    /// hold none).
+    fn add_batch<R: Fields>(
         &mut self,
-        batch: impl Iterator<Item = (&'r csv::StringRecord, u64)> + Clone,
-        hashes: &mut Vec<Option<ids::IdHash>>,
+        batch: impl Iterator<Item = (R, u64)>,
+        hashes: &[Option<ids::IdHash>],
         sink: &mut dyn CellSink,
     ) {
-        hashes.clear();
-        hashes.extend(batch.clone().map(|(record, _)| self.id_hash(record)));
         for (i, (record, line)) in batch.enumerate() {
             if let Some(&Some(ahead)) = hashes.get(i + PREFETCH_AHEAD) {
                 self.ids.prefetch(ahead);
             }
-            self.add(record, line, hashes[i], sink);
+            self.add(&record, line, hashes[i], sink);
         }
     }
 
     /// The hash of a record's id, if it has one (computed ahead of [`Builder::add`]).
-    fn id_hash(&self, record: &csv::StringRecord) -> Option<ids::IdHash> {
-        let id = record.get(self.id)?;
-        let id = trim(id);
-        (!id.is_empty()).then(|| self.ids.hash(id))
+    fn id_hash(&self, record: &impl Fields) -> Option<ids::IdHash> {
+        id_hash(self.ids.hasher(), self.id, record)
     }
 
     fn add(
         &mut self,
-        record: &csv::StringRecord,
+        record: &impl Fields,
         line: u64,
         hash: Option<ids::IdHash>,
         sink: &mut dyn CellSink,
     ) {
         self.rows_read += 1;
-        if record.len() != self.width {
+        if record.count() != self.width {
             let detail = format!(
                 "{} fields where the header has {}",
-                record.len(),
+                record.count(),
                 self.width
             );
             self.exclude(line, Exclusion::Malformed, detail);
             return;
         }
-        let id = trim(&record[self.id]);
+        let id = trim(record.field(self.id));
         let Some(hash) = hash.filter(|_| !id.is_empty()) else {
             self.exclude(line, Exclusion::MissingId, "blank id".into());
             return;
         };
         let timepoint = match (self.layout, self.timepoint) {
             (Layout::Long, Some(col)) => {
-                let text = &record[col];
+                let text = record.field(col);
                 match Timepoint::from_alias(text) {
                     Some(tp) => Some(tp),
                     None => {
@@ -1148,9 +1323,9 @@ impl Builder {
 
     /// Long layout: notes a person whose later row names other groups than their first row
     /// (which is the one used).
-    fn check_groups_agree(&mut self, person: usize, record: &csv::StringRecord, line: u64) {
+    fn check_groups_agree(&mut self, person: usize, record: &impl Fields, line: u64) {
         for (g, &col) in self.groups.iter().enumerate() {
-            let text = &record[col];
+            let text = record.field(col);
             let value = group_value(text);
             let first = self.group_codes[g][person];
             if self.group_levels[g].get(value) != Some(&first) {
@@ -1171,10 +1346,10 @@ impl Builder {
         }
     }
 
-    fn new_person(&mut self, person: usize, record: &csv::StringRecord, sink: &mut dyn CellSink) {
+    fn new_person(&mut self, person: usize, record: &impl Fields, sink: &mut dyn CellSink) {
         debug_assert_eq!(person, self.seen.len(), "people are numbered in order");
         for (g, &col) in self.groups.iter().enumerate() {
-            let text = &record[col];
+            let text = record.field(col);
             let value = group_value(text);
             let levels = &mut self.group_levels[g];
             let code = match levels.get(value) {
@@ -1195,7 +1370,7 @@ impl Builder {
         &mut self,
         person: usize,
         tp: Timepoint,
-        record: &csv::StringRecord,
+        record: &dyn Fields,
         line: u64,
         sink: &mut dyn CellSink,
     ) {
@@ -1205,7 +1380,7 @@ impl Builder {
         }
         self.cell_buffer.clear();
         self.cell_buffer
-            .extend(columns.iter().map(|&col| parse_cell(&record[col])));
+            .extend(columns.iter().map(|&col| parse_cell(record.field(col))));
         sink.cells(TimepointCells {
             person,
             timepoint: tp,
@@ -1273,6 +1448,12 @@ fn notices(plan: &[String], rows_read: u64, by: &[String], conflicts: &[u64]) ->
         }
     }
     notices
+}
+
+/// The hash of a record's id (its `id_column`, trimmed), if it has a non-blank one.
+fn id_hash(hasher: &ids::IdHasher, id_column: usize, record: &impl Fields) -> Option<ids::IdHash> {
+    let id = trim(record.get(id_column)?);
+    (!id.is_empty()).then(|| hasher.hash(id))
 }
 
 /// A blank record (a blank line, or only delimiters and spaces): skipped, not counted.

@@ -48,7 +48,7 @@ impl Spill {
     /// is excluded as it would be in memory.
     pub(super) fn write(
         &mut self,
-        record: &csv::StringRecord,
+        record: &impl super::Fields,
         line: u64,
         hash: Option<IdHash>,
     ) -> io::Result<()> {
@@ -57,8 +57,9 @@ impl Spill {
         let out = &mut self.scratch;
         out.clear();
         put_varint(out, line);
-        put_varint(out, record.len() as u64);
-        for field in record {
+        put_varint(out, record.count() as u64);
+        for i in 0..record.count() {
+            let field = record.field(i);
             put_varint(out, field.len() as u64);
             out.extend_from_slice(field.as_bytes());
         }

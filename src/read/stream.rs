@@ -63,6 +63,17 @@ impl Prefix {
     }
 }
 
+/// What is said of a byte that is not UTF-8: where it is (bytes counted after any BOM) and
+/// how to read or fix the file.
+pub fn not_utf8_message(at: u64, line: u64) -> String {
+    format!("byte {at} (line {line}) is not UTF-8: the file is in another encoding (such as Windows-1252); give --encoding windows-1252, or {SAVE_AS}")
+}
+
+/// What is said of a line over `--max-record-bytes`.
+pub fn long_line_message(line: u64, max: u64) -> String {
+    format!("line {line} is longer than {max} bytes (--max-record-bytes): a quoted field may be missing its closing quote, or this may not be a CSV file")
+}
+
 /// The stream the parser reads; see the module documentation.
 pub struct TextStream<R> {
     inner: R,
@@ -111,6 +122,35 @@ impl<R: Read> TextStream<R> {
         }
     }
 
+    /// Continues a UTF-8 file without a BOM or CR-only line ends from a line start, where
+    /// another reader stopped: `hasher` and `combined` have seen exactly the `raw_bytes`
+    /// before `inner`, of which `checked` were text after a BOM, holding `newlines` line ends.
+    pub fn resume(
+        inner: R,
+        hasher: Sha256,
+        combined: Option<Sha256>,
+        raw_bytes: u64,
+        checked: u64,
+        newlines: u64,
+        max_line: u64,
+    ) -> TextStream<R> {
+        TextStream {
+            inner,
+            hasher,
+            combined,
+            raw_bytes,
+            checked,
+            newlines,
+            pending: Vec::new(),
+            bom_left: 0,
+            cr_only: false,
+            max_line,
+            line_len: 0,
+            decoder: None,
+            raw: Vec::new(),
+        }
+    }
+
     /// Bytes read so far (for progress).
     pub fn bytes_read(&self) -> u64 {
         self.raw_bytes
@@ -149,7 +189,7 @@ impl<R: Read> TextStream<R> {
                         .count() as u64;
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("byte {at} (line {line}) is not UTF-8: the file is in another encoding (such as Windows-1252); give --encoding windows-1252, or {SAVE_AS}"),
+                    not_utf8_message(at, line),
                 ));
             }
         };
@@ -173,11 +213,7 @@ impl<R: Read> TextStream<R> {
         if self.max_line > 0 && self.line_len > self.max_line {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!(
-                    "line {} is longer than {} bytes (--max-record-bytes): a quoted field may be missing its closing quote, or this may not be a CSV file",
-                    self.newlines + 1,
-                    self.max_line
-                ),
+                long_line_message(self.newlines + 1, self.max_line),
             ));
         }
         Ok(())

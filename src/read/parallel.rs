@@ -1,0 +1,652 @@
+//! The parallel reader: the file is cut into blocks of whole records, which are split into
+//! fields on both cores.
+//!
+//! One thread reads the file in blocks and hashes them (SHA-256 has to see the bytes in
+//! order). A block ends at the last line end outside quotes, found by following csv's quoting
+//! rules from quote to quote (a quote opens a field only at its start; `""` inside is one
+//! quote), so a block always starts a record. Workers check each block as UTF-8 and split it:
+//! a block without quotes line by line at the delimiters, one with quotes by csv_core (the
+//! csv crate's parser); they skip blank records and hash the ids. The calling thread keeps
+//! the records in file order (ids, groups, scoring), exactly as it keeps the csv crate's.
+//! A record longer than a block grows the block; one longer than `--max-record-bytes` hands
+//! the rest of the file to the csv parser, which says what is wrong with it. A property test
+//! compares the two readers on random exports, quotes and embedded line ends included.
+
+use super::ids::{IdHash, IdHasher};
+use super::stream::{long_line_message, not_utf8_message};
+use super::{id_hash, Builder, CellSink, Fields};
+use sha2::{Digest, Sha256};
+use std::io::{self, Read};
+use std::sync::mpsc::{sync_channel, Receiver};
+
+/// Bytes per block: large enough that a block is worth a task, small enough that the blocks
+/// in flight add little memory.
+pub(super) const BLOCK: usize = 1 << 20;
+
+/// Blocks read ahead of the thread keeping records.
+const AHEAD: usize = 8;
+
+/// A line split into fields: `ends[i]` is where field `i` ends, the next starting one byte
+/// (the delimiter) later.
+pub(super) struct LineFields<'a> {
+    text: &'a str,
+    ends: &'a [u32],
+}
+
+impl Fields for LineFields<'_> {
+    fn count(&self) -> usize {
+        self.ends.len()
+    }
+
+    #[inline]
+    fn field(&self, i: usize) -> &str {
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] as usize + 1,
+        };
+        &self.text[start..self.ends[i] as usize]
+    }
+}
+
+/// A non-blank record of a block.
+struct Row {
+    /// Line ends in the block before it.
+    line: u32,
+    /// Whether it had quotes: its fields are then in `unquoted`, with a delimiter between.
+    quoted: bool,
+    /// Byte range of the line in the block (no line end), or of its fields in `unquoted`.
+    start: usize,
+    end: usize,
+    /// Its fields' ends are `ends[first_end..first_end + fields]`.
+    first_end: usize,
+    fields: usize,
+}
+
+/// What a block cannot be read for, located by line ends before it in the block.
+enum Problem {
+    /// A record over the limit (a quoted field spanning lines).
+    BigRecord { line: u64, bytes: usize },
+    /// A line longer than the limit.
+    LongLine { line: u64 },
+    /// A byte that is not UTF-8, `at` bytes into the block.
+    NotUtf8 { at: usize, line: u64 },
+}
+
+/// A block as a worker leaves it.
+struct ParsedBlock {
+    text: String,
+    /// Fields of records with quotes, unquoted.
+    unquoted: String,
+    /// Line ends in the block.
+    newlines: u64,
+    rows: Vec<Row>,
+    ends: Vec<u32>,
+    /// The id hash of each row.
+    hashes: Vec<Option<IdHash>>,
+    problem: Option<Problem>,
+}
+
+impl ParsedBlock {
+    fn fields(&self, row: &Row) -> LineFields<'_> {
+        let text = if row.quoted {
+            &self.unquoted
+        } else {
+            &self.text
+        };
+        LineFields {
+            text: &text[row.start..row.end],
+            ends: &self.ends[row.first_end..row.first_end + row.fields],
+        }
+    }
+}
+
+/// What a worker needs to parse a block.
+#[derive(Clone)]
+pub(super) struct Splitter {
+    delimiter: u8,
+    max_line: u64,
+    id_column: usize,
+    hasher: IdHasher,
+}
+
+impl Splitter {
+    /// Splits a block (which starts at a record's start and ends after a whole record) into
+    /// records: a line without a quote at the delimiters, a record with a quote by csv_core.
+    fn parse(&self, bytes: Vec<u8>) -> ParsedBlock {
+        let mut block = ParsedBlock {
+            text: String::new(),
+            unquoted: String::new(),
+            newlines: 0,
+            rows: Vec::new(),
+            ends: Vec::new(),
+            hashes: Vec::new(),
+            problem: None,
+        };
+        let valid = match std::str::from_utf8(&bytes) {
+            Ok(_) => bytes.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        // Lines over the limit, up to the first bad byte, as the csv path's stream measures
+        // them (only a block longer than the limit can hold one).
+        if valid as u64 > self.max_line {
+            let mut start = 0;
+            for (k, end) in memchr::memchr_iter(b'\n', &bytes[..valid])
+                .chain([valid])
+                .enumerate()
+            {
+                if (end - start) as u64 > self.max_line {
+                    block.problem = Some(Problem::LongLine { line: k as u64 });
+                    return block;
+                }
+                start = end + 1;
+            }
+        }
+        if valid < bytes.len() {
+            let line = memchr::memchr_iter(b'\n', &bytes[..valid]).count() as u64;
+            block.problem = Some(Problem::NotUtf8 { at: valid, line });
+            return block;
+        }
+        let len = bytes.len();
+        let mut unquoted: Vec<u8> = Vec::new();
+        let mut quoted = QuotedRecords::new(self.delimiter);
+        let mut next_quote = memchr::memchr(b'"', &bytes).unwrap_or(len);
+        let mut pos = 0;
+        while pos < len {
+            let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(len, |at| pos + at);
+            if next_quote < pos {
+                next_quote = memchr::memchr(b'"', &bytes[pos..]).map_or(len, |at| pos + at);
+            }
+            if next_quote >= line_end {
+                let line = &bytes[pos..line_end];
+                if !line
+                    .iter()
+                    .all(|&b| b.is_ascii_whitespace() || b == self.delimiter)
+                {
+                    let first_end = block.ends.len();
+                    block.ends.extend(
+                        memchr::memchr_iter(self.delimiter, line)
+                            .map(|at| at as u32)
+                            .chain([line.len() as u32]),
+                    );
+                    block.rows.push(Row {
+                        line: block.newlines as u32,
+                        quoted: false,
+                        start: pos,
+                        end: line_end,
+                        first_end,
+                        fields: block.ends.len() - first_end,
+                    });
+                }
+                if line_end < len {
+                    block.newlines += 1;
+                }
+                pos = line_end + 1;
+                continue;
+            }
+            // A record with a quote, which may span lines: csv_core reads it.
+            let line = block.newlines;
+            let (consumed, fields) = quoted.read(&bytes[pos..]);
+            block.newlines +=
+                memchr::memchr_iter(b'\n', &bytes[pos..pos + consumed]).count() as u64;
+            pos += consumed;
+            let Some(fields) = fields else { continue };
+            let size: usize = fields.iter().map(|f| f.len()).sum();
+            if size as u64 > self.max_line {
+                block.problem = Some(Problem::BigRecord { line, bytes: size });
+                return block;
+            }
+            if fields.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                continue;
+            }
+            let start = unquoted.len();
+            let first_end = block.ends.len();
+            for (i, field) in fields.iter().enumerate() {
+                if i > 0 {
+                    unquoted.push(self.delimiter);
+                }
+                unquoted.extend_from_slice(field);
+                block.ends.push((unquoted.len() - start) as u32);
+            }
+            block.rows.push(Row {
+                line: line as u32,
+                quoted: true,
+                start,
+                end: unquoted.len(),
+                first_end,
+                fields: fields.len(),
+            });
+        }
+        // Removing ASCII quotes from UTF-8 leaves UTF-8; checked all the same.
+        match (String::from_utf8(bytes), String::from_utf8(unquoted)) {
+            (Ok(text), Ok(unquoted)) => {
+                block.text = text;
+                block.unquoted = unquoted;
+            }
+            _ => {
+                block.problem = Some(Problem::NotUtf8 { at: valid, line: 0 });
+                return block;
+            }
+        }
+        block.hashes = block
+            .rows
+            .iter()
+            .map(|row| id_hash(&self.hasher, self.id_column, &block.fields(row)))
+            .collect();
+        block
+    }
+}
+
+/// csv_core reading one record at a time, with its output buffers.
+struct QuotedRecords {
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl QuotedRecords {
+    fn new(delimiter: u8) -> QuotedRecords {
+        QuotedRecords {
+            core: csv_core::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .terminator(csv_core::Terminator::Any(b'\n'))
+                .build(),
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+        }
+    }
+
+    /// Reads the record at the start of `input` (a line start that is not a line end): the
+    /// bytes it takes, line end included, and its fields (`None` if there was none).
+    fn read(&mut self, input: &[u8]) -> (usize, Option<Vec<&[u8]>>) {
+        let (mut out_len, mut ends_len, mut consumed) = (0, 0, 0);
+        loop {
+            let (result, nin, nout, nend) = self.core.read_record(
+                &input[consumed..],
+                &mut self.out[out_len..],
+                &mut self.ends[ends_len..],
+            );
+            // Field ends count from the record's start across calls, as its output does.
+            consumed += nin;
+            out_len += nout;
+            ends_len += nend;
+            match result {
+                // The block's last record may end without a line end (the file's last); the
+                // next call, with no input, ends it.
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull => {
+                    let grown = self.out.len() * 2;
+                    self.out.resize(grown, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let grown = self.ends.len() * 2;
+                    self.ends.resize(grown, 0);
+                }
+                csv_core::ReadRecordResult::Record => break,
+                csv_core::ReadRecordResult::End => {
+                    // End of input: a fresh parser for any later block's use.
+                    self.core.reset();
+                    break;
+                }
+            }
+        }
+        if ends_len == 0 {
+            return (consumed, None);
+        }
+        let fields = (0..ends_len)
+            .map(|i| &self.out[if i == 0 { 0 } else { self.ends[i - 1] }..self.ends[i]])
+            .collect();
+        (consumed, Some(fields))
+    }
+}
+
+/// One past the last line end of `bytes` outside quotes, by the csv parser's quoting rules,
+/// for `bytes` that start at a record's start: the end of the last whole record. Jumps from
+/// quote to quote, so its cost is that of finding them.
+fn last_record_end(bytes: &[u8], delimiter: u8) -> Option<usize> {
+    let mut safe = None;
+    // Outside quotes from here on, until the next opening quote.
+    let mut outside_from = 0;
+    let mut quotes = memchr::memchr_iter(b'"', bytes);
+    while let Some(q) = quotes.next() {
+        // A quote opens a quoted field only at the start of a field; elsewhere it is text.
+        if q > 0 && bytes[q - 1] != delimiter && bytes[q - 1] != b'\n' {
+            continue;
+        }
+        if let Some(at) = memchr::memrchr(b'\n', &bytes[outside_from..q]) {
+            safe = Some(outside_from + at + 1);
+        }
+        loop {
+            let Some(c) = quotes.next() else {
+                return safe; // inside quotes at the end
+            };
+            match bytes.get(c + 1) {
+                Some(b'"') => {
+                    quotes.next(); // "" is a quote inside the field
+                }
+                // A quote at the very end may be the first of a "" pair: undecided.
+                None => return safe,
+                Some(_) => {
+                    outside_from = c + 1;
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(at) = memchr::memrchr(b'\n', &bytes[outside_from..]) {
+        safe = Some(outside_from + at + 1);
+    }
+    safe
+}
+
+/// What the reading thread tells the keeping thread, in file order.
+enum Event {
+    /// The next block, parsed on a worker into the receiver; `end` is the file offset after it.
+    Block {
+        parsed: Receiver<ParsedBlock>,
+        end: u64,
+    },
+    /// A line longer than the limit starts at the next block's place.
+    LongLine,
+    /// Reading failed.
+    Failed(io::Error),
+    /// A record too long for a block: the csv parser reads the rest, from the next block's
+    /// place, and says what is wrong.
+    Handover,
+}
+
+/// The reading thread's state when it stops: the hashers have seen exactly the bytes before
+/// `rest`, which is followed by what `source` has left.
+struct Stopped<R> {
+    source: R,
+    rest: Vec<u8>,
+    hasher: Sha256,
+    combined: Option<Sha256>,
+    /// File offset of `rest`.
+    offset: u64,
+}
+
+/// Where the file's data start and how to read and keep its records.
+pub(super) struct Plan<'a> {
+    /// The first bytes of the file, already read from the source.
+    pub prefix: &'a [u8],
+    /// Offset of the first record (after the BOM and the header).
+    pub data_start: usize,
+    /// Bytes of a BOM at the start.
+    pub bom: usize,
+    /// Whether the source has nothing after the prefix.
+    pub complete: bool,
+    pub delimiter: u8,
+    pub max_line: u64,
+    pub max_rows: Option<u64>,
+    /// File size, to size the tables.
+    pub size: u64,
+    /// Line number of the run before this file's first line.
+    pub first_line: u64,
+    /// Bytes per block.
+    pub block: usize,
+}
+
+/// How the parallel read ended.
+pub(super) enum Outcome<R> {
+    /// The whole file was read.
+    Done {
+        lines: u64,
+        bytes: u64,
+        sha256: String,
+        combined: Option<Sha256>,
+    },
+    /// A quote was met: the csv parser continues with `source` after `rest`, at a line start
+    /// after `newlines` line ends of the file.
+    Handover {
+        source: R,
+        rest: Vec<u8>,
+        hasher: Sha256,
+        combined: Option<Sha256>,
+        offset: u64,
+        checked: u64,
+        newlines: u64,
+    },
+}
+
+/// Errors the caller turns into input or I/O errors of the file.
+pub(super) enum Failure {
+    Input(String),
+    Io(io::Error),
+    /// Writing a streaming partition failed.
+    Partition(io::Error),
+}
+
+/// Reads the records of a quote-free file after its header on both cores; see the module
+/// documentation.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn read<R: Read + Send>(
+    source: R,
+    plan: Plan<'_>,
+    combined: Option<Sha256>,
+    builder: &mut Builder,
+    mut spill: Option<&mut super::spill::Spill>,
+    rows: &mut u64,
+    sink: &mut dyn CellSink,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Outcome<R>, Failure> {
+    let splitter = Splitter {
+        delimiter: plan.delimiter,
+        max_line: plan.max_line,
+        id_column: builder.id,
+        hasher: builder.ids.hasher().clone(),
+    };
+    let mut hasher = Sha256::new();
+    let mut combined = combined;
+    hasher.update(&plan.prefix[..plan.data_start]);
+    if let Some(c) = combined.as_mut() {
+        c.update(&plan.prefix[..plan.data_start]);
+    }
+    let header_lines = memchr::memchr_iter(b'\n', &plan.prefix[..plan.data_start]).count() as u64;
+    let (events_tx, events) = sync_channel::<Event>(AHEAD);
+    let (recycle, recycled) = std::sync::mpsc::channel::<Vec<u8>>();
+    let pending = plan.prefix[plan.data_start..].to_vec();
+    let data_start = plan.data_start as u64;
+    let complete = plan.complete;
+    let block_bytes = plan.block;
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut state = Stopped {
+                source,
+                rest: pending,
+                hasher,
+                combined,
+                offset: data_start,
+            };
+            let mut eof = complete;
+            loop {
+                // Fill to a block, or more while no line end has been seen.
+                let mut want = block_bytes;
+                let cut = loop {
+                    if !eof && state.rest.len() < want {
+                        let need = (want - state.rest.len()) as u64;
+                        match (&mut state.source).take(need).read_to_end(&mut state.rest) {
+                            Ok(n) if (n as u64) < need => eof = true,
+                            Ok(_) => {}
+                            Err(e) => {
+                                let _ = events_tx.send(Event::Failed(e));
+                                return state;
+                            }
+                        }
+                    }
+                    if eof {
+                        break state.rest.len();
+                    }
+                    let quoted = memchr::memchr(b'"', &state.rest).is_some();
+                    let cut = match quoted {
+                        false => memchr::memrchr(b'\n', &state.rest).map(|at| at + 1),
+                        true => last_record_end(&state.rest, splitter.delimiter),
+                    };
+                    match cut {
+                        Some(cut) => break cut,
+                        None if state.rest.len() as u64 > splitter.max_line => {
+                            // One record over the limit: a line, or (with quotes) the csv
+                            // parser says which.
+                            let event = if quoted {
+                                Event::Handover
+                            } else {
+                                Event::LongLine
+                            };
+                            let _ = events_tx.send(event);
+                            return state;
+                        }
+                        None => want = state.rest.len() * 2,
+                    }
+                };
+                if cut == 0 {
+                    return state;
+                }
+                state.hasher.update(&state.rest[..cut]);
+                if let Some(c) = state.combined.as_mut() {
+                    c.update(&state.rest[..cut]);
+                }
+                let mut next = recycled
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(block_bytes + block_bytes / 4));
+                next.clear();
+                next.extend_from_slice(&state.rest[cut..]);
+                state.rest.truncate(cut);
+                let block = std::mem::replace(&mut state.rest, next);
+                state.offset += cut as u64;
+                let (parsed_tx, parsed) = sync_channel(1);
+                let splitter = splitter.clone();
+                rayon::spawn(move || {
+                    let _ = parsed_tx.send(splitter.parse(block));
+                });
+                let event = Event::Block {
+                    parsed,
+                    end: state.offset,
+                };
+                if events_tx.send(event).is_err() {
+                    return state;
+                }
+            }
+        });
+        let mut newlines = header_lines;
+        let mut offset = data_start;
+        let mut reserved = false;
+        let mut outcome: Result<bool, Failure> = Ok(false);
+        for event in events.iter() {
+            match event {
+                Event::Block { parsed, end } => {
+                    let block = parsed
+                        .recv()
+                        .expect("a worker sends its block before it ends");
+                    match block.problem {
+                        Some(Problem::LongLine { line }) => {
+                            outcome = Err(Failure::Input(format!(
+                                "cannot parse CSV: {}",
+                                long_line_message(newlines + line + 1, plan.max_line)
+                            )));
+                            break;
+                        }
+                        Some(Problem::NotUtf8 { at, line }) => {
+                            let at = offset + at as u64 - plan.bom as u64;
+                            outcome = Err(Failure::Input(format!(
+                                "cannot parse CSV: {}",
+                                not_utf8_message(at, newlines + line + 1)
+                            )));
+                            break;
+                        }
+                        Some(Problem::BigRecord { line, bytes }) => {
+                            outcome = Err(Failure::Input(format!(
+                                "line {}: a record of {bytes} bytes, more than --max-record-bytes {}; a quoted field may be missing its closing quote",
+                                newlines + line + 1,
+                                plan.max_line
+                            )));
+                            break;
+                        }
+                        None => {}
+                    }
+                    *rows += block.rows.len() as u64;
+                    if let Some(max) = plan.max_rows.filter(|&max| *rows > max) {
+                        outcome = Err(Failure::Input(super::too_many_rows(max)));
+                        break;
+                    }
+                    let line_base = plan.first_line + newlines + 1;
+                    if let Some(spill) = spill.as_mut() {
+                        // Streaming mode: kept records go to their partition on disk.
+                        let written =
+                            block
+                                .rows
+                                .iter()
+                                .zip(&block.hashes)
+                                .try_for_each(|(row, &hash)| {
+                                    spill.write(
+                                        &block.fields(row),
+                                        line_base + u64::from(row.line),
+                                        hash,
+                                    )
+                                });
+                        if let Err(e) = written {
+                            outcome = Err(Failure::Partition(e));
+                            break;
+                        }
+                    } else {
+                        if !reserved && !block.rows.is_empty() {
+                            // Size the tables once from the first block.
+                            reserved = true;
+                            let bytes_each = (end - offset) / block.rows.len() as u64;
+                            let remaining = plan.size.saturating_sub(offset) / bytes_each.max(1);
+                            builder.reserve(remaining as usize, bytes_each as usize, sink);
+                        }
+                        builder.add_batch(
+                            block
+                                .rows
+                                .iter()
+                                .map(|row| (block.fields(row), line_base + u64::from(row.line))),
+                            &block.hashes,
+                            sink,
+                        );
+                    }
+                    newlines += block.newlines;
+                    offset = end;
+                    progress(end);
+                    let _ = recycle.send(block.text.into_bytes());
+                }
+                Event::LongLine => {
+                    outcome = Err(Failure::Input(format!(
+                        "cannot parse CSV: {}",
+                        long_line_message(newlines + 1, plan.max_line)
+                    )));
+                    break;
+                }
+                Event::Failed(e) => {
+                    outcome = Err(Failure::Io(e));
+                    break;
+                }
+                Event::Handover => {
+                    outcome = Ok(true);
+                    break;
+                }
+            }
+        }
+        drop(events);
+        let stopped = reader
+            .join()
+            .expect("the reading thread only reads and does not panic");
+        match outcome {
+            Err(failure) => Err(failure),
+            Ok(true) => Ok(Outcome::Handover {
+                checked: stopped.offset - plan.bom as u64,
+                source: stopped.source,
+                rest: stopped.rest,
+                hasher: stopped.hasher,
+                combined: stopped.combined,
+                offset: stopped.offset,
+                newlines,
+            }),
+            Ok(false) => Ok(Outcome::Done {
+                // As the csv parser counts: one more than the line ends.
+                lines: newlines + 1,
+                bytes: stopped.offset,
+                sha256: format!("{:x}", stopped.hasher.finalize()),
+                combined: stopped.combined,
+            }),
+        }
+    })
+}
