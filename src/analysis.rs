@@ -54,10 +54,12 @@ pub struct Summaries {
 
 /// Counts everything the analysis needs from a scored export.
 pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
+    // The status pass also finds the scores' range, which spares the tallies a pass each.
+    let status = scored.status_counts();
     Summaries {
-        pairs: pair_counts(&export.groups, scored),
-        scores: score_counts(&export.groups, scored),
-        status: scored.status_counts(),
+        pairs: pair_counts(&export.groups, scored, Some(status.range)),
+        scores: score_counts(&export.groups, scored, Some(status.range)),
+        status,
         repeated: friedman_sums(&export.groups, scored),
         item_sums: scored.item_sums.clone(),
         mixed: mixed_sums(&export.groups, scored),

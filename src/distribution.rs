@@ -130,7 +130,7 @@ fn drop_small_cells(mut cells: Vec<(f64, f64, u64)>, min_cell: u64) -> Vec<(f64,
 }
 
 fn whole(mut values: impl Iterator<Item = f64>) -> bool {
-    values.all(|v| v.fract() == 0.0)
+    values.all(crate::stats::is_whole)
 }
 
 /// (low, high, count) per distinct whole value, or per equal-width bin otherwise, from values

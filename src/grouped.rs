@@ -39,16 +39,66 @@ const MAX_DENSE: u64 = 1 << 21;
 /// People per unit of parallel work.
 const CHUNK: usize = 1 << 16;
 
+/// Where a set of values lies: whether all are small whole numbers (the tallies can then
+/// count in a dense array) and between which bounds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ValueRange {
+    /// No value yet.
+    #[default]
+    Empty,
+    /// Whole numbers below 10^9 in size, from the first bound to the second.
+    Whole(i64, i64),
+    /// Some value is not such a number.
+    Other,
+}
+
+impl ValueRange {
+    /// Takes in one more value.
+    #[inline]
+    pub fn add(&mut self, v: f64) {
+        *self = self.merge(ValueRange::of(v));
+    }
+
+    /// The range of one value.
+    #[inline]
+    pub fn of(v: f64) -> ValueRange {
+        if crate::stats::is_whole(v) && v.abs() < 1e9 {
+            ValueRange::Whole(v as i64, v as i64)
+        } else {
+            ValueRange::Other
+        }
+    }
+
+    /// The range of the values of both.
+    #[inline]
+    pub fn merge(self, other: ValueRange) -> ValueRange {
+        match (self, other) {
+            (ValueRange::Other, _) | (_, ValueRange::Other) => ValueRange::Other,
+            (ValueRange::Empty, r) | (r, ValueRange::Empty) => r,
+            (ValueRange::Whole(a, b), ValueRange::Whole(c, d)) => {
+                ValueRange::Whole(a.min(c), b.max(d))
+            }
+        }
+    }
+}
+
 /// Tallies `pair(person, slot)` for the whole sample and every group. Returns the whole sample
 /// first, then each column's groups sorted by name (the order of `levels`), slots in order
-/// within each group; a group or slot with no pairs has an empty list.
+/// within each group; a group or slot with no pairs has an empty list. `ranges`, when the
+/// caller knows them, bound the first and second values of every pair (saving a pass that
+/// finds them); the counts are the same either way.
 pub fn tally_groups(
     groups: &[GroupColumn],
     people: usize,
     pair: impl Fn(usize, usize) -> Option<(f64, f64)> + Sync,
+    ranges: Option<(ValueRange, ValueRange)>,
 ) -> Vec<SlotCounts> {
     let cells = Cells::new(groups, people);
-    let entries = match DenseShape::of(&cells, people, &pair) {
+    let shape = match ranges {
+        Some((a, b)) => DenseShape::within(&cells, a, b),
+        None => DenseShape::of(&cells, people, &pair),
+    };
+    let entries = match shape {
         Some(shape) => count_dense(&shape, &cells, groups, people, &pair),
         None => count_sparse(&cells, groups, people, &pair),
     };
@@ -337,7 +387,7 @@ impl DenseShape {
     ) -> Option<DenseShape> {
         // (min a, max a, min b, max b); None once a value is not a small whole number.
         type Range4 = Option<(i64, i64, i64, i64)>;
-        let whole = |v: f64| (v.fract() == 0.0 && v.abs() < 1e9).then_some(v as i64);
+        let whole = |v: f64| (crate::stats::is_whole(v) && v.abs() < 1e9).then_some(v as i64);
         let merge = |x: Range4, y: Range4| -> Option<Range4> {
             Some(match (x, y) {
                 (None, r) | (r, None) => r,
@@ -361,6 +411,26 @@ impl DenseShape {
             })
             .try_reduce(|| None, merge)?;
         let (a_low, a_high, b_low, b_high) = ranges.unwrap_or((0, 0, 0, 0));
+        DenseShape::sized(cells, (a_low, a_high), (b_low, b_high))
+    }
+
+    /// The shape for values known to lie in `a` and `b` (`None` unless both are whole).
+    fn within(cells: &Cells, a: ValueRange, b: ValueRange) -> Option<DenseShape> {
+        let bounds = |r: ValueRange| match r {
+            ValueRange::Empty => Some((0, 0)),
+            ValueRange::Whole(low, high) => Some((low, high)),
+            ValueRange::Other => None,
+        };
+        DenseShape::sized(cells, bounds(a)?, bounds(b)?)
+    }
+
+    /// The shape for first values in `a_low..=a_high` and second in `b_low..=b_high`, if the
+    /// array is small enough.
+    fn sized(
+        cells: &Cells,
+        (a_low, a_high): (i64, i64),
+        (b_low, b_high): (i64, i64),
+    ) -> Option<DenseShape> {
         let shape = DenseShape {
             a_low,
             a_span: (a_high - a_low + 1) as u64,
@@ -603,16 +673,31 @@ mod tests {
         };
         assert!(DenseShape::of(&Cells::new(&groups, people), people, &whole).is_some());
         assert_eq!(
-            tally_groups(&groups, people, whole),
+            tally_groups(&groups, people, whole, None),
             brute(&groups, people, &whole)
         );
+        // Known ranges, exact or wider, count the same.
+        for ranges in [
+            (ValueRange::Whole(3, 9), ValueRange::Whole(0, 6)),
+            (ValueRange::Whole(-5, 40), ValueRange::Whole(-1, 9)),
+        ] {
+            assert_eq!(
+                tally_groups(&groups, people, whole, Some(ranges)),
+                brute(&groups, people, &whole)
+            );
+        }
         // Halves: sparse, with -0.0 counted as 0.0.
         let halves = |p: usize, slot: usize| {
             (p % 5 != slot).then(|| ((p % 11) as f64 * 0.5, if p % 4 == 0 { -0.0 } else { 1.5 }))
         };
         assert!(DenseShape::of(&Cells::new(&groups, people), people, &halves).is_none());
         assert_eq!(
-            tally_groups(&groups, people, halves),
+            tally_groups(&groups, people, halves, None),
+            brute(&groups, people, &halves)
+        );
+        let known = Some((ValueRange::Other, ValueRange::Whole(0, 2)));
+        assert_eq!(
+            tally_groups(&groups, people, halves, known),
             brute(&groups, people, &halves)
         );
         // More level combinations than people: cells numbered by dictionary.
@@ -626,7 +711,10 @@ mod tests {
             column("b", &["p", "q"], (0..few).map(|p| (p % 2) as u32).collect()),
         ];
         assert!(matches!(Cells::new(&many, few), Cells::Dictionary { .. }));
-        assert_eq!(tally_groups(&many, few, whole), brute(&many, few, &whole));
+        assert_eq!(
+            tally_groups(&many, few, whole, None),
+            brute(&many, few, &whole)
+        );
     }
 
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -687,8 +775,22 @@ mod tests {
     }
 
     #[test]
+    fn value_ranges_merge_and_give_up_on_fractions() {
+        let mut r = ValueRange::default();
+        for v in [7.0, 3.0, 9.0, -0.0] {
+            r.add(v);
+        }
+        assert_eq!(r, ValueRange::Whole(0, 9));
+        assert_eq!(r.merge(ValueRange::Empty), r);
+        r.add(2.5);
+        assert_eq!(r, ValueRange::Other);
+        assert_eq!(ValueRange::of(1e10), ValueRange::Other);
+        assert_eq!(ValueRange::of(f64::NAN), ValueRange::Other);
+    }
+
+    #[test]
     fn no_people_no_groups() {
-        let out = tally_groups(&[], 0, |_, _| Some((1.0, 2.0)));
+        let out = tally_groups(&[], 0, |_, _| Some((1.0, 2.0)), None);
         assert_eq!(out.len(), 3);
         assert!(out.iter().all(|s| s.pairs.is_empty()));
     }

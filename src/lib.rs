@@ -16,6 +16,7 @@ pub mod error;
 pub mod flow;
 pub mod grouped;
 pub mod matching;
+pub mod memory;
 pub mod mixed_model;
 pub mod model;
 pub mod output;

@@ -1,6 +1,6 @@
 //! People × timepoints → paired samples per group and comparison, in output order.
 
-use crate::grouped::{tally_groups, SlotCounts};
+use crate::grouped::{tally_groups, SlotCounts, ValueRange};
 use crate::model::Comparison;
 use crate::read::GroupColumn;
 use crate::scale::Scored;
@@ -33,11 +33,21 @@ impl PairedGroup {
 
 /// Counts of (earlier, later) pairs for the whole sample, then for each grouping column in
 /// order, its groups sorted by name, each with the three comparisons (slot = comparison index).
-pub fn pair_counts(groups: &[GroupColumn], scored: &Scored) -> Vec<SlotCounts> {
+/// `range` bounds every valid score, when known (see [`StatusCounts::range`]).
+///
+/// [`StatusCounts::range`]: crate::scale::StatusCounts::range
+pub fn pair_counts(
+    groups: &[GroupColumn],
+    scored: &Scored,
+    range: Option<ValueRange>,
+) -> Vec<SlotCounts> {
     let people = scored.scores[0].len();
-    tally_groups(groups, people, |p, slot| {
-        pairs_of(scored, Comparison::ALL[slot], p)
-    })
+    tally_groups(
+        groups,
+        people,
+        |p, slot| pairs_of(scored, Comparison::ALL[slot], p),
+        range.map(|r| (r, r)),
+    )
 }
 
 /// The counts as paired groups, in the same order.
@@ -55,7 +65,7 @@ pub fn paired_groups(counts: &[SlotCounts]) -> Vec<PairedGroup> {
 
 /// [`pair_counts`] as paired groups.
 pub fn pair_groups(groups: &[GroupColumn], scored: &Scored) -> Vec<PairedGroup> {
-    paired_groups(&pair_counts(groups, scored))
+    paired_groups(&pair_counts(groups, scored, None))
 }
 
 fn pairs_of(scored: &Scored, comparison: Comparison, p: usize) -> Option<(f64, f64)> {

@@ -2,7 +2,7 @@
 //! picture. Each timepoint uses everyone with a valid score then (not only complete cases),
 //! so attrition shows; the paired comparisons answer the within-person question.
 
-use crate::grouped::{tally_groups, SlotCounts};
+use crate::grouped::{tally_groups, SlotCounts, ValueRange};
 use crate::model::Timepoint;
 use crate::read::GroupColumn;
 use crate::scale::Scored;
@@ -53,12 +53,20 @@ fn summarise(values: &[(f64, u64)], conf_level: f64, min_cell: usize) -> Option<
 }
 
 /// Counts of each score per group and timepoint (slot = timepoint index; the later value
-/// of each pair is 0), in the order of comparisons.csv.
-pub fn score_counts(groups: &[GroupColumn], scored: &Scored) -> Vec<SlotCounts> {
+/// of each pair is 0), in the order of comparisons.csv. `range` bounds every valid score,
+/// when known.
+pub fn score_counts(
+    groups: &[GroupColumn],
+    scored: &Scored,
+    range: Option<ValueRange>,
+) -> Vec<SlotCounts> {
     let people = scored.scores[0].len();
-    tally_groups(groups, people, |p, slot| {
-        scored.valid(Timepoint::ALL[slot], p).map(|v| (v, 0.0))
-    })
+    tally_groups(
+        groups,
+        people,
+        |p, slot| scored.valid(Timepoint::ALL[slot], p).map(|v| (v, 0.0)),
+        range.map(|r| (r, ValueRange::Whole(0, 0))),
+    )
 }
 
 /// Summaries in the order of comparisons.csv: whole sample, then each grouping column's

@@ -188,29 +188,12 @@ impl IdIndex {
     }
 }
 
-/// A zeroed table, asked to be backed by huge pages when it is large: with ten million ids
-/// every lookup lands on a different 4 KiB page, and the page-table walks, not the memory
-/// reads, were what the lookups waited on.
+/// A zeroed table, backed by huge pages when large: with ten million ids every lookup lands
+/// on a different 4 KiB page, and the page-table walks were what the lookups waited on.
 fn zeroed_slots(n: usize) -> Vec<u64> {
-    let slots = vec![0u64; n];
-    #[cfg(target_os = "linux")]
-    if n * 8 >= 4 << 20 {
-        const HUGE: usize = 2 << 20;
-        let start = slots.as_ptr() as usize;
-        let aligned = start.next_multiple_of(HUGE);
-        let end = (start + n * 8) / HUGE * HUGE;
-        if end > aligned {
-            // SAFETY: advice on pages inside the live allocation; it changes how they are
-            // backed, never their contents (still zero, not yet touched).
-            unsafe {
-                libc::madvise(
-                    aligned as *mut libc::c_void,
-                    end - aligned,
-                    libc::MADV_HUGEPAGE,
-                );
-            }
-        }
-    }
+    let mut slots = Vec::with_capacity(n);
+    crate::memory::prefer_huge_pages(&slots);
+    slots.resize(n, 0);
     slots
 }
 

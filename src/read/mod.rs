@@ -1272,7 +1272,7 @@ impl Builder {
         };
         let person = match (self.ids.find_or_insert(id, hash), timepoint) {
             ((p, true), _) => {
-                self.new_person(p, record, sink);
+                self.new_person(record, sink);
                 p
             }
             ((p, false), Some(tp)) if !self.seen[p][tp.index()] => {
@@ -1314,7 +1314,9 @@ impl Builder {
             records
         };
         self.ids.reserve(people, (bytes_each / 4).max(4));
-        self.seen.reserve(people);
+        if self.layout == Layout::Long {
+            self.seen.reserve(people);
+        }
         for codes in &mut self.group_codes {
             codes.reserve(people);
         }
@@ -1346,8 +1348,7 @@ impl Builder {
         }
     }
 
-    fn new_person(&mut self, person: usize, record: &impl Fields, sink: &mut dyn CellSink) {
-        debug_assert_eq!(person, self.seen.len(), "people are numbered in order");
+    fn new_person(&mut self, record: &impl Fields, sink: &mut dyn CellSink) {
         for (g, &col) in self.groups.iter().enumerate() {
             let text = record.field(col);
             let value = group_value(text);
@@ -1362,7 +1363,10 @@ impl Builder {
             };
             self.group_codes[g].push(code);
         }
-        self.seen.push([false; 3]);
+        if self.layout == Layout::Long {
+            // Which timepoints a person has rows for matters only in the long layout.
+            self.seen.push([false; 3]);
+        }
         sink.person_added();
     }
 

@@ -147,74 +147,73 @@ impl Splitter {
             return block;
         }
         let len = bytes.len();
+        // Sized for records of about 40 bytes and 8 fields, so they rarely grow.
+        block.rows.reserve(len / 32);
+        block.ends.reserve(len / 4);
         let mut unquoted: Vec<u8> = Vec::new();
         let mut quoted = QuotedRecords::new(self.delimiter);
-        let mut next_quote = memchr::memchr(b'"', &bytes).unwrap_or(len);
+        // One pass over the block for line ends, delimiters and quotes.
         let mut pos = 0;
-        while pos < len {
-            let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(len, |at| pos + at);
-            if next_quote < pos {
-                next_quote = memchr::memchr(b'"', &bytes[pos..]).map_or(len, |at| pos + at);
-            }
-            if next_quote >= line_end {
-                let line = &bytes[pos..line_end];
-                if !line
-                    .iter()
-                    .all(|&b| b.is_ascii_whitespace() || b == self.delimiter)
-                {
-                    let first_end = block.ends.len();
-                    block.ends.extend(
-                        memchr::memchr_iter(self.delimiter, line)
-                            .map(|at| at as u32)
-                            .chain([line.len() as u32]),
-                    );
-                    block.rows.push(Row {
-                        line: block.newlines as u32,
-                        quoted: false,
-                        start: pos,
-                        end: line_end,
-                        first_end,
-                        fields: block.ends.len() - first_end,
-                    });
+        let mut events = memchr::memchr3_iter(b'\n', self.delimiter, b'"', &bytes);
+        let mut base = 0;
+        let mut first_end = 0;
+        loop {
+            let event = events.next().map(|at| base + at);
+            match event {
+                Some(at) if bytes[at] == self.delimiter => {
+                    block.ends.push((at - pos) as u32);
+                    continue;
                 }
-                if line_end < len {
+                Some(at) if bytes[at] == b'\n' => {
+                    self.finish_line(&mut block, &bytes, pos, at, first_end);
                     block.newlines += 1;
+                    pos = at + 1;
+                    first_end = block.ends.len();
+                    continue;
                 }
-                pos = line_end + 1;
-                continue;
+                None => {
+                    if pos < len {
+                        self.finish_line(&mut block, &bytes, pos, len, first_end);
+                    }
+                    break;
+                }
+                Some(_) => {}
             }
-            // A record with a quote, which may span lines: csv_core reads it.
+            // A quote: csv_core reads the record from its start; it may span lines.
+            block.ends.truncate(first_end);
             let line = block.newlines;
             let (consumed, fields) = quoted.read(&bytes[pos..]);
             block.newlines +=
                 memchr::memchr_iter(b'\n', &bytes[pos..pos + consumed]).count() as u64;
             pos += consumed;
-            let Some(fields) = fields else { continue };
-            let size: usize = fields.iter().map(|f| f.len()).sum();
-            if size as u64 > self.max_line {
-                block.problem = Some(Problem::BigRecord { line, bytes: size });
-                return block;
-            }
-            if fields.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                continue;
-            }
-            let start = unquoted.len();
-            let first_end = block.ends.len();
-            for (i, field) in fields.iter().enumerate() {
-                if i > 0 {
-                    unquoted.push(self.delimiter);
+            base = pos;
+            events = memchr::memchr3_iter(b'\n', self.delimiter, b'"', &bytes[pos..]);
+            if let Some(fields) = fields {
+                let size: usize = fields.iter().map(|f| f.len()).sum();
+                if size as u64 > self.max_line {
+                    block.problem = Some(Problem::BigRecord { line, bytes: size });
+                    return block;
                 }
-                unquoted.extend_from_slice(field);
-                block.ends.push((unquoted.len() - start) as u32);
+                if !fields.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                    let start = unquoted.len();
+                    for (i, field) in fields.iter().enumerate() {
+                        if i > 0 {
+                            unquoted.push(self.delimiter);
+                        }
+                        unquoted.extend_from_slice(field);
+                        block.ends.push((unquoted.len() - start) as u32);
+                    }
+                    block.rows.push(Row {
+                        line: line as u32,
+                        quoted: true,
+                        start,
+                        end: unquoted.len(),
+                        first_end,
+                        fields: fields.len(),
+                    });
+                }
             }
-            block.rows.push(Row {
-                line: line as u32,
-                quoted: true,
-                start,
-                end: unquoted.len(),
-                first_end,
-                fields: fields.len(),
-            });
+            first_end = block.ends.len();
         }
         // Removing ASCII quotes from UTF-8 leaves UTF-8; checked all the same.
         match (String::from_utf8(bytes), String::from_utf8(unquoted)) {
@@ -227,12 +226,46 @@ impl Splitter {
                 return block;
             }
         }
+        self.hash_ids(&mut block);
+        block
+    }
+
+    /// Ends the line `bytes[start..end]`, whose fields but the last have ends from
+    /// `first_end` on: a row unless it is blank.
+    #[inline]
+    fn finish_line(
+        &self,
+        block: &mut ParsedBlock,
+        bytes: &[u8],
+        start: usize,
+        end: usize,
+        first_end: usize,
+    ) {
+        let line = &bytes[start..end];
+        if line
+            .iter()
+            .all(|&b| b.is_ascii_whitespace() || b == self.delimiter)
+        {
+            block.ends.truncate(first_end);
+            return;
+        }
+        block.ends.push(line.len() as u32);
+        block.rows.push(Row {
+            line: block.newlines as u32,
+            quoted: false,
+            start,
+            end,
+            first_end,
+            fields: block.ends.len() - first_end,
+        });
+    }
+
+    fn hash_ids(&self, block: &mut ParsedBlock) {
         block.hashes = block
             .rows
             .iter()
             .map(|row| id_hash(&self.hasher, self.id_column, &block.fields(row)))
             .collect();
-        block
     }
 }
 

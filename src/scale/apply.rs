@@ -2,6 +2,7 @@
 //! column and value so `validate` can list them and `analyse` can count them.
 
 use super::{score_items, score_total, ItemProblem, Scale, Score};
+use crate::grouped::ValueRange;
 use crate::model::Timepoint;
 use crate::read::{Cell, CellSink, Source, TimepointCells};
 use crate::stats::alpha::ItemSums;
@@ -118,7 +119,10 @@ impl Scored {
                     let mut mask = 0;
                     for (t, column) in self.scores.iter().enumerate() {
                         match column.get(p) {
-                            Score::Valid(_) => mask |= 1 << t,
+                            Score::Valid(v) => {
+                                mask |= 1 << t;
+                                counts.range.add(v);
+                            }
                             Score::Invalid => counts.invalid[t] += 1,
                             Score::Missing => {}
                         }
@@ -143,6 +147,9 @@ pub struct StatusCounts {
     pub valid: [u64; 8],
     /// People with an invalid score, per timepoint index.
     pub invalid: [u64; 3],
+    /// The range of every valid score, taken in the same pass so that the tallies of pairs
+    /// and scores need not scan the scores once more to choose their layout.
+    pub range: ValueRange,
 }
 
 impl StatusCounts {
@@ -154,6 +161,7 @@ impl StatusCounts {
         for (a, b) in self.invalid.iter_mut().zip(other.invalid) {
             *a += b;
         }
+        self.range = self.range.merge(other.range);
     }
 
     /// People with a valid score at every timepoint of `tps` (others may be valid too).

@@ -39,7 +39,7 @@ impl ItemProblem {
 }
 
 fn check(value: f64, integer: bool, range: Option<(f64, f64)>) -> Result<f64, ItemProblem> {
-    if integer && value.fract() != 0.0 {
+    if integer && !crate::stats::is_whole(value) {
         return Err(ItemProblem::NotWhole(value));
     }
     match range {

@@ -71,7 +71,7 @@ impl PersonScores {
             if let Some(y) = score {
                 pattern |= 1 << t;
                 fixed[t] = if y.is_finite() && y.abs() <= MAX_SCORE {
-                    (y * FIXED).round() as i64
+                    super::round_to_i64(y * FIXED)
                 } else {
                     i64::MAX // marks the person as unrepresentable
                 };
