@@ -101,7 +101,7 @@ for n in "${SIZES[@]}"; do
         "$SIMULATE" --people "$n" --clean --out "$data.tmp"
         mv "$data.tmp" "$data"
     fi
-    mb=$(awk -v b="$(stat -c %s "$data")" 'BEGIN { printf "%.1f", b / 1048576 }')
+    mb=$(awk -v b="$(stat -L -c %s "$data")" 'BEGIN { printf "%.1f", b / 1048576 }')
     rows=$(($(wc -l <"$data") - 1))  # = SIZE for a clean export
     # A first untimed read puts the file in the page cache for every contender alike.
     cat "$data" >/dev/null
