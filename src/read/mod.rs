@@ -621,6 +621,7 @@ fn parse_file(
     if let Some((header_end, names)) = parallel_header(&prefix, delimiter, options) {
         start_file(names, path, options, state, delimiter)?;
         let reading = state.as_mut().expect("set above");
+        let reading_rows_before = reading.rows;
         let bom = prefix.bytes.len() - prefix.body().len();
         let plan = parallel::Plan {
             prefix: &prefix.bytes,
@@ -689,7 +690,8 @@ fn parse_file(
                     size,
                     options,
                     reading,
-                    first_line + newlines,
+                    (first_line, newlines),
+                    reading_rows_before == reading.rows,
                     sink,
                     progress,
                 )?;
@@ -709,12 +711,20 @@ fn parse_file(
     let mut record = csv::ByteRecord::new();
     let header_read = reader
         .read_byte_record(&mut record)
-        .map_err(|e| input_error(csv_message(&e)))?;
+        .map_err(|e| input_error(csv_message(&e, 0)))?;
     let names = header_names(header_read, &record).map_err(&input_error)?;
     start_file(names, path, options, state, delimiter)?;
     let reading = state.as_mut().expect("set above");
     keep_csv_records(
-        reader, path, size, options, reading, first_line, sink, progress,
+        reader,
+        path,
+        size,
+        options,
+        reading,
+        (first_line, 0),
+        true,
+        sink,
+        progress,
     )
 }
 
@@ -754,10 +764,31 @@ fn parallel_header(
     options: &ReadOptions,
 ) -> Option<(usize, Vec<String>)> {
     let limit_fits = (1..=u64::from(u32::MAX) / 2).contains(&options.max_record_bytes);
-    if options.sequential || options.encoding.is_some() || !limit_fits || prefix.cr_only() {
+    // On a rayon thread the workers might all be waiting for blocks only they could parse.
+    let on_pool = rayon::current_thread_index().is_some();
+    if options.sequential
+        || options.encoding.is_some()
+        || !limit_fits
+        || prefix.cr_only()
+        || on_pool
+    {
         return None;
     }
     let body = prefix.body();
+    // The csv path reads the first bytes as one piece before the header: a bad byte or a line
+    // over the limit anywhere in them fails there, before any header check. It says so.
+    let text = match std::str::from_utf8(body) {
+        Ok(_) => body,
+        Err(e) if e.error_len().is_none() && !prefix.complete => &body[..e.valid_up_to()],
+        Err(_) => return None,
+    };
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text).chain([text.len()]) {
+        if (end - start) as u64 > options.max_record_bytes {
+            return None;
+        }
+        start = end + 1;
+    }
     let mut reader = csv_reader(delimiter, body);
     let mut record = csv::ByteRecord::new();
     let read = reader.read_byte_record(&mut record).ok()?;
@@ -773,7 +804,9 @@ fn parallel_header(
 }
 
 /// Keeps the records the csv parser reads from `reader` (positioned at a record start; its
-/// line 1 is line `first_line + 1` of the run), in file order.
+/// line 1 is line `first_line + 1` of the run), in file order. The reader starts after
+/// `lines_before` lines of the file (0 unless the parallel reader handed over), and sizes the
+/// tables from its first records when `reserve`.
 #[allow(clippy::too_many_arguments)]
 fn keep_csv_records<R: Read + Send>(
     mut reader: csv::Reader<TextStream<R>>,
@@ -781,10 +814,12 @@ fn keep_csv_records<R: Read + Send>(
     size: u64,
     options: &ReadOptions,
     reading: &mut Reading,
-    first_line: u64,
+    (first_line, lines_before): (u64, u64),
+    reserve: bool,
     sink: &mut dyn CellSink,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Parsed, Error> {
+    let first_line = first_line + lines_before;
     let input_error = |message: String| Error::input(path, message);
     let Reading {
         builder,
@@ -825,7 +860,7 @@ fn keep_csv_records<R: Read + Send>(
                             if max_record > 0 && size > max_record {
                                 let _ = full_tx.send(Err(format!(
                                     "line {}: a record of {size} bytes, more than --max-record-bytes {max_record}; a quoted field may be missing its closing quote",
-                                    position.0
+                                    lines_before + position.0
                                 )));
                                 return None;
                             }
@@ -835,7 +870,7 @@ fn keep_csv_records<R: Read + Send>(
                             filled += 1;
                         }
                         Err(e) => {
-                            let _ = full_tx.send(Err(csv_message(&e)));
+                            let _ = full_tx.send(Err(csv_message(&e, lines_before)));
                             return None;
                         }
                     }
@@ -849,7 +884,7 @@ fn keep_csv_records<R: Read + Send>(
             Some((lines, reader.into_inner().finish()))
         });
         let mut records = 0u64;
-        let mut reserved = false;
+        let mut reserved = !reserve;
         let mut failure = None;
         let mut hashes: Vec<Option<ids::IdHash>> = Vec::with_capacity(BATCH);
         for message in full_rx.iter() {
@@ -994,9 +1029,11 @@ fn too_many_rows(max: u64) -> String {
     format!("more than {max} data rows (--max-rows {max}); raise the limit if the export is meant to be this large")
 }
 
-fn csv_message(e: &csv::Error) -> String {
+/// A csv error as said to the user; its line counts from a reader that started after
+/// `lines_before` lines of the file.
+fn csv_message(e: &csv::Error, lines_before: u64) -> String {
     match e.position() {
-        Some(p) => format!("line {}: cannot parse CSV: {e}", p.line()),
+        Some(p) => format!("line {}: cannot parse CSV: {e}", lines_before + p.line()),
         None => format!("cannot parse CSV: {e}"),
     }
 }

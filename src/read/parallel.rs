@@ -51,7 +51,7 @@ impl Fields for LineFields<'_> {
 /// A non-blank record of a block.
 struct Row {
     /// Line ends in the block before it.
-    line: u32,
+    line: u64,
     /// Whether it had quotes: its fields are then in `unquoted`, with a delimiter between.
     quoted: bool,
     /// Byte range of the line in the block (no line end), or of its fields in `unquoted`.
@@ -204,7 +204,7 @@ impl Splitter {
                         block.ends.push((unquoted.len() - start) as u32);
                     }
                     block.rows.push(Row {
-                        line: line as u32,
+                        line,
                         quoted: true,
                         start,
                         end: unquoted.len(),
@@ -251,7 +251,7 @@ impl Splitter {
         }
         block.ends.push(line.len() as u32);
         block.rows.push(Row {
-            line: block.newlines as u32,
+            line: block.newlines,
             quoted: false,
             start,
             end,
@@ -278,14 +278,21 @@ struct QuotedRecords {
 
 impl QuotedRecords {
     fn new(delimiter: u8) -> QuotedRecords {
-        QuotedRecords {
+        let mut records = QuotedRecords {
             core: csv_core::ReaderBuilder::new()
                 .delimiter(delimiter)
                 .terminator(csv_core::Terminator::Any(b'\n'))
                 .build(),
             out: vec![0; 4096],
             ends: vec![0; 64],
-        }
+        };
+        // csv_core drops a UTF-8 BOM before the first record it reads; the csv path's parser
+        // has read the header by then, so a BOM in the data is text there. An empty line
+        // first (which it skips) makes this parser the same.
+        let _ = records
+            .core
+            .read_record(b"\n", &mut records.out, &mut records.ends);
+        records
     }
 
     /// Reads the record at the start of `input` (a line start that is not a line end): the
@@ -380,6 +387,9 @@ enum Event {
     },
     /// A line longer than the limit starts at the next block's place.
     LongLine,
+    /// A byte that is not UTF-8, `at` bytes after the next block's place, in a record
+    /// longer than the limit.
+    NotUtf8 { at: usize },
     /// Reading failed.
     Failed(io::Error),
     /// A record too long for a block: the csv parser reads the rest, from the next block's
@@ -506,28 +516,35 @@ pub(super) fn read<R: Read + Send>(
                             }
                         }
                     }
-                    if eof {
+                    // The block is cut within the first `want` bytes, also at the end of the
+                    // file (so a file of any size is cut into blocks the same way).
+                    let window = &state.rest[..state.rest.len().min(want)];
+                    if eof && window.len() == state.rest.len() {
                         break state.rest.len();
                     }
-                    let quoted = memchr::memchr(b'"', &state.rest).is_some();
+                    let quoted = memchr::memchr(b'"', window).is_some();
                     let cut = match quoted {
-                        false => memchr::memrchr(b'\n', &state.rest).map(|at| at + 1),
-                        true => last_record_end(&state.rest, splitter.delimiter),
+                        false => memchr::memrchr(b'\n', window).map(|at| at + 1),
+                        true => last_record_end(window, splitter.delimiter),
                     };
                     match cut {
                         Some(cut) => break cut,
-                        None if state.rest.len() as u64 > splitter.max_line => {
-                            // One record over the limit: a line, or (with quotes) the csv
-                            // parser says which.
-                            let event = if quoted {
-                                Event::Handover
-                            } else {
-                                Event::LongLine
+                        None if window.len() as u64 > splitter.max_line => {
+                            // One record over the limit: a bad byte in it comes first, as
+                            // the csv path checks text before it measures lines; then a
+                            // line, or (with quotes) the csv parser says what is wrong.
+                            let checked = (splitter.max_line as usize + 1).min(window.len());
+                            let event = match std::str::from_utf8(&window[..checked]) {
+                                Err(e) if e.error_len().is_some() => Event::NotUtf8 {
+                                    at: e.valid_up_to(),
+                                },
+                                _ if quoted => Event::Handover,
+                                _ => Event::LongLine,
                             };
                             let _ = events_tx.send(event);
                             return state;
                         }
-                        None => want = state.rest.len() * 2,
+                        None => want = window.len() * 2,
                     }
                 };
                 if cut == 0 {
@@ -539,7 +556,9 @@ pub(super) fn read<R: Read + Send>(
                 }
                 let mut next = recycled
                     .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(block_bytes + block_bytes / 4));
+                    .ok()
+                    .filter(|buffer| buffer.capacity() <= 2 * block_bytes)
+                    .unwrap_or_else(|| Vec::with_capacity(block_bytes + block_bytes / 4));
                 next.clear();
                 next.extend_from_slice(&state.rest[cut..]);
                 state.rest.truncate(cut);
@@ -609,11 +628,7 @@ pub(super) fn read<R: Read + Send>(
                                 .iter()
                                 .zip(&block.hashes)
                                 .try_for_each(|(row, &hash)| {
-                                    spill.write(
-                                        &block.fields(row),
-                                        line_base + u64::from(row.line),
-                                        hash,
-                                    )
+                                    spill.write(&block.fields(row), line_base + row.line, hash)
                                 });
                         if let Err(e) = written {
                             outcome = Err(Failure::Partition(e));
@@ -631,7 +646,7 @@ pub(super) fn read<R: Read + Send>(
                             block
                                 .rows
                                 .iter()
-                                .map(|row| (block.fields(row), line_base + u64::from(row.line))),
+                                .map(|row| (block.fields(row), line_base + row.line)),
                             &block.hashes,
                             sink,
                         );
@@ -645,6 +660,14 @@ pub(super) fn read<R: Read + Send>(
                     outcome = Err(Failure::Input(format!(
                         "cannot parse CSV: {}",
                         long_line_message(newlines + 1, plan.max_line)
+                    )));
+                    break;
+                }
+                Event::NotUtf8 { at } => {
+                    let at = offset + at as u64 - plan.bom as u64;
+                    outcome = Err(Failure::Input(format!(
+                        "cannot parse CSV: {}",
+                        not_utf8_message(at, newlines + 1)
                     )));
                     break;
                 }
