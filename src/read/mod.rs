@@ -852,10 +852,12 @@ fn keep_csv_records<R: Read + Send>(
                     match reader.read_record(&mut batch[filled].0) {
                         Ok(false) => break,
                         Ok(true) => {
-                            let position = batch[filled]
+                            let mut position = batch[filled]
                                 .0
                                 .position()
                                 .map_or((0, 0), |p| (p.line(), p.byte()));
+                            // csv numbers a record after empty lines at the first of them.
+                            position.0 += reader.get_mut().empty_lines_at(position.1);
                             let size = batch[filled].0.as_byte_record().as_slice().len() as u64;
                             if max_record > 0 && size > max_record {
                                 let _ = full_tx.send(Err(format!(

@@ -82,6 +82,14 @@ pub struct TextStream<R> {
     raw_bytes: u64,
     checked: u64,
     newlines: u64,
+    /// `checked` when the stream began, so `checked - checked_from` is the parser's offset.
+    checked_from: u64,
+    /// Parser offsets of empty lines (a line end right after another, or first) not yet
+    /// passed by the parser: csv skips them before a record and reports the record at the
+    /// first one's line, so [`TextStream::empty_lines_at`] says how many to add.
+    empty_lines: std::collections::VecDeque<u64>,
+    /// Parser offset of the last line end, if any.
+    last_line_end: Option<u64>,
     pending: Vec<u8>,
     bom_left: usize,
     cr_only: bool,
@@ -112,6 +120,9 @@ impl<R: Read> TextStream<R> {
             raw_bytes: 0,
             checked: 0,
             newlines: 0,
+            checked_from: 0,
+            empty_lines: Default::default(),
+            last_line_end: None,
             pending: Vec::new(),
             bom_left: prefix.bytes.len() - prefix.body().len(),
             cr_only: prefix.cr_only(),
@@ -141,6 +152,9 @@ impl<R: Read> TextStream<R> {
             raw_bytes,
             checked,
             newlines,
+            checked_from: checked,
+            empty_lines: Default::default(),
+            last_line_end: None,
             pending: Vec::new(),
             bom_left: 0,
             cr_only: false,
@@ -149,6 +163,21 @@ impl<R: Read> TextStream<R> {
             decoder: None,
             raw: Vec::new(),
         }
+    }
+
+    /// How many empty lines start at parser offset `start` (where csv says a record begins,
+    /// before the empty lines it skipped): what its line number is short by. Offsets must be
+    /// asked in increasing order; earlier ones are forgotten.
+    pub fn empty_lines_at(&mut self, start: u64) -> u64 {
+        while self.empty_lines.front().is_some_and(|&at| at < start) {
+            self.empty_lines.pop_front();
+        }
+        let mut skipped = 0;
+        while self.empty_lines.front() == Some(&(start + skipped)) {
+            self.empty_lines.pop_front();
+            skipped += 1;
+        }
+        skipped
     }
 
     /// Bytes read so far (for progress).
@@ -196,11 +225,17 @@ impl<R: Read> TextStream<R> {
         // Count lines, and measure them against the limit (CR-only files count at CR).
         let end = if self.cr_only { b'\r' } else { b'\n' };
         let mut last = 0;
+        let base = self.checked - self.checked_from;
         for at in memchr::memchr_iter(end, &data[..valid]) {
             self.line_len += (at - last) as u64;
             self.check_line()?;
             self.line_len = 0;
             self.newlines += 1;
+            let offset = base + at as u64;
+            if offset == 0 || self.last_line_end == Some(offset - 1) {
+                self.empty_lines.push_back(offset);
+            }
+            self.last_line_end = Some(offset);
             last = at + 1;
         }
         self.line_len += (valid - last) as u64;
