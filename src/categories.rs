@@ -5,6 +5,7 @@
 //! comparisons.csv, so it needs no pass of its own and streams like them.
 
 use crate::compare::withheld_in_families;
+use crate::disclosure::{families_of, withheld_partitions, CountRow};
 use crate::grouped::SlotCounts;
 use crate::model::Comparison;
 use crate::scale::{Category, Scale};
@@ -33,6 +34,9 @@ pub struct CategoryRow {
     pub test: Option<McNemar>,
     /// Withheld for disclosure control (fewer than min-cell people, or secondary).
     pub suppressed: bool,
+    /// The counts and test withheld, `n` published (`--secondary-suppression`: a cell of the
+    /// 2x2 table or one derivable from the other groups would be below min-cell).
+    pub counts_withheld: bool,
 }
 
 /// The worse of a scale's two categories (the higher one when higher totals are worse);
@@ -70,6 +74,7 @@ pub fn category_rows(
                 to_worse: 0,
                 test: None,
                 suppressed: false,
+                counts_withheld: false,
             };
             for &((a, b), count) in &counts.pairs {
                 let (Some(wa), Some(wb)) = (is_worse(a), is_worse(b)) else {
@@ -90,9 +95,34 @@ pub fn category_rows(
         .map(|c| (c.group_by.as_str(), c.slot))
         .collect();
     let hidden = withheld_in_families(&keys, &sizes, min_cell, secondary);
-    for (row, hidden) in rows.iter_mut().zip(hidden) {
+    for (row, &hidden) in rows.iter_mut().zip(&hidden) {
         row.suppressed = hidden;
-        if !hidden {
+    }
+    if secondary {
+        // The 2x2 table of each row: stayed worse, moved out, moved in, stayed better. The
+        // published counts are its cells and margins, and McNemar's test gives the moves.
+        let tables: Vec<CountRow> = rows
+            .iter()
+            .map(|r| {
+                let stayed_worse = r.worse_earlier - r.to_better;
+                CountRow {
+                    cells: vec![
+                        stayed_worse,
+                        r.to_better,
+                        r.to_worse,
+                        r.n - stayed_worse - r.to_better - r.to_worse,
+                    ],
+                    withheld: r.suppressed,
+                }
+            })
+            .collect();
+        let withheld = withheld_partitions(&tables, &families_of(&keys), min_cell as u64);
+        for (row, withheld) in rows.iter_mut().zip(withheld) {
+            row.counts_withheld = withheld && !row.suppressed;
+        }
+    }
+    for row in &mut rows {
+        if !row.suppressed && !row.counts_withheld {
             row.test = mcnemar(row.to_better, row.to_worse);
         }
     }

@@ -100,7 +100,7 @@ fn protect_count_cells(
     min_cell: usize,
     better: Better,
 ) {
-    use crate::disclosure::{protect_counts, CountRow};
+    use crate::disclosure::{families_of, protect_counts, CountRow};
     let counts: Vec<CountRow> = rows
         .iter()
         .zip(groups)
@@ -134,22 +134,11 @@ fn protect_count_cells(
             }
         })
         .collect();
-    let mut families: Vec<(&str, Comparison)> = rows
+    let keys: Vec<(&str, usize)> = rows
         .iter()
-        .filter(|r| r.group_by != crate::pair::ALL_GROUP_BY)
-        .map(|r| (r.group_by.as_str(), r.comparison))
+        .map(|r| (r.group_by.as_str(), r.comparison as usize))
         .collect();
-    families.sort_unstable_by_key(|f| (f.0.to_string(), f.1 as usize));
-    families.dedup();
-    let family_rows: Vec<Vec<usize>> = families
-        .iter()
-        .map(|&(by, comparison)| {
-            (0..rows.len())
-                .filter(|&i| rows[i].group_by == by && rows[i].comparison == comparison)
-                .collect()
-        })
-        .collect();
-    let hidden = protect_counts(&counts, &family_rows, min_cell as u64);
+    let hidden = protect_counts(&counts, &families_of(&keys), min_cell as u64);
     for (row, flags) in rows.iter_mut().zip(hidden) {
         if row.result.is_some() {
             row.hidden_counts = [flags[0], flags[1], flags[2]];

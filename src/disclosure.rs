@@ -9,7 +9,8 @@
 //! while the blanked cells' total could be found by subtraction and is itself from 1 to
 //! min-cell - 1, the smallest published cell is blanked too (complementary), repeated until
 //! nothing changes. Zeros are not sensitive and stay. Rows already withheld whole count as
-//! blanked in their family's columns.
+//! blanked in their family's columns. When the total's own cell is blanked, some cell of the
+//! family's column must be blanked too, or adding up the family would give the total back.
 
 /// One row of counts.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,11 +21,21 @@ pub struct CountRow {
     pub withheld: bool,
 }
 
+/// Rows that add up, column by column, to the `total` row (the whole sample's), when there is
+/// one in the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Family {
+    /// The row they add up to.
+    pub total: Option<usize>,
+    /// The rows.
+    pub rows: Vec<usize>,
+}
+
 /// For each row and cell, whether to blank it. `families` lists the rows that add up column
-/// by column to a published total (rows in no family are checked within themselves only).
+/// by column to a total (rows in no family are checked within themselves only).
 // Columns index several rows' cells at once; an iterator over one row would not say more.
 #[allow(clippy::needless_range_loop)]
-pub fn protect_counts(rows: &[CountRow], families: &[Vec<usize>], min_cell: u64) -> Vec<Vec<bool>> {
+pub fn protect_counts(rows: &[CountRow], families: &[Family], min_cell: u64) -> Vec<Vec<bool>> {
     let mut hidden: Vec<Vec<bool>> = rows
         .iter()
         .map(|r| {
@@ -50,13 +61,25 @@ pub fn protect_counts(rows: &[CountRow], families: &[Vec<usize>], min_cell: u64)
             }
         }
         for family in families {
-            let width = family.first().map_or(0, |&r| rows[r].cells.len());
+            let members = &family.rows;
+            let width = members.first().map_or(0, |&r| rows[r].cells.len());
             for column in 0..width {
-                let cells: Vec<(u64, usize)> =
-                    family.iter().map(|&r| (rows[r].cells[column], r)).collect();
-                let flags: Vec<bool> = family.iter().map(|&r| hidden[r][column]).collect();
-                if let Some(k) = complement(&cells, &flags, min_cell) {
-                    let r = family[k];
+                let cells: Vec<(u64, usize)> = members
+                    .iter()
+                    .map(|&r| (rows[r].cells[column], r))
+                    .collect();
+                let flags: Vec<bool> = members.iter().map(|&r| hidden[r][column]).collect();
+                let total_hidden = family.total.is_some_and(|t| hidden[t][column]);
+                let next = match complement(&cells, &flags, min_cell) {
+                    Some(k) => Some(k),
+                    // The total is blanked: the family must not add up to it in the open.
+                    None if total_hidden && !flags.contains(&true) => (0..cells.len())
+                        .filter(|&i| cells[i].0 > 0)
+                        .min_by_key(|&i| (cells[i].0, i)),
+                    None => None,
+                };
+                if let Some(k) = next {
+                    let r = members[k];
                     if !rows[r].withheld {
                         hidden[r][column] = true;
                         changed = true;
@@ -66,6 +89,51 @@ pub fn protect_counts(rows: &[CountRow], families: &[Vec<usize>], min_cell: u64)
         }
         if !changed {
             return hidden;
+        }
+    }
+}
+
+/// The families of a table whose rows are keyed (grouping column, slot): the rows of each
+/// grouping column and slot, which add up to the whole sample's row of the slot (`all`, in
+/// no family).
+pub fn families_of(keys: &[(&str, usize)]) -> Vec<Family> {
+    let all = crate::pair::ALL_GROUP_BY;
+    let mut families: Vec<(&str, usize)> =
+        keys.iter().copied().filter(|&(by, _)| by != all).collect();
+    families.sort_unstable();
+    families.dedup();
+    families
+        .iter()
+        .map(|family| Family {
+            total: keys
+                .iter()
+                .position(|&(by, slot)| by == all && slot == family.1),
+            rows: (0..keys.len()).filter(|&i| keys[i] == *family).collect(),
+        })
+        .collect()
+}
+
+/// Which rows must have all their counts withheld (the row's size stays) for tables whose
+/// counts are linked in more ways than one sum (categories.csv's 2x2 cells and margins and its
+/// McNemar test, reliable_change.csv's nested counts and percentages): `rows` hold each row's
+/// partition of its people (cells adding up to its size), withheld rows marked. A row with any
+/// cell [`protect_counts`] would blank loses all of them, and the protection runs again with
+/// those rows counted as withheld, until no more rows change: so no cell, margin or test of a
+/// published row gives away fewer than `min_cell` people, and neither does subtracting the
+/// published rows of a family from the whole sample's.
+pub fn withheld_partitions(rows: &[CountRow], families: &[Family], min_cell: u64) -> Vec<bool> {
+    let mut rows = rows.to_vec();
+    loop {
+        let hidden = protect_counts(&rows, families, min_cell);
+        let mut changed = false;
+        for (row, flags) in rows.iter_mut().zip(&hidden) {
+            if !row.withheld && flags.iter().any(|&h| h) {
+                row.withheld = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return rows.iter().map(|r| r.withheld).collect();
         }
     }
 }
@@ -98,12 +166,85 @@ mod tests {
         }
     }
 
+    fn family(rows: &[usize]) -> Family {
+        Family {
+            total: None,
+            rows: rows.to_vec(),
+        }
+    }
+
+    fn family_of_total(total: usize, rows: &[usize]) -> Family {
+        Family {
+            total: Some(total),
+            rows: rows.to_vec(),
+        }
+    }
+
     #[test]
     fn a_small_cell_and_its_complement_are_blanked() {
         // 30 improved, 12 unchanged, 3 worse of 45: 3 is blanked, and 12 with it (else 45 - 30
         // - 12 gives it back).
         let hidden = protect_counts(&[row(&[30, 12, 3])], &[], 10);
         assert_eq!(hidden, [[false, true, true]]);
+    }
+
+    #[test]
+    fn a_row_with_any_small_cell_loses_all_and_its_family_is_protected() {
+        // Four cells per row (a 2x2 table). X has 3 in its second cell: X's counts go, and as
+        // the whole sample minus Y and Z would then give X back, Y's go too; Z stays.
+        let x = [10, 3, 10, 10];
+        let y = [30, 17, 10, 13];
+        let z = [50, 50, 50, 50];
+        let all: Vec<u64> = (0..4).map(|k| x[k] + y[k] + z[k]).collect();
+        let rows = [row(&all), row(&x), row(&y), row(&z)];
+        let withheld = withheld_partitions(&rows, &[family(&[1, 2, 3])], 10);
+        assert_eq!(withheld, [false, true, true, false]);
+        // With nothing small, nothing is withheld.
+        let rows = [row(&[80, 70, 60, 73]), row(&y), row(&z)];
+        assert_eq!(
+            withheld_partitions(&rows, &[family(&[1, 2])], 10),
+            [false, false, false]
+        );
+    }
+
+    #[test]
+    fn families_are_grouping_columns_by_slot() {
+        let keys = [
+            ("all", 0),
+            ("all", 1),
+            ("location", 0),
+            ("location", 1),
+            ("location", 0),
+            ("trigger_group", 0),
+        ];
+        let expected = [
+            Family {
+                total: Some(0),
+                rows: vec![2, 4],
+            },
+            Family {
+                total: Some(1),
+                rows: vec![3],
+            },
+            Family {
+                total: Some(0),
+                rows: vec![5],
+            },
+        ];
+        assert_eq!(families_of(&keys), expected);
+    }
+
+    #[test]
+    fn a_blanked_total_is_not_left_to_adding_up_its_family() {
+        // The whole sample's 3 is blanked with its 25 (else 58 - 25 - 30 gives it back). The
+        // groups' 13 and 12 are not small, but shown they add up to the 25: one must go.
+        let rows = [row(&[25, 3, 30]), row(&[13, 3, 10]), row(&[12, 0, 20])];
+        let hidden = protect_counts(&rows, &[family_of_total(0, &[1, 2])], 10);
+        assert_eq!(hidden[0], [true, true, false]);
+        assert!(hidden[1][0] || hidden[2][0], "{hidden:?}");
+        // Without a total in the table, nothing asks for that.
+        let hidden = protect_counts(&rows[1..], &[family(&[0, 1])], 10);
+        assert_eq!(hidden, [[false, true, true], [false, false, false]]);
     }
 
     #[test]
@@ -119,7 +260,7 @@ mod tests {
         // blanked with 11 unchanged; column "worse" then has B's 4 hidden, derivable as
         // 24 - 20: A's 20 goes too, and so on until no small total can be found.
         let rows = [row(&[60, 31, 24]), row(&[30, 20, 20]), row(&[30, 11, 4])];
-        let hidden = protect_counts(&rows, &[vec![1, 2]], 10);
+        let hidden = protect_counts(&rows, &[family(&[1, 2])], 10);
         // No blanked total of a row or family column is between 1 and 9.
         for (r, flags) in hidden.iter().enumerate().skip(1) {
             let total: u64 = rows[r]
@@ -161,7 +302,7 @@ mod tests {
                 withheld: true,
             },
         ];
-        let hidden = protect_counts(&rows, &[vec![1, 2, 3]], 10);
+        let hidden = protect_counts(&rows, &[family(&[1, 2, 3])], 10);
         for column in 0..3 {
             let total: u64 = [1, 2, 3]
                 .iter()

@@ -11,6 +11,7 @@
 
 use crate::categories::worse_category;
 use crate::compare::withheld_counts;
+use crate::disclosure::{families_of, withheld_partitions, CountRow};
 use crate::grouped::SlotCounts;
 use crate::model::Comparison;
 use crate::pair::ALL_GROUP_BY;
@@ -51,6 +52,9 @@ pub struct ReliableRow {
     pub yardstick: Option<Yardstick>,
     /// Withheld for disclosure control.
     pub suppressed: bool,
+    /// The counts and percentages withheld, `n` published (`--secondary-suppression`: one of
+    /// them, or one derivable from the other groups, would be below min-cell).
+    pub counts_withheld: bool,
 }
 
 /// Rows in the order of comparisons.csv; `None` without a reliability (`--reliability` or
@@ -123,6 +127,7 @@ pub fn reliable_rows(
                 recovered_deteriorated: moved,
                 yardstick,
                 suppressed: false,
+                counts_withheld: false,
             }
         })
         .collect();
@@ -131,6 +136,28 @@ pub fn reliable_rows(
         .zip(withheld_counts(pairs, min_cell, secondary))
     {
         row.suppressed = hidden;
+    }
+    if secondary {
+        // Each row's people split into: better (not recovered), recovered, no change, worse
+        // (not deteriorated), deteriorated; the published counts are sums of these.
+        let partitions: Vec<CountRow> = rows
+            .iter()
+            .map(|r| {
+                let [rec, det] = r.recovered_deteriorated.unwrap_or([0, 0]);
+                CountRow {
+                    cells: vec![r.counts[0] - rec, rec, r.counts[1], r.counts[2] - det, det],
+                    withheld: r.suppressed,
+                }
+            })
+            .collect();
+        let keys: Vec<(&str, usize)> = pairs
+            .iter()
+            .map(|c| (c.group_by.as_str(), c.slot))
+            .collect();
+        let withheld = withheld_partitions(&partitions, &families_of(&keys), min_cell as u64);
+        for (row, withheld) in rows.iter_mut().zip(withheld) {
+            row.counts_withheld = withheld && !row.suppressed;
+        }
     }
     Some(rows)
 }

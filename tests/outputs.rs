@@ -405,3 +405,146 @@ fn the_id_column_cannot_be_a_group() {
     );
     assert!(!dir.path().join("out").join("comparisons.csv").exists());
 }
+
+/// Each row of a table as (group_by, comparison, group) -> the named columns' cells.
+fn table_cells(
+    path: &Path,
+    columns: &[&str],
+) -> std::collections::BTreeMap<(String, String, String), Vec<String>> {
+    let mut reader = csv::Reader::from_path(path).expect("table");
+    let headers = reader.headers().expect("header").clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let (by, group, comparison) = (at("group_by"), at("group"), at("comparison"));
+    let wanted: Vec<usize> = columns.iter().map(|c| at(c)).collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            (
+                (
+                    r[by].to_string(),
+                    r[comparison].to_string(),
+                    r[group].to_string(),
+                ),
+                wanted.iter().map(|&k| r[k].to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn secondary_suppression_protects_categories_and_reliable_change() {
+    // Every row's people fall into cells (the 2x2 table of categories.csv; better / recovered /
+    // no change / worse / deteriorated of reliable_change.csv). With --secondary-suppression no
+    // published row may show or imply a cell from 1 to 9, and no cell total of a grouping
+    // column's withheld rows (the whole sample minus the published groups) may be from 1 to 9;
+    // where the whole sample's counts are withheld, its groups must not all be published.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv");
+    let (truth_dir, protected_dir) = (dir.path().join("truth"), dir.path().join("protected"));
+    assert_eq!(analyse(&input, &truth_dir, &["--min-cell", "0"]).0, Some(0));
+    assert_eq!(
+        analyse(&input, &protected_dir, &["--secondary-suppression"]).0,
+        Some(0)
+    );
+    let value = |s: &str| s.parse::<u64>().expect("count");
+    // Per table: the published columns, and the cells they imply ([n, columns...] -> cells).
+    type Cells = fn(&[u64]) -> Vec<u64>;
+    let tables: [(&str, &[&str], Cells); 2] = [
+        (
+            "categories.csv",
+            &[
+                "n",
+                "n_worse_earlier",
+                "n_worse_later",
+                "n_to_better",
+                "n_to_worse",
+            ],
+            |v| vec![v[1] - v[3], v[3], v[4], v[0] - v[1] - v[4]],
+        ),
+        (
+            "reliable_change.csv",
+            &[
+                "n",
+                "n_reliably_better",
+                "n_no_reliable_change",
+                "n_reliably_worse",
+                "n_recovered",
+                "n_deteriorated",
+            ],
+            |v| vec![v[1] - v[4], v[4], v[2], v[3] - v[5], v[5]],
+        ),
+    ];
+    for (table, columns, cells_of) in tables {
+        let truth = table_cells(&truth_dir.join(table), columns);
+        let protected = table_cells(&protected_dir.join(table), columns);
+        assert_eq!(
+            truth.keys().collect::<Vec<_>>(),
+            protected.keys().collect::<Vec<_>>()
+        );
+        let mut withheld_rows = 0;
+        // (group_by, comparison) -> summed true cells of the rows not published.
+        let mut hidden_totals: std::collections::BTreeMap<(String, String), Vec<u64>> =
+            Default::default();
+        // comparison -> the whole sample's true cells, when its counts are withheld.
+        let mut whole_withheld: std::collections::BTreeMap<String, Vec<u64>> = Default::default();
+        for (key, shown) in &protected {
+            let true_values: Vec<u64> = truth[key].iter().map(|c| value(c)).collect();
+            let cells = cells_of(&true_values);
+            if shown[1].is_empty() {
+                // Counts withheld (n may stay): nothing of them is published.
+                assert!(shown[1..].iter().all(String::is_empty), "{table} {key:?}");
+                withheld_rows += 1;
+                if key.0 == "all" {
+                    whole_withheld.insert(key.1.clone(), cells.clone());
+                } else {
+                    let total = hidden_totals
+                        .entry((key.0.clone(), key.1.clone()))
+                        .or_insert_with(|| vec![0; cells.len()]);
+                    for (t, c) in total.iter_mut().zip(&cells) {
+                        *t += c;
+                    }
+                }
+                continue;
+            }
+            assert_eq!(shown, &truth[key], "{table} {key:?}: published as computed");
+            for c in &cells {
+                assert!(
+                    *c == 0 || *c >= 10,
+                    "{table} {key:?}: a cell of {c} published"
+                );
+            }
+        }
+        let families: std::collections::BTreeSet<(String, String)> = protected
+            .keys()
+            .filter(|k| k.0 != "all")
+            .map(|k| (k.0.clone(), k.1.clone()))
+            .collect();
+        for family in families {
+            let totals = hidden_totals.get(&family);
+            match whole_withheld.get(&family.1) {
+                None => {
+                    for &t in totals.into_iter().flatten() {
+                        assert!(
+                            t == 0 || t >= 10,
+                            "{table} {family:?}: {t} people derivable"
+                        );
+                    }
+                }
+                Some(whole) => {
+                    for (k, &w) in whole.iter().enumerate() {
+                        let hidden = totals.map_or(0, |t| t[k]);
+                        assert!(
+                            w == 0 || hidden > 0,
+                            "{table} {family:?}: the groups add up to the whole sample's {w}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            withheld_rows > 0,
+            "{table}: nothing to protect, the test cannot fail"
+        );
+    }
+}

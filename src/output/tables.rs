@@ -231,6 +231,10 @@ pub fn write_categories<W: std::io::Write>(
         ];
         if r.suppressed {
             cells.extend(std::iter::repeat_n(String::new(), 9));
+        } else if r.counts_withheld {
+            cells.push(r.n.to_string());
+            cells.push(worse_category.to_string());
+            cells.extend(std::iter::repeat_n(String::new(), 7));
         } else {
             cells.push(r.n.to_string());
             cells.push(worse_category.to_string());
@@ -288,6 +292,11 @@ pub fn write_reliable<W: std::io::Write>(
             (false, None) => {
                 cells.push(r.n.to_string());
                 cells.extend(std::iter::repeat_n(String::new(), 11));
+            }
+            (false, Some(y)) if r.counts_withheld => {
+                cells.push(r.n.to_string());
+                cells.extend(std::iter::repeat_n(String::new(), 8));
+                cells.extend([y.reliability, y.sd_earlier, y.s_diff].map(format_f64));
             }
             (false, Some(y)) => {
                 cells.push(r.n.to_string());
