@@ -671,3 +671,71 @@ fn the_comparator_needs_no_effect_group_column() {
     let effects = csv_rows(&out.join("compare/effect.csv"));
     assert!(effects.iter().any(|r| r["group_by"] == "trigger_group"));
 }
+
+#[test]
+fn balance_withholds_levels_of_fewer_than_min_cell_people() {
+    // Three comparator people with gender "X" (and 12 scheme users): their level's share of
+    // the comparators before matching is a count of 3, withheld with the smallest other level
+    // (else the shares would add up to it); with --min-cell 0 everything is shown.
+    let study = simulate_comparator::simulate(17, 150, 600, 1.2);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recode = |text: &str, how_many: usize| -> String {
+        let mut lines = text.lines();
+        let header = lines.next().expect("header");
+        let gender = header
+            .split(',')
+            .position(|h| h == "gender")
+            .expect("gender column");
+        let mut out = format!("{header}\n");
+        for (i, line) in lines.enumerate() {
+            let mut fields: Vec<String> = line.split(',').map(String::from).collect();
+            if i < how_many {
+                fields[gender] = "X".into();
+            }
+            out.push_str(&fields.join(","));
+            out.push('\n');
+        }
+        out
+    };
+    let (scheme, comparator) = (
+        dir.path().join("scheme.csv"),
+        dir.path().join("comparator.csv"),
+    );
+    std::fs::write(&scheme, recode(&study.scheme, 12)).expect("write");
+    std::fs::write(&comparator, recode(&study.comparator, 3)).expect("write");
+    let run = |out: &Path, extra: &[&str]| {
+        bin()
+            .arg("compare")
+            .arg(&scheme)
+            .arg("--comparator")
+            .arg(&comparator)
+            .args(["--covariates", "age_band,gender,pre_score", "-q", "--out"])
+            .arg(out)
+            .args(extra)
+            .assert()
+            .success();
+        csv_rows(&out.join("compare/balance.csv"))
+    };
+    let protected = run(&dir.path().join("protected"), &[]);
+    let open = run(&dir.path().join("open"), &["--min-cell", "0"]);
+    let gender: Vec<_> = protected
+        .iter()
+        .filter(|r| r["covariate"] == "gender")
+        .collect();
+    let x = gender.iter().find(|r| r["level"] == "X").expect("level X");
+    for column in ["mean_scheme_before", "mean_comparator_before", "smd_before"] {
+        assert_eq!(x[column], "", "{column}");
+    }
+    let blank_before = gender
+        .iter()
+        .filter(|r| r["mean_comparator_before"].is_empty())
+        .count();
+    assert!(blank_before >= 2, "a complementary level is withheld too");
+    // Nothing else is touched, and nothing at all without a threshold.
+    for (p, o) in protected.iter().zip(&open) {
+        if p["covariate"] != "gender" {
+            assert_eq!(p, o);
+        }
+    }
+    assert!(open.iter().all(|r| !r["mean_comparator_before"].is_empty()));
+}

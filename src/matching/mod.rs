@@ -10,7 +10,7 @@ pub mod nearest;
 use crate::error::Error;
 use crate::stats::logistic::{logistic_irls, NoLogistic};
 use balance::{balance_of, Balance};
-use cohort::{Cohort, Kind};
+use cohort::{Cohort, Kind, Unit};
 use effect::{paired_effect, weighted_effect, Effect};
 use nearest::{match_weights, nearest, Candidate, NearestOptions};
 
@@ -49,6 +49,9 @@ pub struct BalanceRow {
     pub before: Balance,
     /// After matching.
     pub after: Balance,
+    /// Whether the level's means (and standardised difference) are withheld before and after
+    /// matching: they would give away fewer than min-cell people (see [`withhold_small_levels`]).
+    pub withheld: [bool; 2],
 }
 
 impl BalanceRow {
@@ -276,7 +279,8 @@ pub fn run_matching(cohort: &Cohort, options: &MatchOptions) -> Result<MatchingR
             if caliper.is_some() { " within the caliper" } else { "" }
         ));
     }
-    let balance = balance_rows(cohort, &distance, &weights);
+    let mut balance = balance_rows(cohort, &distance, &weights);
+    withhold_small_levels(&mut balance, cohort, &weights, options.min_cell as u64);
     let effects = effect_rows(cohort, &matches, options);
     // Means of fewer than min-cell matched people are not published (they would also give
     // back a withheld effect).
@@ -376,6 +380,7 @@ fn balance_rows(cohort: &Cohort, distance: &[f64], weights: &[f64]) -> Vec<Balan
             level,
             before,
             after,
+            withheld: [false; 2],
         });
     };
     push("distance", None, column(&|i| distance[i]));
@@ -411,6 +416,69 @@ fn balance_rows(cohort: &Cohort, distance: &[f64], weights: &[f64]) -> Vec<Balan
         }
     }
     rows
+}
+
+/// Withholds the means of covariate levels that would give away fewer than `min_cell`
+/// people. A level's mean is its share of a side (scheme users or comparators, everyone
+/// eligible before matching, everyone matched after), and the sides' sizes are published in
+/// matching_flow.csv, so each mean is a count. Per covariate, side and period the levels'
+/// counts add up to the side's size: they are protected as one row of counts
+/// ([`protect_counts`]: a count of 1 to min-cell - 1 is withheld, with the smallest other
+/// level while the withheld total could be found by subtraction). A withheld count withholds
+/// its level's means and standardised difference for that period (the difference and one
+/// mean give the other).
+///
+/// [`protect_counts`]: crate::disclosure::protect_counts
+fn withhold_small_levels(rows: &mut [BalanceRow], cohort: &Cohort, weights: &[f64], min_cell: u64) {
+    use crate::disclosure::{protect_counts, CountRow};
+    // Each categorical covariate and exact variable: its rows, and each unit's level.
+    type LevelOf<'a> = Box<dyn Fn(&Unit) -> usize + 'a>;
+    let mut variables: Vec<(&str, Vec<usize>, LevelOf<'_>)> = Vec::new();
+    for (c, covariate) in cohort.covariates.iter().enumerate() {
+        if matches!(covariate.kind, Kind::Categorical { .. }) {
+            variables.push((
+                &covariate.name,
+                Vec::new(),
+                Box::new(move |u| u.values[c] as usize),
+            ));
+        }
+    }
+    for (e, name) in cohort.exact.iter().enumerate() {
+        if !cohort.covariates.iter().any(|c| &c.name == name) {
+            variables.push((name, Vec::new(), Box::new(move |u| u.exact[e] as usize)));
+        }
+    }
+    for (name, members, _) in &mut variables {
+        *members = (0..rows.len())
+            .filter(|&r| rows[r].covariate == *name && rows[r].level.is_some())
+            .collect();
+    }
+    for (_, members, level_of) in &variables {
+        // [scheme before, comparator before, scheme after, comparator after] x levels.
+        let mut counts = vec![vec![0u64; members.len()]; 4];
+        for (unit, &weight) in cohort.units.iter().zip(weights) {
+            let column = level_of(unit);
+            if column >= members.len() {
+                continue;
+            }
+            let side = usize::from(!unit.treated);
+            counts[side][column] += 1;
+            if weight > 0.0 {
+                counts[2 + side][column] += 1;
+            }
+        }
+        let table: Vec<CountRow> = counts
+            .into_iter()
+            .map(|cells| CountRow {
+                cells,
+                withheld: false,
+            })
+            .collect();
+        let hidden = protect_counts(&table, &[], min_cell);
+        for (k, &r) in members.iter().enumerate() {
+            rows[r].withheld = [hidden[0][k] || hidden[1][k], hidden[2][k] || hidden[3][k]];
+        }
+    }
 }
 
 /// The effect for everyone matched and for each group of scheme users.

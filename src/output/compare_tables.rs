@@ -43,7 +43,8 @@ pub fn write_matching_flow<W: std::io::Write>(
 /// Writes balance.csv: one row per covariate (numeric) or covariate level (categorical),
 /// and the distance first: `covariate, level, mean_scheme_before, mean_comparator_before,
 /// smd_before, var_ratio_before, mean_scheme_after, mean_comparator_after, smd_after,
-/// var_ratio_after, imbalanced` (|smd_after| > 0.1).
+/// var_ratio_after, imbalanced` (|smd_after| > 0.1). A period's cells are empty where the
+/// level's means would give away fewer than min-cell people.
 pub fn write_balance<W: std::io::Write>(out: W, rows: &[BalanceRow]) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
@@ -60,19 +61,21 @@ pub fn write_balance<W: std::io::Write>(out: W, rows: &[BalanceRow]) -> csv::Res
         "imbalanced",
     ])?;
     for r in rows {
-        w.write_record([
-            r.covariate.clone(),
-            r.level.clone().unwrap_or_default(),
-            format_f64(r.before.mean_scheme),
-            format_f64(r.before.mean_comparator),
-            format_opt(r.before.smd),
-            format_opt(r.before.var_ratio),
-            format_f64(r.after.mean_scheme),
-            format_f64(r.after.mean_comparator),
-            format_opt(r.after.smd),
-            format_opt(r.after.var_ratio),
-            r.imbalanced().to_string(),
-        ])?;
+        let mut record = vec![r.covariate.clone(), r.level.clone().unwrap_or_default()];
+        for (balance, withheld) in [(&r.before, r.withheld[0]), (&r.after, r.withheld[1])] {
+            if withheld {
+                record.extend(std::iter::repeat_n(String::new(), 4));
+            } else {
+                record.extend([
+                    format_f64(balance.mean_scheme),
+                    format_f64(balance.mean_comparator),
+                    format_opt(balance.smd),
+                    format_opt(balance.var_ratio),
+                ]);
+            }
+        }
+        record.push(r.imbalanced().to_string());
+        w.write_record(&record)?;
     }
     w.flush()?;
     Ok(())
@@ -187,7 +190,7 @@ pub fn terminal_summary(cohort: &Cohort, result: &MatchingResult) -> String {
     let worst = result
         .balance
         .iter()
-        .filter(|r| r.covariate != "distance")
+        .filter(|r| r.covariate != "distance" && !r.withheld[1])
         .filter_map(|r| {
             r.after
                 .smd
