@@ -738,4 +738,18 @@ fn balance_withholds_levels_of_fewer_than_min_cell_people() {
         }
     }
     assert!(open.iter().all(|r| !r["mean_comparator_before"].is_empty()));
+    // summary.json says which rules were applied.
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("protected/compare/summary.json"))
+            .expect("summary"),
+    )
+    .expect("json");
+    let rules = &summary["disclosure"];
+    assert_eq!(rules["min_cell"], 10);
+    assert!(rules["balance"]
+        .as_str()
+        .is_some_and(|t| t.contains("1 to 9 people")));
+    assert!(rules["participant_ids"]
+        .as_str()
+        .is_some_and(|t| t.starts_with("no file holds")));
 }

@@ -266,6 +266,7 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
         },
         "warnings": result.warnings,
         "matches_written": args.write_matches,
+        "disclosure": disclosure_rules(settings.min_cell, args.write_matches),
     });
     let text = serde_json::to_string_pretty(&summary).map_err(|e| Error::Render {
         what: "summary.json".into(),
@@ -294,4 +295,20 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
         super::print_out(&format!("Results written to {}/\n", out.display()))?;
     }
     Ok(())
+}
+
+/// What summary.json says of the disclosure rules `compare` applied, for whoever publishes
+/// its files.
+fn disclosure_rules(m: usize, matches_written: bool) -> serde_json::Value {
+    serde_json::json!({
+        "min_cell": m,
+        "effects": format!("effect.csv rows of groups with fewer than {m} matched scheme users or comparators are withheld: suppressed = true, no estimate"),
+        "matched_means": format!("matched_means.csv leaves out groups of fewer than {m} matched people, and has no rows when either matched side is smaller"),
+        "balance": format!("balance.csv leaves a level's means, SMD and variance ratio of a period empty when the level holds 1 to {} people of a side (everyone eligible before matching, everyone matched after), and the smallest other level's with it, so that the levels' shares cannot be added up to it", m.saturating_sub(1)),
+        "participant_ids": if matches_written {
+            "matches.csv lists the matched people's ids (--write-matches): keep it with the data, not with the results"
+        } else {
+            "no file holds participant ids (matches.csv is written only with --write-matches)"
+        },
+    })
 }
