@@ -738,6 +738,28 @@ fn balance_withholds_levels_of_fewer_than_min_cell_people() {
         }
     }
     assert!(open.iter().all(|r| !r["mean_comparator_before"].is_empty()));
+    // A level withheld before matching is withheld after too (the SMD after is scaled by the
+    // share before), and no level's scheme users before minus after (the unmatched) is small.
+    let flow = csv_rows(&dir.path().join("protected/compare/matching_flow.csv"));
+    let size = |stage: &str| -> f64 {
+        let row = flow.iter().find(|r| r["stage"] == stage).expect(stage);
+        row["scheme"].parse().expect("count")
+    };
+    let (eligible, matched) = (size("eligible"), size("matched"));
+    for row in &protected {
+        if row["mean_scheme_before"].is_empty() {
+            assert_eq!(row["mean_scheme_after"], "", "{row:?}");
+            assert_eq!(row["imbalanced"], "", "{row:?}");
+        } else if !row["mean_scheme_after"].is_empty() && !row["level"].is_empty() {
+            let before: f64 = row["mean_scheme_before"].parse().expect("mean");
+            let after: f64 = row["mean_scheme_after"].parse().expect("mean");
+            let unmatched = (before * eligible - after * matched).round() as i64;
+            assert!(
+                unmatched == 0 || unmatched >= 10,
+                "{row:?}: {unmatched} unmatched"
+            );
+        }
+    }
     // summary.json says which rules were applied.
     let summary: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("protected/compare/summary.json"))

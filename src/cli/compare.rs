@@ -304,7 +304,7 @@ fn disclosure_rules(m: usize, matches_written: bool) -> serde_json::Value {
         "min_cell": m,
         "effects": format!("effect.csv rows of groups with fewer than {m} matched scheme users or comparators are withheld: suppressed = true, no estimate"),
         "matched_means": format!("matched_means.csv leaves out groups of fewer than {m} matched people, and has no rows when either matched side is smaller"),
-        "balance": format!("balance.csv leaves a level's means, SMD and variance ratio of a period empty when the level holds 1 to {} people of a side (everyone eligible before matching, everyone matched after), and the smallest other level's with it, so that the levels' shares cannot be added up to it", m.saturating_sub(1)),
+        "balance": format!("balance.csv leaves a level's means, SMD, variance ratio and imbalanced of a period empty when the level holds 1 to {} people of a side before matching, after it or unmatched (before minus after), and other levels' while the withheld counts could be added up or subtracted back; a level withheld before matching is withheld after too", m.saturating_sub(1)),
         "participant_ids": if matches_written {
             "matches.csv lists the matched people's ids (--write-matches): keep it with the data, not with the results"
         } else {

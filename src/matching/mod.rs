@@ -421,51 +421,71 @@ fn balance_rows(cohort: &Cohort, distance: &[f64], weights: &[f64]) -> Vec<Balan
 /// Withholds the means of covariate levels that would give away fewer than `min_cell`
 /// people. A level's mean is its share of a side (scheme users or comparators, everyone
 /// eligible before matching, everyone matched after), and the sides' sizes are published in
-/// matching_flow.csv, so each mean is a count. Per covariate, side and period the levels'
-/// counts add up to the side's size: they are protected as one row of counts
-/// ([`protect_counts`]: a count of 1 to min-cell - 1 is withheld, with the smallest other
-/// level while the withheld total could be found by subtraction). A withheld count withholds
-/// its level's means and standardised difference for that period (the difference and one
-/// mean give the other).
+/// matching_flow.csv, so each mean is a count, and so is before minus after (the unmatched).
+/// Per covariate (a categorical one, an `--exact` variable, or a 0/1 numeric column) and
+/// side, the levels' counts before matching, after, and unmatched each add up to a published
+/// size, and after plus unmatched is before: they are protected together
+/// ([`protect_counts`]: a count of 1 to min-cell - 1 is withheld, with other counts while a
+/// withheld total could be found by subtraction). A withheld count withholds its level's
+/// means and standardised difference for that period (the difference and one mean give the
+/// other); a withheld unmatched count withholds the period after matching; and withheld
+/// before means withheld after too, since the difference after is scaled by the share before.
 ///
 /// [`protect_counts`]: crate::disclosure::protect_counts
 fn withhold_small_levels(rows: &mut [BalanceRow], cohort: &Cohort, weights: &[f64], min_cell: u64) {
-    use crate::disclosure::{protect_counts, CountRow};
-    // Each categorical covariate and exact variable: its rows, and each unit's level.
+    use crate::disclosure::{protect_counts, CountRow, Family};
+    // Each variable: the balance row of each level, and each unit's level.
     type LevelOf<'a> = Box<dyn Fn(&Unit) -> usize + 'a>;
-    let mut variables: Vec<(&str, Vec<usize>, LevelOf<'_>)> = Vec::new();
+    let row_of = |name: &str, level: Option<&str>| {
+        rows.iter()
+            .position(|r| r.covariate == name && r.level.as_deref() == level)
+    };
+    let mut variables: Vec<(Vec<Option<usize>>, LevelOf<'_>)> = Vec::new();
     for (c, covariate) in cohort.covariates.iter().enumerate() {
-        if matches!(covariate.kind, Kind::Categorical { .. }) {
-            variables.push((
-                &covariate.name,
-                Vec::new(),
+        match &covariate.kind {
+            Kind::Categorical { levels } => variables.push((
+                levels
+                    .iter()
+                    .map(|l| row_of(&covariate.name, Some(l)))
+                    .collect(),
                 Box::new(move |u| u.values[c] as usize),
-            ));
+            )),
+            // A 0/1 column's mean is the count of ones.
+            Kind::Numeric
+                if cohort
+                    .units
+                    .iter()
+                    .all(|u| matches!(u.values[c], 0.0 | 1.0)) =>
+            {
+                let row = row_of(&covariate.name, None);
+                variables.push((vec![row, row], Box::new(move |u| u.values[c] as usize)));
+            }
+            Kind::Numeric => {}
         }
     }
     for (e, name) in cohort.exact.iter().enumerate() {
         if !cohort.covariates.iter().any(|c| &c.name == name) {
-            variables.push((name, Vec::new(), Box::new(move |u| u.exact[e] as usize)));
+            variables.push((
+                cohort.exact_levels[e]
+                    .iter()
+                    .map(|l| row_of(name, Some(l)))
+                    .collect(),
+                Box::new(move |u| u.exact[e] as usize),
+            ));
         }
     }
-    for (name, members, _) in &mut variables {
-        *members = (0..rows.len())
-            .filter(|&r| rows[r].covariate == *name && rows[r].level.is_some())
-            .collect();
-    }
-    for (_, members, level_of) in &variables {
-        // [scheme before, comparator before, scheme after, comparator after] x levels.
-        let mut counts = vec![vec![0u64; members.len()]; 4];
+    for (level_rows, level_of) in &variables {
+        // Scheme before, comparator before, scheme after, comparator after, scheme
+        // unmatched, comparator unmatched; by level.
+        let mut counts = vec![vec![0u64; level_rows.len()]; 6];
         for (unit, &weight) in cohort.units.iter().zip(weights) {
-            let column = level_of(unit);
-            if column >= members.len() {
+            let level = level_of(unit);
+            if level >= level_rows.len() {
                 continue;
             }
             let side = usize::from(!unit.treated);
-            counts[side][column] += 1;
-            if weight > 0.0 {
-                counts[2 + side][column] += 1;
-            }
+            counts[side][level] += 1;
+            counts[if weight > 0.0 { 2 } else { 4 } + side][level] += 1;
         }
         let table: Vec<CountRow> = counts
             .into_iter()
@@ -474,9 +494,24 @@ fn withhold_small_levels(rows: &mut [BalanceRow], cohort: &Cohort, weights: &[f6
                 withheld: false,
             })
             .collect();
-        let hidden = protect_counts(&table, &[], min_cell);
-        for (k, &r) in members.iter().enumerate() {
-            rows[r].withheld = [hidden[0][k] || hidden[1][k], hidden[2][k] || hidden[3][k]];
+        let families = [
+            Family {
+                total: Some(0),
+                rows: vec![2, 4],
+            },
+            Family {
+                total: Some(1),
+                rows: vec![3, 5],
+            },
+        ];
+        let hidden = protect_counts(&table, &families, min_cell);
+        for (level, row) in level_rows.iter().enumerate() {
+            let Some(row) = *row else { continue };
+            let before = hidden[0][level] || hidden[1][level];
+            let after = (2..6).any(|t| hidden[t][level]);
+            let withheld = &mut rows[row].withheld;
+            withheld[0] |= before;
+            withheld[1] |= after || before;
         }
     }
 }

@@ -74,7 +74,12 @@ pub fn write_balance<W: std::io::Write>(out: W, rows: &[BalanceRow]) -> csv::Res
                 ]);
             }
         }
-        record.push(r.imbalanced().to_string());
+        // Whether |SMD| > 0.1 is left out with the SMD.
+        record.push(if r.withheld[1] {
+            String::new()
+        } else {
+            r.imbalanced().to_string()
+        });
         w.write_record(&record)?;
     }
     w.flush()?;

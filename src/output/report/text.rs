@@ -548,10 +548,18 @@ fn compared(results: &ResultsDir) -> Option<(Vec<String>, Vec<Table>)> {
             level => format!("{} {level}", cell(r, "covariate")),
         })
         .collect();
+    // Levels of too few people have their balance withheld (empty cells).
+    let shown = levels
+        .iter()
+        .filter(|r| !cell(r, "imbalanced").is_empty())
+        .count();
+    let withheld = match levels.len() - shown {
+        0 => String::new(),
+        k => format!(" ({k} withheld: levels of too few people to publish)"),
+    };
     let balance = if off.is_empty() {
         format!(
-            "After matching, every one of the {} covariate levels differs by less than 0.1 standard deviations between the groups.",
-            levels.len()
+            "After matching, every one of the {shown} covariate levels shown{withheld} differs by less than 0.1 standard deviations between the groups."
         )
     } else {
         format!(
