@@ -319,19 +319,26 @@ fn count_cells(path: &Path) -> Vec<CountCells> {
         .collect()
 }
 
+/// The bundled export analysed twice under `dir`: with no threshold (the true counts) and
+/// with `--secondary-suppression`; the two results folders.
+fn truth_and_protected(dir: &Path) -> (PathBuf, PathBuf) {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv");
+    let (truth, protected) = (dir.join("truth"), dir.join("protected"));
+    assert_eq!(analyse(&input, &truth, &["--min-cell", "0"]).0, Some(0));
+    assert_eq!(
+        analyse(&input, &protected, &["--secondary-suppression"]).0,
+        Some(0)
+    );
+    (truth, protected)
+}
+
 #[test]
 fn secondary_suppression_protects_small_count_cells_in_rows_and_columns() {
     // The true counts come from a run without any threshold; the protected run must leave no
     // blanked total of a row (cells add up to n) or of a grouping column's cells (they add
     // up to the whole sample's) between 1 and 9 that subtraction could recover.
     let dir = tempfile::tempdir().expect("temp dir");
-    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv");
-    let (truth_dir, protected_dir) = (dir.path().join("truth"), dir.path().join("protected"));
-    assert_eq!(analyse(&input, &truth_dir, &["--min-cell", "0"]).0, Some(0));
-    assert_eq!(
-        analyse(&input, &protected_dir, &["--secondary-suppression"]).0,
-        Some(0)
-    );
+    let (truth_dir, protected_dir) = truth_and_protected(dir.path());
     let truth = count_cells(&truth_dir.join("comparisons.csv"));
     let protected = count_cells(&protected_dir.join("comparisons.csv"));
     assert_eq!(truth.len(), protected.len());
@@ -440,13 +447,7 @@ fn secondary_suppression_protects_categories_and_reliable_change() {
     // column's withheld rows (the whole sample minus the published groups) may be from 1 to 9;
     // where the whole sample's counts are withheld, its groups must not all be published.
     let dir = tempfile::tempdir().expect("temp dir");
-    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv");
-    let (truth_dir, protected_dir) = (dir.path().join("truth"), dir.path().join("protected"));
-    assert_eq!(analyse(&input, &truth_dir, &["--min-cell", "0"]).0, Some(0));
-    assert_eq!(
-        analyse(&input, &protected_dir, &["--secondary-suppression"]).0,
-        Some(0)
-    );
+    let (truth_dir, protected_dir) = truth_and_protected(dir.path());
     let value = |s: &str| s.parse::<u64>().expect("count");
     // Per table: the published columns, and the cells they imply ([n, columns...] -> cells).
     type Cells = fn(&[u64]) -> Vec<u64>;
