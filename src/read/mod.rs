@@ -165,7 +165,7 @@ impl TimepointCells<'_> {
 }
 
 /// A record's fields as text, whichever reader split them: the csv crate's records, or lines
-/// of a quote-free file split by the parallel reader.
+/// of a file split by the parallel reader.
 pub(crate) trait Fields {
     /// Number of fields.
     fn count(&self) -> usize;

@@ -418,8 +418,11 @@ pub(super) struct Plan<'a> {
     pub bom: usize,
     /// Whether the source has nothing after the prefix.
     pub complete: bool,
+    /// Field delimiter.
     pub delimiter: u8,
+    /// `--max-record-bytes`: the longest line or record.
     pub max_line: u64,
+    /// `--max-rows`, across files.
     pub max_rows: Option<u64>,
     /// File size, to size the tables.
     pub size: u64,
@@ -453,13 +456,15 @@ pub(super) enum Outcome<R> {
 
 /// Errors the caller turns into input or I/O errors of the file.
 pub(super) enum Failure {
+    /// What is wrong with the file, as said to the user.
     Input(String),
+    /// Reading the file failed.
     Io(io::Error),
     /// Writing a streaming partition failed.
     Partition(io::Error),
 }
 
-/// Reads the records of a quote-free file after its header on both cores; see the module
+/// Reads the records of a file after its header on both cores; see the module
 /// documentation.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn read<R: Read + Send>(
