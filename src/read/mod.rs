@@ -766,11 +766,15 @@ fn parallel_header(
     let limit_fits = (1..=u64::from(u32::MAX) / 2).contains(&options.max_record_bytes);
     // On a rayon thread the workers might all be waiting for blocks only they could parse.
     let on_pool = rayon::current_thread_index().is_some();
+    // A quote or line end as the delimiter (the command line refuses them, the library does
+    // not) would confuse where records end: the csv parser alone decides such a file.
+    let odd_delimiter = matches!(delimiter, b'"' | b'\n' | b'\r');
     if options.sequential
         || options.encoding.is_some()
         || !limit_fits
         || prefix.cr_only()
         || on_pool
+        || odd_delimiter
     {
         return None;
     }
