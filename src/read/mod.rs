@@ -399,11 +399,9 @@ impl Spilled {
         builder.reserve(*records as usize, 16, sink);
         let mut hashes = Vec::new();
         spill::read_partition(path, 4096, |batch| {
-            hashes.clear();
-            hashes.extend(batch.iter().map(|(record, _)| builder.id_hash(record)));
-            builder.add_batch(
+            builder.hash_and_add(
                 batch.iter().map(|(record, line)| (record, *line)),
-                &hashes,
+                &mut hashes,
                 sink,
             );
         })
@@ -654,17 +652,7 @@ fn parse_file(
             },
         })?;
         return match outcome {
-            parallel::Outcome::Done {
-                lines,
-                bytes,
-                sha256,
-                combined,
-            } => Ok(Parsed {
-                lines,
-                bytes,
-                sha256,
-                combined,
-            }),
+            parallel::Outcome::Done(parsed) => Ok(parsed),
             parallel::Outcome::Handover {
                 source,
                 rest,
@@ -786,12 +774,8 @@ fn parallel_header(
         Err(e) if e.error_len().is_none() && !prefix.complete => &body[..e.valid_up_to()],
         Err(_) => return None,
     };
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', text).chain([text.len()]) {
-        if (end - start) as u64 > options.max_record_bytes {
-            return None;
-        }
-        start = end + 1;
+    if parallel::first_long_line(text, options.max_record_bytes).is_some() {
+        return None;
     }
     let mut reader = csv_reader(delimiter, body);
     let mut record = csv::ByteRecord::new();
@@ -935,15 +919,12 @@ fn keep_csv_records<R: Read + Send>(
                     builder.reserve(remaining as usize, (offset / records) as usize, sink);
                 }
             }
-            let kept = batch[..filled].iter().filter(|entry| !entry.3);
-            hashes.clear();
-            hashes.extend(
-                kept.clone()
-                    .map(|(record, _, _, _)| builder.id_hash(record)),
-            );
-            builder.add_batch(
-                kept.map(|(record, line, _, _)| (record, first_line + line)),
-                &hashes,
+            builder.hash_and_add(
+                batch[..filled]
+                    .iter()
+                    .filter(|entry| !entry.3)
+                    .map(|(record, line, _, _)| (record, first_line + line)),
+                &mut hashes,
                 sink,
             );
             progress(bytes_read);
@@ -1267,6 +1248,19 @@ impl Builder {
             }
             self.add(&record, line, hashes[i], sink);
         }
+    }
+
+    /// [`Builder::add_batch`] for records whose ids are not hashed yet (the csv parser's):
+    /// hashes them into `hashes` first.
+    fn hash_and_add<R: Fields>(
+        &mut self,
+        batch: impl Iterator<Item = (R, u64)> + Clone,
+        hashes: &mut Vec<Option<ids::IdHash>>,
+        sink: &mut dyn CellSink,
+    ) {
+        hashes.clear();
+        hashes.extend(batch.clone().map(|(record, _)| self.id_hash(&record)));
+        self.add_batch(batch, hashes, sink);
     }
 
     /// The hash of a record's id, if it has one (computed ahead of [`Builder::add`]).

@@ -62,7 +62,8 @@ struct Row {
     fields: usize,
 }
 
-/// What a block cannot be read for, located by line ends before it in the block.
+/// What a block (or the reading thread, at the next block's place) cannot read, located by
+/// line ends before it in the block.
 enum Problem {
     /// A record over the limit (a quoted field spanning lines).
     BigRecord { line: u64, bytes: usize },
@@ -70,6 +71,43 @@ enum Problem {
     LongLine { line: u64 },
     /// A byte that is not UTF-8, `at` bytes into the block.
     NotUtf8 { at: usize, line: u64 },
+}
+
+impl Problem {
+    /// What is said of it, for a block at file offset `offset` after `newlines` line ends.
+    fn message(&self, plan: &Plan<'_>, offset: u64, newlines: u64) -> String {
+        match *self {
+            Problem::LongLine { line } => format!(
+                "cannot parse CSV: {}",
+                long_line_message(newlines + line + 1, plan.max_line)
+            ),
+            Problem::NotUtf8 { at, line } => format!(
+                "cannot parse CSV: {}",
+                not_utf8_message(offset + at as u64 - plan.bom as u64, newlines + line + 1)
+            ),
+            Problem::BigRecord { line, bytes } => format!(
+                "line {}: a record of {bytes} bytes, more than --max-record-bytes {}; a quoted field may be missing its closing quote",
+                newlines + line + 1,
+                plan.max_line
+            ),
+        }
+    }
+}
+
+/// Where the first line of `bytes` longer than `max` bytes is (counted in line ends before
+/// it), the last line without its line end included.
+pub(super) fn first_long_line(bytes: &[u8], max: u64) -> Option<u64> {
+    let mut start = 0;
+    for (k, end) in memchr::memchr_iter(b'\n', bytes)
+        .chain([bytes.len()])
+        .enumerate()
+    {
+        if (end - start) as u64 > max {
+            return Some(k as u64);
+        }
+        start = end + 1;
+    }
+    None
 }
 
 /// A block as a worker leaves it.
@@ -129,16 +167,9 @@ impl Splitter {
         // Lines over the limit, up to the first bad byte, as the csv path's stream measures
         // them (only a block longer than the limit can hold one).
         if valid as u64 > self.max_line {
-            let mut start = 0;
-            for (k, end) in memchr::memchr_iter(b'\n', &bytes[..valid])
-                .chain([valid])
-                .enumerate()
-            {
-                if (end - start) as u64 > self.max_line {
-                    block.problem = Some(Problem::LongLine { line: k as u64 });
-                    return block;
-                }
-                start = end + 1;
+            if let Some(line) = first_long_line(&bytes[..valid], self.max_line) {
+                block.problem = Some(Problem::LongLine { line });
+                return block;
             }
         }
         if valid < bytes.len() {
@@ -385,11 +416,9 @@ enum Event {
         parsed: Receiver<ParsedBlock>,
         end: u64,
     },
-    /// A line longer than the limit starts at the next block's place.
-    LongLine,
-    /// A byte that is not UTF-8, `at` bytes after the next block's place, in a record
-    /// longer than the limit.
-    NotUtf8 { at: usize },
+    /// A record longer than the limit starts at the next block's place: a line too long, or
+    /// a byte in it that is not UTF-8.
+    Problem(Problem),
     /// Reading failed.
     Failed(io::Error),
     /// A record too long for a block: the csv parser reads the rest, from the next block's
@@ -435,12 +464,7 @@ pub(super) struct Plan<'a> {
 /// How the parallel read ended.
 pub(super) enum Outcome<R> {
     /// The whole file was read.
-    Done {
-        lines: u64,
-        bytes: u64,
-        sha256: String,
-        combined: Option<Sha256>,
-    },
+    Done(super::Parsed),
     /// A quote was met: the csv parser continues with `source` after `rest`, at a line start
     /// after `newlines` line ends of the file.
     Handover {
@@ -540,11 +564,14 @@ pub(super) fn read<R: Read + Send>(
                             // line, or (with quotes) the csv parser says what is wrong.
                             let checked = (splitter.max_line as usize + 1).min(window.len());
                             let event = match std::str::from_utf8(&window[..checked]) {
-                                Err(e) if e.error_len().is_some() => Event::NotUtf8 {
-                                    at: e.valid_up_to(),
-                                },
+                                Err(e) if e.error_len().is_some() => {
+                                    Event::Problem(Problem::NotUtf8 {
+                                        at: e.valid_up_to(),
+                                        line: 0,
+                                    })
+                                }
                                 _ if quoted => Event::Handover,
-                                _ => Event::LongLine,
+                                _ => Event::Problem(Problem::LongLine { line: 0 }),
                             };
                             let _ = events_tx.send(event);
                             return state;
@@ -593,31 +620,9 @@ pub(super) fn read<R: Read + Send>(
                     let block = parsed
                         .recv()
                         .expect("a worker sends its block before it ends");
-                    match block.problem {
-                        Some(Problem::LongLine { line }) => {
-                            outcome = Err(Failure::Input(format!(
-                                "cannot parse CSV: {}",
-                                long_line_message(newlines + line + 1, plan.max_line)
-                            )));
-                            break;
-                        }
-                        Some(Problem::NotUtf8 { at, line }) => {
-                            let at = offset + at as u64 - plan.bom as u64;
-                            outcome = Err(Failure::Input(format!(
-                                "cannot parse CSV: {}",
-                                not_utf8_message(at, newlines + line + 1)
-                            )));
-                            break;
-                        }
-                        Some(Problem::BigRecord { line, bytes }) => {
-                            outcome = Err(Failure::Input(format!(
-                                "line {}: a record of {bytes} bytes, more than --max-record-bytes {}; a quoted field may be missing its closing quote",
-                                newlines + line + 1,
-                                plan.max_line
-                            )));
-                            break;
-                        }
-                        None => {}
+                    if let Some(problem) = &block.problem {
+                        outcome = Err(Failure::Input(problem.message(&plan, offset, newlines)));
+                        break;
                     }
                     *rows += block.rows.len() as u64;
                     if let Some(max) = plan.max_rows.filter(|&max| *rows > max) {
@@ -661,19 +666,8 @@ pub(super) fn read<R: Read + Send>(
                     progress(end);
                     let _ = recycle.send(block.text.into_bytes());
                 }
-                Event::LongLine => {
-                    outcome = Err(Failure::Input(format!(
-                        "cannot parse CSV: {}",
-                        long_line_message(newlines + 1, plan.max_line)
-                    )));
-                    break;
-                }
-                Event::NotUtf8 { at } => {
-                    let at = offset + at as u64 - plan.bom as u64;
-                    outcome = Err(Failure::Input(format!(
-                        "cannot parse CSV: {}",
-                        not_utf8_message(at, newlines + 1)
-                    )));
+                Event::Problem(problem) => {
+                    outcome = Err(Failure::Input(problem.message(&plan, offset, newlines)));
                     break;
                 }
                 Event::Failed(e) => {
@@ -701,13 +695,13 @@ pub(super) fn read<R: Read + Send>(
                 offset: stopped.offset,
                 newlines,
             }),
-            Ok(false) => Ok(Outcome::Done {
+            Ok(false) => Ok(Outcome::Done(super::Parsed {
                 // As the csv parser counts: one more than the line ends.
                 lines: newlines + 1,
                 bytes: stopped.offset,
                 sha256: format!("{:x}", stopped.hasher.finalize()),
                 combined: stopped.combined,
-            }),
+            })),
         }
     })
 }
