@@ -90,10 +90,7 @@ pub fn category_rows(
         })
         .collect();
     let sizes: Vec<usize> = rows.iter().map(|r| r.n as usize).collect();
-    let keys: Vec<(&str, usize)> = pairs
-        .iter()
-        .map(|c| (c.group_by.as_str(), c.slot))
-        .collect();
+    let keys: Vec<(&str, usize)> = pairs.iter().map(|c| c.family_key()).collect();
     let hidden = withheld_in_families(&keys, &sizes, min_cell, secondary);
     for (row, &hidden) in rows.iter_mut().zip(&hidden) {
         row.suppressed = hidden;

@@ -157,10 +157,7 @@ pub fn withheld_counts(
         .iter()
         .map(|c| c.pairs.iter().map(|p| p.1).sum::<u64>() as usize)
         .collect();
-    let keys: Vec<(&str, usize)> = counts
-        .iter()
-        .map(|c| (c.group_by.as_str(), c.slot))
-        .collect();
+    let keys: Vec<(&str, usize)> = counts.iter().map(|c| c.family_key()).collect();
     withheld_in_families(&keys, &sizes, min_cell, secondary)
 }
 

@@ -30,6 +30,13 @@ pub struct SlotCounts {
     pub pairs: CountedPairs,
 }
 
+impl SlotCounts {
+    /// (grouping column, slot): the family a row belongs to for disclosure control.
+    pub fn family_key(&self) -> (&str, usize) {
+        (self.group_by.as_str(), self.slot)
+    }
+}
+
 /// Slots counted per person: the three comparisons, or the three timepoints.
 pub const SLOTS: usize = 3;
 

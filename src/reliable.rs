@@ -150,10 +150,7 @@ pub fn reliable_rows(
                 }
             })
             .collect();
-        let keys: Vec<(&str, usize)> = pairs
-            .iter()
-            .map(|c| (c.group_by.as_str(), c.slot))
-            .collect();
+        let keys: Vec<(&str, usize)> = pairs.iter().map(|c| c.family_key()).collect();
         let withheld = withheld_partitions(&partitions, &families_of(&keys), min_cell as u64);
         for (row, withheld) in rows.iter_mut().zip(withheld) {
             row.counts_withheld = withheld && !row.suppressed;
