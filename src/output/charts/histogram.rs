@@ -2,7 +2,7 @@
 //! the shares improved / unchanged / worse.
 
 use super::{
-    clamp_axis, draw_note, draw_title, house_style, size, tick, Chart, IMPROVED, INK, NEUTRAL,
+    clamp_axis, draw_note, house_style, page_with_title, size, tick, Chart, IMPROVED, INK, NEUTRAL,
     TITLE_SPACE, WIDTH, WORSE,
 };
 use plotters::coord::Shift;
@@ -38,8 +38,7 @@ impl Chart for ChangeHistogram {
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        root.fill(&WHITE)?;
-        draw_title(root, &self.title)?;
+        page_with_title(root, &self.title)?;
         let (body, footer) = root.split_vertically(750);
         let half = |_: &(f64, f64, u64)| if self.discrete { 0.4 } else { 0.0 };
         let x0 = self

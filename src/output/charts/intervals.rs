@@ -3,8 +3,8 @@
 //! listed at the bottom as such (never silently dropped), and n stands beside each row.
 
 use super::{
-    clamp_axis, draw_note, draw_title, house_style, label, size, tick, Chart, Estimate, IMPROVED,
-    INK, NEUTRAL, TITLE_SPACE, WIDTH,
+    clamp_axis, draw_note, house_style, label, page_with_title, size, tick, Chart, Estimate,
+    IMPROVED, INK, NEUTRAL, TITLE_SPACE, WIDTH,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -111,8 +111,7 @@ impl Chart for IntervalChart {
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        root.fill(&WHITE)?;
-        draw_title(root, &self.title)?;
+        page_with_title(root, &self.title)?;
         let rows = self.sorted_rows();
         let n_rows = rows.len().max(1) as f64;
         let (x0, x1) = self.x_bounds();

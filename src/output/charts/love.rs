@@ -3,7 +3,7 @@
 //! usual 0.1 threshold marked. Rows in balance.csv order.
 
 use super::{
-    clamp_axis, draw_note, draw_title, house_style, label, size, tick, Chart, IMPROVED, INK,
+    clamp_axis, draw_note, house_style, label, page_with_title, size, tick, Chart, IMPROVED, INK,
     NEUTRAL, TITLE_SPACE, WIDTH, WORSE,
 };
 use plotters::coord::Shift;
@@ -49,8 +49,7 @@ impl Chart for LovePlot {
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        root.fill(&WHITE)?;
-        draw_title(root, &self.title)?;
+        page_with_title(root, &self.title)?;
         let (_, height) = self.size();
         let (body, footer) = root.split_vertically(height - 110);
         let largest = self

@@ -2,7 +2,7 @@
 //! whole sample and one line per group: the "did it last?" picture.
 
 use super::{
-    draw_note, draw_title, house_style, label, size, tick, Chart, Estimate, INK, PALETTE,
+    draw_note, house_style, label, page_with_title, size, tick, Chart, Estimate, INK, PALETTE,
     TITLE_SPACE, WIDTH,
 };
 use plotters::coord::Shift;
@@ -55,8 +55,7 @@ impl Chart for MeansChart {
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        root.fill(&WHITE)?;
-        draw_title(root, &self.title)?;
+        page_with_title(root, &self.title)?;
         let (_, height) = self.size();
         let (body, footer) = root.split_vertically(height - 50);
         let (plot, legend) = body.split_vertically(760);

@@ -154,12 +154,14 @@ where
 /// Height reserved at the top of every chart for its title.
 pub const TITLE_SPACE: u32 = 70;
 
-/// Draws a chart's title centred on the whole canvas (not over the plot area, which is offset
-/// by the row labels), so long titles stay on the canvas in any viewer's font.
-pub(crate) fn draw_title<DB: DrawingBackend>(
+/// Starts every chart: a white page with `text` as its title, centred on the whole canvas
+/// (not over the plot area, which is offset by the row labels), so long titles stay on the
+/// canvas in any viewer's font.
+pub(crate) fn page_with_title<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    area.fill(&WHITE)?;
     let (width, _) = area.dim_in_pixel();
     let style = TextStyle::from((FONT, size::TITLE).into_font().style(FontStyle::Bold))
         .color(&INK)

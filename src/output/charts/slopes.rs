@@ -4,7 +4,7 @@
 //! a hundred, and no person-level data is needed.
 
 use super::{
-    draw_note, draw_title, house_style, label, size, tick, Chart, IMPROVED, INK, NEUTRAL,
+    draw_note, house_style, label, page_with_title, size, tick, Chart, IMPROVED, INK, NEUTRAL,
     TITLE_SPACE, WIDTH, WORSE,
 };
 use plotters::coord::Shift;
@@ -43,8 +43,7 @@ impl Chart for SlopeChart {
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        root.fill(&WHITE)?;
-        draw_title(root, &self.title)?;
+        page_with_title(root, &self.title)?;
         let (body, footer) = root.split_vertically(780);
         let mut chart = ChartBuilder::on(&body)
             .margin(16)

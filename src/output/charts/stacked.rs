@@ -2,8 +2,8 @@
 //! change, reliably worse (reliable_change.csv). Whole sample first, then groups.
 
 use super::{
-    draw_note, draw_title, house_style, label, size, Chart, IMPROVED, INK, NEUTRAL, TITLE_SPACE,
-    WIDTH, WORSE,
+    draw_note, house_style, label, page_with_title, size, Chart, IMPROVED, INK, NEUTRAL,
+    TITLE_SPACE, WIDTH, WORSE,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -53,8 +53,7 @@ impl Chart for StackedChart {
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        root.fill(&WHITE)?;
-        draw_title(root, &self.title)?;
+        page_with_title(root, &self.title)?;
         let (_, height) = self.size();
         let (body, footer) = root.split_vertically(height - 110);
         let rows = self.rows.len().max(1) as f64;
