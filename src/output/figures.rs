@@ -565,21 +565,25 @@ pub fn write_figures(
         what: "a chart".into(),
         why,
     };
-    let mut out = Vec::new();
-    for figure in figures {
-        let stem = figure.stem();
-        let svg = figure.svg().map_err(failed)?;
-        let mut files = Vec::new();
-        if formats != ChartFormats::Png {
-            super::write_file(&charts_dir, &format!("{stem}.svg"), svg.as_bytes())?;
-            files.push(format!("charts/{stem}.svg"));
-        }
-        if formats != ChartFormats::Svg {
-            let png = figure.png().map_err(failed)?;
-            super::write_file(&charts_dir, &format!("{stem}.png"), &png)?;
-            files.push(format!("charts/{stem}.png"));
-        }
-        out.push(Rendered { figure, svg, files });
-    }
-    Ok(out)
+    // Each figure is drawn and encoded on its own (PNG encoding is most of a run's fixed
+    // cost), so they are drawn on all cores; `collect` keeps their order.
+    use rayon::prelude::*;
+    figures
+        .into_par_iter()
+        .map(|figure| {
+            let stem = figure.stem();
+            let svg = figure.svg().map_err(failed)?;
+            let mut files = Vec::new();
+            if formats != ChartFormats::Png {
+                super::write_file(&charts_dir, &format!("{stem}.svg"), svg.as_bytes())?;
+                files.push(format!("charts/{stem}.svg"));
+            }
+            if formats != ChartFormats::Svg {
+                let png = figure.png().map_err(failed)?;
+                super::write_file(&charts_dir, &format!("{stem}.png"), &png)?;
+                files.push(format!("charts/{stem}.png"));
+            }
+            Ok(Rendered { figure, svg, files })
+        })
+        .collect()
 }
