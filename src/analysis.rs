@@ -4,16 +4,16 @@
 use crate::compare::{compare_groups, CompareOptions, ComparisonRow};
 use crate::distribution::{distributions, ChangeBin, Transition};
 use crate::flow::{participant_flow, Stage};
-use crate::grouped::{merge_counts, merge_totals, Additive, GroupTotals, SlotCounts};
-use crate::mixed_model::{mixed_rows, mixed_sums, MixedRow};
-use crate::pair::{pair_counts, paired_groups};
+use crate::grouped::{merge_counts, merge_totals, Additive, GroupTotals, Profiles, SlotCounts};
+use crate::mixed_model::{mixed_rows, mixed_sums, mixed_sums_of, MixedRow};
+use crate::pair::{pair_counts, pair_counts_of, paired_groups};
 use crate::read::Export;
-use crate::repeated::{friedman_sums, repeated_rows, RepeatedRow};
+use crate::repeated::{friedman_sums, friedman_sums_of, repeated_rows, RepeatedRow};
 use crate::scale::{Scored, StatusCounts};
 use crate::stats::alpha::ItemSums;
 use crate::stats::friedman::FriedmanSums;
 use crate::stats::mixed::MixedSums;
-use crate::timepoints::{score_counts, timepoint_summaries, TimepointSummary};
+use crate::timepoints::{score_counts, score_counts_of, timepoint_summaries, TimepointSummary};
 
 /// The results `analyse` writes.
 #[derive(Debug, Clone)]
@@ -54,15 +54,33 @@ pub struct Summaries {
 
 /// Counts everything the analysis needs from a scored export.
 pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
-    // The status pass also finds the scores' range, which spares the tallies a pass each.
+    // The status pass also finds the scores' range, which decides how the rest is counted.
     let status = scored.status_counts();
+    let groups = &export.groups;
+    let people = scored.scores[0].len();
+    // Whole-number scores: one more pass, counting people by profile, serves every tally.
+    let profiles = Profiles::count(groups, people, |p| scored.valid_triple(p), status.range);
+    let (pairs, scores, repeated, mixed) = match &profiles {
+        Some(profiles) => (
+            pair_counts_of(profiles, groups),
+            score_counts_of(profiles, groups),
+            friedman_sums_of(profiles, groups),
+            mixed_sums_of(profiles, groups),
+        ),
+        None => (
+            pair_counts(groups, scored, Some(status.range)),
+            score_counts(groups, scored, Some(status.range)),
+            friedman_sums(groups, scored),
+            mixed_sums(groups, scored),
+        ),
+    };
     Summaries {
-        pairs: pair_counts(&export.groups, scored, Some(status.range)),
-        scores: score_counts(&export.groups, scored, Some(status.range)),
+        pairs,
+        scores,
         status,
-        repeated: friedman_sums(&export.groups, scored),
+        repeated,
         item_sums: scored.item_sums.clone(),
-        mixed: mixed_sums(&export.groups, scored),
+        mixed,
     }
 }
 

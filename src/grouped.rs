@@ -14,6 +14,9 @@ use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use std::ops::Range;
 
+mod profiles;
+pub use profiles::{Profiles, ScoreTriple, Slot};
+
 /// Distinct (earlier, later) pairs with their counts, sorted by (earlier, later).
 pub type CountedPairs = Vec<((f64, f64), u64)>;
 
@@ -116,6 +119,22 @@ pub fn tally_groups(
 pub trait Additive: Default + Clone + Send {
     /// Adds another set of people's totals.
     fn add(&mut self, other: &Self);
+
+    /// Adds `times` copies of `other` ([`Profiles`] count people with the same scores
+    /// together), by doubling: about 2 log2(times) adds. Totals that can multiply do better.
+    fn add_times(&mut self, other: &Self, times: u64) {
+        let (mut power, mut k) = (other.clone(), times);
+        while k > 0 {
+            if k & 1 == 1 {
+                self.add(&power);
+            }
+            k >>= 1;
+            if k > 0 {
+                let twice = power.clone();
+                power.add(&twice);
+            }
+        }
+    }
 }
 
 /// A total that one person's item (of another type than the total) adds to, so a person can
@@ -123,11 +142,18 @@ pub trait Additive: Default + Clone + Send {
 pub trait Accumulate<I>: Additive {
     /// Adds one person's item.
     fn add_item(&mut self, item: &I);
+
+    /// Adds `times` people with the same item.
+    fn add_item_times(&mut self, item: &I, times: u64);
 }
 
 impl<S: Additive> Accumulate<S> for S {
     fn add_item(&mut self, item: &S) {
         self.add(item);
+    }
+
+    fn add_item_times(&mut self, item: &S, times: u64) {
+        self.add_times(item, times);
     }
 }
 
@@ -208,6 +234,16 @@ pub fn sum_groups<S: Accumulate<I>, I>(
         totals.sort_unstable_by_key(|c| c.0);
         totals
     };
+    totals_by_group(groups, &cells, cell_totals)
+}
+
+/// The whole sample's and each group's totals from the totals of the cells that hold people
+/// (in cell order), in the order of [`sum_groups`].
+fn totals_by_group<S: Additive>(
+    groups: &[GroupColumn],
+    cells: &Cells,
+    cell_totals: Vec<(u64, S)>,
+) -> Vec<GroupTotals<S>> {
     let mut whole = S::default();
     let mut by_group: Vec<Vec<S>> = groups
         .iter()

@@ -5,7 +5,7 @@
 //! completers alone (if dropping out depends on earlier scores, not on the missing one).
 
 use crate::compare::withheld_in_families;
-use crate::grouped::{sum_groups, GroupTotals};
+use crate::grouped::{sum_groups, GroupTotals, Profiles};
 use crate::model::Timepoint;
 use crate::read::GroupColumn;
 use crate::scale::Scored;
@@ -84,8 +84,13 @@ pub struct MixedRow {
 /// The model sums of everyone with a valid score, per group.
 pub fn mixed_sums(groups: &[GroupColumn], scored: &Scored) -> Vec<GroupTotals<MixedSums>> {
     sum_groups(groups, scored.scores[0].len(), |p| {
-        PersonScores::new(Timepoint::ALL.map(|tp| scored.valid(tp, p)))
+        PersonScores::new(scored.valid_triple(p))
     })
+}
+
+/// [`mixed_sums`] from people counted by profile (the same sums).
+pub fn mixed_sums_of(profiles: &Profiles, groups: &[GroupColumn]) -> Vec<GroupTotals<MixedSums>> {
+    profiles.sum(groups, |scores| PersonScores::new(*scores))
 }
 
 /// The rows of mixed_model.csv, with disclosure control as in comparisons.csv (on people)

@@ -1,6 +1,6 @@
 //! People × timepoints → paired samples per group and comparison, in output order.
 
-use crate::grouped::{tally_groups, SlotCounts, ValueRange};
+use crate::grouped::{tally_groups, Profiles, Slot, SlotCounts, ValueRange};
 use crate::model::Comparison;
 use crate::read::GroupColumn;
 use crate::scale::Scored;
@@ -47,6 +47,17 @@ pub fn pair_counts(
         people,
         |p, slot| pairs_of(scored, Comparison::ALL[slot], p),
         range.map(|r| (r, r)),
+    )
+}
+
+/// [`pair_counts`] from people counted by profile (the same counts).
+pub fn pair_counts_of(profiles: &Profiles, groups: &[GroupColumn]) -> Vec<SlotCounts> {
+    profiles.tally(
+        groups,
+        Comparison::ALL.map(|c| {
+            let (a, b) = c.timepoints();
+            Slot::Pair(a.index(), b.index())
+        }),
     )
 }
 

@@ -4,8 +4,7 @@
 //! everyone with the two timepoints they compare.
 
 use crate::compare::withheld_in_families;
-use crate::grouped::{sum_groups, GroupTotals};
-use crate::model::Timepoint;
+use crate::grouped::{sum_groups, GroupTotals, Profiles, ScoreTriple};
 use crate::read::GroupColumn;
 use crate::scale::Scored;
 use crate::stats::friedman::{friedman, Friedman, FriedmanSums, NoFriedman};
@@ -33,11 +32,22 @@ pub struct RepeatedRow {
 /// The Friedman sums of everyone with all three valid scores, per group.
 pub fn friedman_sums(groups: &[GroupColumn], scored: &Scored) -> Vec<GroupTotals<FriedmanSums>> {
     sum_groups(groups, scored.scores[0].len(), |p| {
-        let pre = scored.valid(Timepoint::Pre, p)?;
-        let post = scored.valid(Timepoint::Post, p)?;
-        let followup = scored.valid(Timepoint::Followup, p)?;
-        Some(FriedmanSums::of_person([pre, post, followup]))
+        friedman_of(&scored.valid_triple(p))
     })
+}
+
+/// [`friedman_sums`] from people counted by profile (the same sums).
+pub fn friedman_sums_of(
+    profiles: &Profiles,
+    groups: &[GroupColumn],
+) -> Vec<GroupTotals<FriedmanSums>> {
+    profiles.sum(groups, friedman_of)
+}
+
+/// A person's part of the Friedman sums, if they have all three scores.
+fn friedman_of(scores: &ScoreTriple) -> Option<FriedmanSums> {
+    let [pre, post, followup] = *scores;
+    Some(FriedmanSums::of_person([pre?, post?, followup?]))
 }
 
 /// The rows of repeated.csv from the sums, with disclosure control as in comparisons.csv and

@@ -2,7 +2,7 @@
 //! picture. Each timepoint uses everyone with a valid score then (not only complete cases),
 //! so attrition shows; the paired comparisons answer the within-person question.
 
-use crate::grouped::{tally_groups, SlotCounts, ValueRange};
+use crate::grouped::{tally_groups, Profiles, Slot, SlotCounts, ValueRange};
 use crate::model::Timepoint;
 use crate::read::GroupColumn;
 use crate::scale::Scored;
@@ -67,6 +67,11 @@ pub fn score_counts(
         |p, slot| scored.valid(Timepoint::ALL[slot], p).map(|v| (v, 0.0)),
         range.map(|r| (r, ValueRange::Whole(0, 0))),
     )
+}
+
+/// [`score_counts`] from people counted by profile (the same counts).
+pub fn score_counts_of(profiles: &Profiles, groups: &[GroupColumn]) -> Vec<SlotCounts> {
+    profiles.tally(groups, Timepoint::ALL.map(|tp| Slot::Single(tp.index())))
 }
 
 /// Summaries in the order of comparisons.csv: whole sample, then each grouping column's

@@ -106,6 +106,11 @@ impl Scored {
         }
     }
 
+    /// Valid scores of person `p` at pre, post and follow-up.
+    pub fn valid_triple(&self, p: usize) -> [Option<f64>; 3] {
+        Timepoint::ALL.map(|tp| self.valid(tp, p))
+    }
+
     /// The counts of the participant flow, in one pass over people split across cores.
     pub fn status_counts(&self) -> StatusCounts {
         use rayon::prelude::*;

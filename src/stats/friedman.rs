@@ -66,6 +66,18 @@ impl Additive for FriedmanSums {
         }
         self.ties += other.ties;
     }
+
+    fn add_times(&mut self, other: &FriedmanSums, times: u64) {
+        self.n += other.n * times;
+        for (a, b) in self
+            .doubled_rank_sums
+            .iter_mut()
+            .zip(other.doubled_rank_sums)
+        {
+            *a += b * times;
+        }
+        self.ties += other.ties * times;
+    }
 }
 
 /// Friedman's test and Kendall's W for one group.

@@ -101,21 +101,27 @@ impl Additive for MixedSums {
 
 impl Accumulate<PersonScores> for MixedSums {
     fn add_item(&mut self, person: &PersonScores) {
+        self.add_item_times(person, 1);
+    }
+
+    fn add_item_times(&mut self, person: &PersonScores, times: u64) {
         let m = person.pattern;
         if person.fixed.contains(&i64::MAX) {
-            self.unrepresentable += 1;
+            self.unrepresentable += times;
             return;
         }
-        self.people[m] += 1;
+        self.people[m] += times;
+        let times = i128::from(times);
         for s in 0..3 {
             if m & (1 << s) == 0 {
                 continue;
             }
             let ys = i128::from(person.fixed[s]);
-            self.sums[m][s] += ys;
+            self.sums[m][s] += ys * times;
             for t in s..3 {
                 if m & (1 << t) != 0 {
-                    self.products[m][product_index(s, t)] += ys * i128::from(person.fixed[t]);
+                    self.products[m][product_index(s, t)] +=
+                        ys * i128::from(person.fixed[t]) * times;
                 }
             }
         }

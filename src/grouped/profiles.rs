@@ -1,0 +1,302 @@
+//! People counted by *profile*: their cell and their three scores.
+//!
+//! When every valid score is a whole number in a narrow range (every UCLA total), people of
+//! one cell with the same three scores add the same to every tally and sum. One pass that
+//! counts people per profile then replaces a pass per tally: the tallies and sums are taken
+//! over the profiles that occur (at most cells × (span + 1)³), each weighted by its count.
+//! Everything counted is a whole number, so the results are exactly those of the passes over
+//! people ([`tally_groups`], [`sum_groups`]), which remain for fractional scores.
+
+use super::{chunks, marginals, totals_by_group, Accumulate, Cells, Entry, GroupTotals};
+#[cfg(doc)]
+use super::{sum_groups, tally_groups};
+use super::{SlotCounts, ValueRange, SLOTS};
+use crate::read::GroupColumn;
+use rayon::prelude::*;
+
+/// Profiles counted in a dense array (per core) up to this many; beyond it the passes go
+/// person by person.
+const MAX_PROFILES: u64 = 1 << 20;
+
+/// A person's valid scores at the three timepoints, in time order.
+pub type ScoreTriple = [Option<f64>; 3];
+
+/// What a slot of a tally counts: a pair of timepoints (earlier, later), or one timepoint's
+/// score (as the pair (score, 0)). Timepoints are indices into a [`ScoreTriple`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// Pairs of scores at two timepoints.
+    Pair(usize, usize),
+    /// Scores at one timepoint.
+    Single(usize),
+}
+
+/// How many people have each profile that occurs.
+pub struct Profiles {
+    cells: Cells,
+    /// The lowest valid score: code 1.
+    low: i64,
+    /// Codes per timepoint: 0 for no valid score, else 1 + (score - `low`).
+    base: u64,
+    /// (profile index, people) for the profiles that occur, by index: cell-major, then the
+    /// codes at the three timepoints.
+    counts: Vec<(u64, u64)>,
+}
+
+impl Profiles {
+    /// Counts `people` people whose scores are `scores(p)`, all valid ones within `range`;
+    /// `None` when the scores are not whole numbers or the profiles would be too many for a
+    /// dense count (the passes over people then serve).
+    pub fn count(
+        groups: &[GroupColumn],
+        people: usize,
+        scores: impl Fn(usize) -> ScoreTriple + Sync,
+        range: ValueRange,
+    ) -> Option<Profiles> {
+        let (low, high) = match range {
+            ValueRange::Empty => (0, 0),
+            ValueRange::Whole(low, high) => (low, high),
+            ValueRange::Other => return None,
+        };
+        let base = u64::try_from(high - low).ok()?.checked_add(2)?;
+        let cells = Cells::new(groups, people);
+        let size = cells.count().checked_mul(base.checked_pow(3)?)?;
+        if size > MAX_PROFILES {
+            return None;
+        }
+        let size = size as usize;
+        let code = |s: Option<f64>| s.map_or(0, |v| (v as i64 - low) as u64 + 1);
+        let dense = chunks(people)
+            .fold(
+                || vec![0u64; size],
+                |mut counts, range| {
+                    for p in range {
+                        let [a, b, c] = scores(p).map(code);
+                        let cell = cells.of(groups, p);
+                        counts[(((cell * base + a) * base + b) * base + c) as usize] += 1;
+                    }
+                    counts
+                },
+            )
+            .reduce(
+                || vec![0u64; size],
+                |mut x, y| {
+                    for (a, b) in x.iter_mut().zip(y) {
+                        *a += b;
+                    }
+                    x
+                },
+            );
+        let counts = dense
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, n)| n > 0)
+            .map(|(i, n)| (i as u64, n))
+            .collect();
+        Some(Profiles {
+            cells,
+            low,
+            base,
+            counts,
+        })
+    }
+
+    /// The cell and the codes of a profile.
+    fn split(&self, index: u64) -> (u64, [u64; 3]) {
+        let b = self.base;
+        (
+            index / (b * b * b),
+            [index / (b * b) % b, index / b % b, index % b],
+        )
+    }
+
+    fn value(&self, code: u64) -> f64 {
+        (self.low + code as i64 - 1) as f64
+    }
+
+    /// The scores a profile's codes stand for.
+    fn triple(&self, codes: [u64; 3]) -> ScoreTriple {
+        codes.map(|c| (c > 0).then(|| self.value(c)))
+    }
+
+    /// What [`tally_groups`] counts for slots `slots`, from the profiles.
+    pub fn tally(&self, groups: &[GroupColumn], slots: [Slot; SLOTS]) -> Vec<SlotCounts> {
+        let per_slot = (self.base * self.base) as usize;
+        // One cell's counts per (slot, first code, second code); flushed as the cell ends.
+        let mut cell_counts = vec![0u64; SLOTS * per_slot];
+        let mut entries = Vec::new();
+        let flush = |cell: u64, counts: &mut [u64], entries: &mut Vec<Entry>| {
+            for (i, n) in counts.iter_mut().enumerate().filter(|(_, n)| **n > 0) {
+                let (slot, within) = (i / per_slot, i % per_slot);
+                let (a, b) = (within as u64 / self.base, within as u64 % self.base);
+                let pair = match slots[slot] {
+                    Slot::Pair(..) => (self.value(a), self.value(b)),
+                    Slot::Single(_) => (self.value(a), 0.0),
+                };
+                entries.push(Entry {
+                    cell,
+                    slot,
+                    pair,
+                    count: std::mem::take(n),
+                });
+            }
+        };
+        let mut current = None;
+        for &(index, n) in &self.counts {
+            let (cell, codes) = self.split(index);
+            if current != Some(cell) {
+                if let Some(done) = current {
+                    flush(done, &mut cell_counts, &mut entries);
+                }
+                current = Some(cell);
+            }
+            for (slot, which) in slots.iter().enumerate() {
+                let (a, b) = match *which {
+                    Slot::Pair(s, t) => (codes[s], codes[t]),
+                    Slot::Single(t) => (codes[t], 1),
+                };
+                if a > 0 && b > 0 {
+                    cell_counts[slot * per_slot + (a * self.base + b) as usize] += n;
+                }
+            }
+        }
+        if let Some(done) = current {
+            flush(done, &mut cell_counts, &mut entries);
+        }
+        marginals(groups, &self.cells, entries)
+    }
+
+    /// What [`sum_groups`] totals for `of`, from the profiles.
+    pub fn sum<S: Accumulate<I>, I>(
+        &self,
+        groups: &[GroupColumn],
+        of: impl Fn(&ScoreTriple) -> Option<I>,
+    ) -> Vec<GroupTotals<S>> {
+        let mut cell_totals: Vec<(u64, S)> = Vec::new();
+        for &(index, n) in &self.counts {
+            let (cell, codes) = self.split(index);
+            let Some(item) = of(&self.triple(codes)) else {
+                continue;
+            };
+            match cell_totals.last_mut() {
+                Some((c, totals)) if *c == cell => totals.add_item_times(&item, n),
+                _ => {
+                    let mut totals = S::default();
+                    totals.add_item_times(&item, n);
+                    cell_totals.push((cell, totals));
+                }
+            }
+        }
+        totals_by_group(groups, &self.cells, cell_totals)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{sum_groups, tally_groups, Additive};
+    use super::*;
+    use crate::stats::friedman::FriedmanSums;
+    use crate::stats::mixed::{MixedSums, PersonScores};
+
+    fn column(name: &str, levels: usize, codes: Vec<u32>) -> GroupColumn {
+        GroupColumn {
+            name: name.into(),
+            levels: (0..levels).map(|l| format!("{name}{l:06}")).collect(),
+            codes,
+        }
+    }
+
+    /// Scores from -2 to 6 with gaps at every timepoint, in a scrambled order.
+    fn scores(p: usize) -> ScoreTriple {
+        std::array::from_fn(|t| {
+            let h = (p * 2_654_435_761 + t * 40_503) % 1_000_003;
+            (h % 5 != 0).then_some((h % 9) as f64 - 2.0)
+        })
+    }
+
+    #[test]
+    fn profiles_count_what_the_passes_over_people_count() {
+        let people = 20_000;
+        let radix = vec![
+            column("a", 3, (0..people).map(|p| (p % 3) as u32).collect()),
+            column("b", 37, (0..people).map(|p| (p / 7 % 37) as u32).collect()),
+        ];
+        let few = 900;
+        let dictionary = vec![column(
+            "id",
+            100_000,
+            (0..few).map(|p| (p * 97 % 100_000) as u32).collect(),
+        )];
+        assert!(matches!(
+            Cells::new(&dictionary, few),
+            Cells::Dictionary { .. }
+        ));
+        let pairs = [Slot::Pair(0, 1), Slot::Pair(0, 2), Slot::Pair(1, 2)];
+        let singles = [Slot::Single(0), Slot::Single(1), Slot::Single(2)];
+        for (groups, people) in [(radix, people), (dictionary, few)] {
+            let profiles = Profiles::count(&groups, people, scores, ValueRange::Whole(-2, 6))
+                .expect("few enough profiles");
+            let pair = |p: usize, slot: usize| {
+                let Slot::Pair(a, b) = pairs[slot] else {
+                    unreachable!()
+                };
+                Some((scores(p)[a]?, scores(p)[b]?))
+            };
+            let single = |p: usize, slot: usize| scores(p)[slot].map(|v| (v, 0.0));
+            assert_eq!(
+                profiles.tally(&groups, pairs),
+                tally_groups(&groups, people, pair, None)
+            );
+            assert_eq!(
+                profiles.tally(&groups, singles),
+                tally_groups(&groups, people, single, None)
+            );
+            let friedman = |s: &ScoreTriple| Some(FriedmanSums::of_person([s[0]?, s[1]?, s[2]?]));
+            assert_eq!(
+                profiles.sum::<FriedmanSums, _>(&groups, friedman),
+                sum_groups(&groups, people, |p| friedman(&scores(p)))
+            );
+            assert_eq!(
+                profiles.sum::<MixedSums, _>(&groups, |s| PersonScores::new(*s)),
+                sum_groups(&groups, people, |p| PersonScores::new(scores(p)))
+            );
+        }
+    }
+
+    #[test]
+    fn fractions_and_too_many_profiles_go_person_by_person() {
+        let groups = [column("a", 2, vec![0, 1, 1])];
+        let triple = |_| [Some(1.0), None, Some(2.0)];
+        assert!(Profiles::count(&groups, 3, triple, ValueRange::Other).is_none());
+        assert!(Profiles::count(&groups, 3, triple, ValueRange::Whole(0, 1000)).is_none());
+        let none = Profiles::count(&groups, 3, |_| [None; 3], ValueRange::Empty)
+            .expect("no valid score: one code per timepoint");
+        assert!(none.tally(&groups, [Slot::Single(0); 3])[0]
+            .pairs
+            .is_empty());
+    }
+
+    #[test]
+    fn adding_copies_by_doubling_equals_adding_one_by_one() {
+        let one = FriedmanSums::of_person([3.0, 5.0, 5.0]);
+        for times in [0, 1, 2, 13, 64, 1000] {
+            let mut doubled = one;
+            doubled.add_times(&one, times);
+            // FriedmanSums multiplies; the trait's doubling is checked through a wrapper.
+            #[derive(Clone, Default)]
+            struct Plain(FriedmanSums);
+            impl Additive for Plain {
+                fn add(&mut self, other: &Plain) {
+                    self.0.add(&other.0);
+                }
+            }
+            let mut plain = Plain(one);
+            plain.add_times(&Plain(one), times);
+            let mut looped = one;
+            for _ in 0..times {
+                looped.add(&one);
+            }
+            assert_eq!((doubled, plain.0), (looped, looped));
+        }
+    }
+}
