@@ -204,6 +204,51 @@ pub trait CellSink {
     fn person_added(&mut self);
     /// A kept record's cells for one timepoint (at most once per person and timepoint).
     fn cells(&mut self, cells: TimepointCells<'_>);
+    /// How to score a total column's text ahead, on the parallel reader's workers, when it
+    /// has no problem; `None` (the default) sends every record through [`CellSink::cells`].
+    fn total_scorer(&self) -> Option<TotalScorer> {
+        None
+    }
+    /// A kept record's total for one timepoint, scored ahead by [`CellSink::total_scorer`]
+    /// without a problem: valid, or `None` for missing. Instead of [`CellSink::cells`].
+    fn total(&mut self, person: usize, timepoint: Timepoint, score: Option<f64>);
+}
+
+/// Scores a total cell's text: `None` when it has a problem to report (the record then goes
+/// through [`CellSink::cells`], which says what), else the valid total or `Some(None)` for
+/// missing. Shared by the parallel reader's workers.
+pub type TotalScorer = std::sync::Arc<dyn Fn(&str) -> Option<Option<f64>> + Send + Sync>;
+
+/// What a worker of the parallel reader worked out for one record ahead of the keeping
+/// thread, which then only looks it up.
+pub(crate) struct Ahead<'a> {
+    /// The block-local code of each grouping column's value, naming `levels[g][code]`.
+    groups: &'a [u32],
+    /// The block's distinct values per grouping column.
+    levels: &'a [Vec<String>],
+    /// Each total column's score ([`Builder::ahead_columns`]) as [`AheadScore`] bits; empty
+    /// when the sink scores no totals ahead.
+    totals: &'a [u64],
+}
+
+/// A total scored ahead, as bits of one `u64`: a valid total's own bits, or one of two NaN
+/// patterns no total has.
+pub(crate) struct AheadScore;
+
+impl AheadScore {
+    /// Missing.
+    pub const MISSING: u64 = 0x7ff8_0000_0000_0001;
+    /// Not scored ahead (a problem to report): the record's cells go to the sink.
+    pub const NOT_SCORED: u64 = 0x7ff8_0000_0000_0002;
+
+    /// The bits for a scorer's result.
+    pub fn encode(score: Option<Option<f64>>) -> u64 {
+        match score {
+            None => AheadScore::NOT_SCORED,
+            Some(None) => AheadScore::MISSING,
+            Some(Some(v)) => v.to_bits(),
+        }
+    }
 }
 
 /// A grouping column, dictionary-encoded: codes index `levels`, which are sorted by UTF-8 bytes.
@@ -348,6 +393,7 @@ pub fn spill_exports(
     impl CellSink for Nothing {
         fn person_added(&mut self) {}
         fn cells(&mut self, _: TimepointCells<'_>) {}
+        fn total(&mut self, _: usize, _: Timepoint, _: Option<f64>) {}
     }
     let Some(to) = &options.spill else {
         return Err(Error::Option(
@@ -1184,7 +1230,17 @@ struct Builder {
     cell_columns: [Vec<usize>; 3],
     /// Cells of the record being handed to the sink, reused.
     cell_buffer: Vec<Cell>,
+    /// The distinct total columns, which the parallel reader's workers score ahead.
+    ahead_columns: Vec<usize>,
+    /// Per timepoint, its total column's place in `ahead_columns`.
+    ahead_slot: [Option<usize>; 3],
+    /// Per grouping column, the global code of each block-local code of the block being
+    /// kept ([`UNMAPPED`] until a kept person has it).
+    block_levels: Vec<Vec<u32>>,
 }
+
+/// A block-local group code with no global code yet.
+const UNMAPPED: u32 = u32::MAX;
 
 impl Builder {
     fn new(header: &Header, plan: &Plan, options: &ReadOptions) -> Builder {
@@ -1201,6 +1257,19 @@ impl Builder {
                 .iter()
                 .map(|&c| header.names[c].clone())
                 .collect(),
+        });
+        let mut ahead_columns = Vec::new();
+        let ahead_slot = plan.sources.clone().map(|source| match source {
+            Some(Source::Total(col)) => Some(
+                ahead_columns
+                    .iter()
+                    .position(|&c| c == col)
+                    .unwrap_or_else(|| {
+                        ahead_columns.push(col);
+                        ahead_columns.len() - 1
+                    }),
+            ),
+            _ => None,
         });
         Builder {
             width: header.names.len(),
@@ -1221,6 +1290,16 @@ impl Builder {
             warnings: Vec::new(),
             cell_columns,
             cell_buffer: Vec::new(),
+            ahead_columns,
+            ahead_slot,
+            block_levels: vec![Vec::new(); options.by.len()],
+        }
+    }
+
+    /// A new block's records follow: its local group codes start unmapped.
+    fn start_block(&mut self) {
+        for map in &mut self.block_levels {
+            map.clear();
         }
     }
 
@@ -1236,17 +1315,17 @@ impl Builder {
     /// prefetching each one's table slot a few records ahead, so the lookups do not wait on
     /// memory one by one. Blank records never get here (the parsers skip them; partitions
     /// hold none).
-    fn add_batch<R: Fields>(
+    fn add_batch<'a, R: Fields>(
         &mut self,
-        batch: impl Iterator<Item = (R, u64)>,
+        batch: impl Iterator<Item = (R, u64, Option<Ahead<'a>>)>,
         hashes: &[Option<ids::IdHash>],
         sink: &mut dyn CellSink,
     ) {
-        for (i, (record, line)) in batch.enumerate() {
-            if let Some(&Some(ahead)) = hashes.get(i + PREFETCH_AHEAD) {
-                self.ids.prefetch(ahead);
+        for (i, (record, line, ahead)) in batch.enumerate() {
+            if let Some(&Some(next)) = hashes.get(i + PREFETCH_AHEAD) {
+                self.ids.prefetch(next);
             }
-            self.add(&record, line, hashes[i], sink);
+            self.add(&record, line, hashes[i], ahead.as_ref(), sink);
         }
     }
 
@@ -1260,7 +1339,11 @@ impl Builder {
     ) {
         hashes.clear();
         hashes.extend(batch.clone().map(|(record, _)| self.id_hash(&record)));
-        self.add_batch(batch, hashes, sink);
+        self.add_batch(
+            batch.map(|(record, line)| (record, line, None)),
+            hashes,
+            sink,
+        );
     }
 
     /// The hash of a record's id, if it has one (computed ahead of [`Builder::add`]).
@@ -1273,6 +1356,7 @@ impl Builder {
         record: &impl Fields,
         line: u64,
         hash: Option<ids::IdHash>,
+        ahead: Option<&Ahead<'_>>,
         sink: &mut dyn CellSink,
     ) {
         self.rows_read += 1;
@@ -1309,7 +1393,7 @@ impl Builder {
         };
         let person = match (self.ids.find_or_insert(id, hash), timepoint) {
             ((p, true), _) => {
-                self.new_person(record, sink);
+                self.new_person(record, ahead, sink);
                 p
             }
             ((p, false), Some(tp)) if !self.seen[p][tp.index()] => {
@@ -1333,11 +1417,11 @@ impl Builder {
         match timepoint {
             Some(tp) => {
                 self.seen[person][tp.index()] = true;
-                self.fill(person, tp, record, line, sink);
+                self.fill(person, tp, record, line, ahead, sink);
             }
             None => {
                 for tp in Timepoint::ALL {
-                    self.fill(person, tp, record, line, sink);
+                    self.fill(person, tp, record, line, ahead, sink);
                 }
             }
         }
@@ -1385,18 +1469,28 @@ impl Builder {
         }
     }
 
-    fn new_person(&mut self, record: &impl Fields, sink: &mut dyn CellSink) {
+    fn new_person(
+        &mut self,
+        record: &impl Fields,
+        ahead: Option<&Ahead<'_>>,
+        sink: &mut dyn CellSink,
+    ) {
         for (g, &col) in self.groups.iter().enumerate() {
-            let text = record.field(col);
-            let value = group_value(text);
-            let levels = &mut self.group_levels[g];
-            let code = match levels.get(value) {
-                Some(&code) => code,
-                None => {
-                    let code = levels.len() as u32;
-                    levels.insert(value.to_string(), code);
-                    code
+            let code = match ahead {
+                // Coded on a worker: its block-local code, mapped once per block.
+                Some(ahead) => {
+                    let local = ahead.groups[g] as usize;
+                    let map = &mut self.block_levels[g];
+                    if map.len() <= local {
+                        map.resize(local + 1, UNMAPPED);
+                    }
+                    if map[local] == UNMAPPED {
+                        map[local] =
+                            global_code(&mut self.group_levels[g], &ahead.levels[g][local]);
+                    }
+                    map[local]
                 }
+                None => global_code(&mut self.group_levels[g], group_value(record.field(col))),
             };
             self.group_codes[g].push(code);
         }
@@ -1413,11 +1507,19 @@ impl Builder {
         tp: Timepoint,
         record: &dyn Fields,
         line: u64,
+        ahead: Option<&Ahead<'_>>,
         sink: &mut dyn CellSink,
     ) {
         let columns = &self.cell_columns[tp.index()];
         if columns.is_empty() {
             return;
+        }
+        if let (Some(ahead), Some(slot)) = (ahead, self.ahead_slot[tp.index()]) {
+            match ahead.totals.get(slot).copied() {
+                None | Some(AheadScore::NOT_SCORED) => {}
+                Some(AheadScore::MISSING) => return sink.total(person, tp, None),
+                Some(bits) => return sink.total(person, tp, Some(f64::from_bits(bits))),
+            }
         }
         self.cell_buffer.clear();
         self.cell_buffer
@@ -1504,8 +1606,20 @@ fn is_blank(record: &csv::StringRecord) -> bool {
         .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
 }
 
+/// The code of group `value` in a column's `levels`, numbered in order of first appearance.
+fn global_code(levels: &mut HashMap<String, u32>, value: &str) -> u32 {
+    match levels.get(value) {
+        Some(&code) => code,
+        None => {
+            let code = levels.len() as u32;
+            levels.insert(value.to_string(), code);
+            code
+        }
+    }
+}
+
 /// A grouping cell as a group name: trimmed, and [`MISSING_GROUP`] when blank.
-fn group_value(text: &str) -> &str {
+pub(crate) fn group_value(text: &str) -> &str {
     match trim(text) {
         "" => MISSING_GROUP,
         v => v,

@@ -14,7 +14,8 @@
 
 use super::ids::{IdHash, IdHasher};
 use super::stream::{long_line_message, not_utf8_message};
-use super::{id_hash, Builder, CellSink, Fields};
+use super::{group_value, id_hash, Ahead, AheadScore, Builder, CellSink, Fields, TotalScorer};
+use foldhash::{HashMap, HashMapExt};
 use sha2::{Digest, Sha256};
 use std::io::{self, Read};
 use std::sync::mpsc::{sync_channel, Receiver};
@@ -33,6 +34,18 @@ pub(super) struct LineFields<'a> {
     ends: &'a [u32],
 }
 
+impl<'a> LineFields<'a> {
+    /// Field `i`, borrowed from the block rather than from these fields.
+    #[inline]
+    fn text_of(&self, i: usize) -> &'a str {
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] as usize + 1,
+        };
+        &self.text[start..self.ends[i] as usize]
+    }
+}
+
 impl Fields for LineFields<'_> {
     fn count(&self) -> usize {
         self.ends.len()
@@ -40,11 +53,7 @@ impl Fields for LineFields<'_> {
 
     #[inline]
     fn field(&self, i: usize) -> &str {
-        let start = match i {
-            0 => 0,
-            _ => self.ends[i - 1] as usize + 1,
-        };
-        &self.text[start..self.ends[i] as usize]
+        self.text_of(i)
     }
 }
 
@@ -121,6 +130,13 @@ struct ParsedBlock {
     ends: Vec<u32>,
     /// The id hash of each row.
     hashes: Vec<Option<IdHash>>,
+    /// Per row, the block-local code of each grouping column's value (see [`Ahead`]).
+    group_codes: Vec<u32>,
+    /// Per grouping column, the block's distinct values.
+    levels: Vec<Vec<String>>,
+    /// Per row, each total column's score scored ahead ([`AheadScore`]); empty when the
+    /// sink scores none ahead.
+    totals: Vec<u64>,
     problem: Option<Problem>,
 }
 
@@ -136,6 +152,17 @@ impl ParsedBlock {
             ends: &self.ends[row.first_end..row.first_end + row.fields],
         }
     }
+
+    /// What the worker worked out ahead for row `i`.
+    fn ahead(&self, i: usize) -> Ahead<'_> {
+        let groups = self.levels.len();
+        let totals = self.totals.len() / self.rows.len().max(1);
+        Ahead {
+            groups: &self.group_codes[i * groups..(i + 1) * groups],
+            levels: &self.levels,
+            totals: &self.totals[i * totals..(i + 1) * totals],
+        }
+    }
 }
 
 /// What a worker needs to parse a block.
@@ -145,6 +172,13 @@ pub(super) struct Splitter {
     max_line: u64,
     id_column: usize,
     hasher: IdHasher,
+    /// Fields in the header: only records with as many are coded and scored ahead.
+    width: usize,
+    /// Grouping columns, coded ahead per block.
+    group_columns: Vec<usize>,
+    /// Total columns, scored ahead when there is a scorer.
+    total_columns: Vec<usize>,
+    scorer: Option<TotalScorer>,
 }
 
 impl Splitter {
@@ -158,6 +192,9 @@ impl Splitter {
             rows: Vec::new(),
             ends: Vec::new(),
             hashes: Vec::new(),
+            group_codes: Vec::new(),
+            levels: Vec::new(),
+            totals: Vec::new(),
             problem: None,
         };
         let valid = match std::str::from_utf8(&bytes) {
@@ -258,7 +295,57 @@ impl Splitter {
             }
         }
         self.hash_ids(&mut block);
+        self.work_ahead(&mut block);
         block
+    }
+
+    /// Codes the grouping columns (per block, in order of appearance) and scores the totals
+    /// of every record of the header's width, so that keeping a record is mostly lookups.
+    fn work_ahead(&self, block: &mut ParsedBlock) {
+        let rows = block.rows.len();
+        let mut codes = Vec::with_capacity(rows * self.group_columns.len());
+        let mut levels = vec![Vec::new(); self.group_columns.len()];
+        let scorer = self
+            .scorer
+            .as_ref()
+            .filter(|_| !self.total_columns.is_empty());
+        let mut totals = Vec::with_capacity(if scorer.is_some() {
+            rows * self.total_columns.len()
+        } else {
+            0
+        });
+        {
+            let mut dictionaries: Vec<HashMap<&str, u32>> =
+                self.group_columns.iter().map(|_| HashMap::new()).collect();
+            for row in &block.rows {
+                let fields = block.fields(row);
+                if fields.ends.len() != self.width {
+                    // Excluded as malformed before anything is looked up.
+                    codes.extend(self.group_columns.iter().map(|_| 0));
+                    if scorer.is_some() {
+                        totals.extend(self.total_columns.iter().map(|_| AheadScore::NOT_SCORED));
+                    }
+                    continue;
+                }
+                for (g, &col) in self.group_columns.iter().enumerate() {
+                    let value = group_value(fields.text_of(col));
+                    let next = dictionaries[g].len() as u32;
+                    let code = *dictionaries[g].entry(value).or_insert_with(|| {
+                        levels[g].push(value.to_string());
+                        next
+                    });
+                    codes.push(code);
+                }
+                if let Some(scorer) = scorer {
+                    for &col in &self.total_columns {
+                        totals.push(AheadScore::encode(scorer(fields.field(col))));
+                    }
+                }
+            }
+        }
+        block.group_codes = codes;
+        block.levels = levels;
+        block.totals = totals;
     }
 
     /// Ends the line `bytes[start..end]`, whose fields but the last have ends from
@@ -506,6 +593,10 @@ pub(super) fn read<R: Read + Send>(
         max_line: plan.max_line,
         id_column: builder.id,
         hasher: builder.ids.hasher().clone(),
+        width: builder.width,
+        group_columns: builder.groups.clone(),
+        total_columns: builder.ahead_columns.clone(),
+        scorer: sink.total_scorer(),
     };
     let mut hasher = Sha256::new();
     let mut combined = combined;
@@ -652,11 +743,15 @@ pub(super) fn read<R: Read + Send>(
                             let remaining = plan.size.saturating_sub(offset) / bytes_each.max(1);
                             builder.reserve(remaining as usize, bytes_each as usize, sink);
                         }
+                        builder.start_block();
                         builder.add_batch(
-                            block
-                                .rows
-                                .iter()
-                                .map(|row| (block.fields(row), line_base + row.line)),
+                            block.rows.iter().enumerate().map(|(i, row)| {
+                                (
+                                    block.fields(row),
+                                    line_base + row.line,
+                                    Some(block.ahead(i)),
+                                )
+                            }),
                             &block.hashes,
                             sink,
                         );

@@ -104,7 +104,7 @@ pub(super) fn parse_parquet(
             Some(spill) => spill
                 .write(&record, line, hash)
                 .map_err(|e| Error::io(spill.path(0), e))?,
-            None => builder.add(&record, line, hash, sink),
+            None => builder.add(&record, line, hash, None, sink),
         }
         if count % 65_536 == 0 {
             progress(bytes * count / rows_in_file.max(1));

@@ -4,7 +4,7 @@
 use super::{score_items, score_total, ItemProblem, Scale, Score};
 use crate::grouped::ValueRange;
 use crate::model::Timepoint;
-use crate::read::{Cell, CellSink, Source, TimepointCells};
+use crate::read::{parse_cell, Cell, CellSink, Source, TimepointCells, TotalScorer};
 use crate::stats::alpha::ItemSums;
 
 /// One cell that made a timepoint invalid.
@@ -228,6 +228,22 @@ impl CellSink for Scorer<'_> {
         for scores in &mut self.scores {
             scores.push(Score::Missing);
         }
+    }
+
+    fn total_scorer(&self) -> Option<TotalScorer> {
+        // What `cells` does with a total, up to where it would report a problem.
+        let scale = self.scale.clone();
+        Some(std::sync::Arc::new(move |text: &str| {
+            match score_total(&scale, parse_cell(text)) {
+                (Score::Valid(v), None) => Some(Some(v)),
+                (Score::Missing, None) => Some(None),
+                _ => None,
+            }
+        }))
+    }
+
+    fn total(&mut self, person: usize, timepoint: Timepoint, score: Option<f64>) {
+        self.scores[timepoint.index()].set(person, score.map_or(Score::Missing, Score::Valid));
     }
 
     fn cells(&mut self, record: TimepointCells<'_>) {
