@@ -5,6 +5,7 @@ mod columns;
 mod ids;
 mod parallel;
 mod parquet;
+mod scan;
 mod spill;
 mod stream;
 mod value;

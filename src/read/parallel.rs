@@ -13,6 +13,7 @@
 //! compares the two readers on random exports, quotes and embedded line ends included.
 
 use super::ids::{IdHash, IdHasher};
+use super::scan::Structure;
 use super::stream::{long_line_message, not_utf8_message};
 use super::{group_value, id_hash, Ahead, AheadScore, Builder, CellSink, Fields, TotalScorer};
 use foldhash::{HashMap, HashMapExt};
@@ -197,23 +198,32 @@ impl Splitter {
             totals: Vec::new(),
             problem: None,
         };
-        let valid = match std::str::from_utf8(&bytes) {
-            Ok(_) => bytes.len(),
-            Err(e) => e.valid_up_to(),
-        };
         // Lines over the limit, up to the first bad byte, as the csv path's stream measures
         // them (only a block longer than the limit can hold one).
-        if valid as u64 > self.max_line {
-            if let Some(line) = first_long_line(&bytes[..valid], self.max_line) {
-                block.problem = Some(Problem::LongLine { line });
+        let long_line = |valid: &[u8]| {
+            (valid.len() as u64 > self.max_line)
+                .then(|| first_long_line(valid, self.max_line))
+                .flatten()
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                block.problem = Some(match long_line(valid) {
+                    Some(line) => Problem::LongLine { line },
+                    None => Problem::NotUtf8 {
+                        at: valid.len(),
+                        line: memchr::memchr_iter(b'\n', valid).count() as u64,
+                    },
+                });
                 return block;
             }
-        }
-        if valid < bytes.len() {
-            let line = memchr::memchr_iter(b'\n', &bytes[..valid]).count() as u64;
-            block.problem = Some(Problem::NotUtf8 { at: valid, line });
+        };
+        if let Some(line) = long_line(text.as_bytes()) {
+            block.problem = Some(Problem::LongLine { line });
             return block;
         }
+        let bytes = text.as_bytes();
         let len = bytes.len();
         // Sized for records of about 40 bytes and 8 fields, so they rarely grow.
         block.rows.reserve(len / 32);
@@ -222,18 +232,17 @@ impl Splitter {
         let mut quoted = QuotedRecords::new(self.delimiter);
         // One pass over the block for line ends, delimiters and quotes.
         let mut pos = 0;
-        let mut events = memchr::memchr3_iter(b'\n', self.delimiter, b'"', &bytes);
-        let mut base = 0;
+        let mut events = Structure::new(bytes, self.delimiter, 0);
         let mut first_end = 0;
         loop {
-            let event = events.next().map(|at| base + at);
+            let event = events.next();
             match event {
                 Some(at) if bytes[at] == self.delimiter => {
                     block.ends.push((at - pos) as u32);
                     continue;
                 }
                 Some(at) if bytes[at] == b'\n' => {
-                    self.finish_line(&mut block, &bytes, pos, at, first_end);
+                    self.finish_line(&mut block, bytes, pos, at, first_end);
                     block.newlines += 1;
                     pos = at + 1;
                     first_end = block.ends.len();
@@ -241,7 +250,7 @@ impl Splitter {
                 }
                 None => {
                     if pos < len {
-                        self.finish_line(&mut block, &bytes, pos, len, first_end);
+                        self.finish_line(&mut block, bytes, pos, len, first_end);
                     }
                     break;
                 }
@@ -254,8 +263,7 @@ impl Splitter {
             block.newlines +=
                 memchr::memchr_iter(b'\n', &bytes[pos..pos + consumed]).count() as u64;
             pos += consumed;
-            base = pos;
-            events = memchr::memchr3_iter(b'\n', self.delimiter, b'"', &bytes[pos..]);
+            events = Structure::new(bytes, self.delimiter, pos);
             if let Some(fields) = fields {
                 let size: usize = fields.iter().map(|f| f.len()).sum();
                 if size as u64 > self.max_line {
@@ -284,13 +292,13 @@ impl Splitter {
             first_end = block.ends.len();
         }
         // Removing ASCII quotes from UTF-8 leaves UTF-8; checked all the same.
-        match (String::from_utf8(bytes), String::from_utf8(unquoted)) {
-            (Ok(text), Ok(unquoted)) => {
+        match String::from_utf8(unquoted) {
+            Ok(unquoted) => {
                 block.text = text;
                 block.unquoted = unquoted;
             }
-            _ => {
-                block.problem = Some(Problem::NotUtf8 { at: valid, line: 0 });
+            Err(_) => {
+                block.problem = Some(Problem::NotUtf8 { at: len, line: 0 });
                 return block;
             }
         }
