@@ -242,11 +242,29 @@ impl NoncentralT {
         if t.is_infinite() {
             return if t < 0.0 { 0.0 } else { 1.0 };
         }
-        let del = if t >= 0.0 { ncp } else { -ncp };
-        if df > 4e5 || del * del > 2.0 * LN_2 * 1021.0 {
-            return self.mixture.get_or_init(|| Mixture::new(t, df)).lower(ncp);
+        if self.by_mixture(ncp) {
+            return self.mixture().lower(ncp);
         }
         pnt_as243(t, df, ncp)
+    }
+
+    /// Whether [`NoncentralT::lower`] integrates the mixture at this ncp (R's series gives
+    /// out: many degrees of freedom or a large noncentrality), where
+    /// [`NoncentralT::lower_and_slope`] applies.
+    pub fn by_mixture(&self, ncp: f64) -> bool {
+        ncp != 0.0 && self.t.is_finite() && (self.df > 4e5 || ncp * ncp > 2.0 * LN_2 * 1021.0)
+    }
+
+    /// [`NoncentralT::lower`] (the same bits) with its derivative in the ncp, `-E[phi(t S /
+    /// sqrt(df) - ncp)]`, where it is integrated ([`NoncentralT::by_mixture`]): what Newton's
+    /// method needs to invert it in a few steps.
+    pub fn lower_and_slope(&self, ncp: f64) -> Option<(f64, f64)> {
+        self.by_mixture(ncp)
+            .then(|| self.mixture().lower_and_slope(ncp))
+    }
+
+    fn mixture(&self) -> &Mixture {
+        self.mixture.get_or_init(|| Mixture::new(self.t, self.df))
     }
 }
 
@@ -402,6 +420,28 @@ impl Mixture {
             .iter()
             .fold(0.0, |num, &(x, w)| num + w * pnorm_lower(x - ncp));
         (num / self.total_weight).clamp(0.0, 1.0)
+    }
+
+    /// [`Mixture::lower`] (the same sum, so the same bits) and its derivative in the ncp.
+    fn lower_and_slope(&self, ncp: f64) -> (f64, f64) {
+        const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
+        let (num, density) = self
+            .nodes
+            .iter()
+            .fold((0.0, 0.0), |(num, density), &(x, w)| {
+                let z = x - ncp;
+                // Beyond 8.5 the normal density is below 1e-16 of its peak: nothing to the slope.
+                let d = if z.abs() > PNORM_LOWER_IS_ONE {
+                    0.0
+                } else {
+                    INV_SQRT_2PI * (-0.5 * z * z).exp()
+                };
+                (num + w * pnorm_lower(z), density + w * d)
+            });
+        (
+            (num / self.total_weight).clamp(0.0, 1.0),
+            -density / self.total_weight,
+        )
     }
 }
 
