@@ -54,12 +54,30 @@ pub struct Summaries {
 
 /// Counts everything the analysis needs from a scored export.
 pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
-    // The status pass also finds the scores' range, which decides how the rest is counted.
-    let status = scored.status_counts();
     let groups = &export.groups;
     let people = scored.scores[0].len();
-    // Whole-number scores: one more pass, counting people by profile, serves every tally.
-    let profiles = Profiles::count(groups, people, |p| scored.valid_triple(p), status.range);
+    let count = |range| Profiles::count(groups, people, |p| scored.profile(p), range);
+    // Whole-number scores: one pass counting people by profile serves the flow and every
+    // tally. When the score columns code their values their range is known without a pass;
+    // otherwise the status pass finds it.
+    let coded = scored
+        .coded_range()
+        .and_then(|range| Some((count(range)?, range)));
+    let (status, profiles) = match coded {
+        Some((profiles, range)) => {
+            let (valid, invalid) = profiles.status();
+            let status = StatusCounts {
+                valid,
+                invalid,
+                range,
+            };
+            (status, Some(profiles))
+        }
+        None => {
+            let status = scored.status_counts();
+            (status, count(status.range))
+        }
+    };
     let (pairs, scores, repeated, mixed) = match &profiles {
         Some(profiles) => (
             pair_counts_of(profiles, groups),

@@ -7,7 +7,7 @@
 //! Everything counted is a whole number, so the results are exactly those of the passes over
 //! people ([`tally_groups`], [`sum_groups`]), which remain for fractional scores.
 
-use super::{chunks, marginals, totals_by_group, Accumulate, Cells, Entry, GroupTotals};
+use super::{marginals, totals_by_group, Accumulate, Cells, Entry, GroupTotals, CHUNK};
 #[cfg(doc)]
 use super::{sum_groups, tally_groups};
 use super::{SlotCounts, ValueRange, SLOTS};
@@ -34,9 +34,9 @@ pub enum Slot {
 /// How many people have each profile that occurs.
 pub struct Profiles {
     cells: Cells,
-    /// The lowest valid score: code 1.
+    /// The lowest valid score: code 2.
     low: i64,
-    /// Codes per timepoint: 0 for no valid score, else 1 + (score - `low`).
+    /// Codes per timepoint: 0 for missing, 1 for invalid, else 2 + (score - `low`).
     base: u64,
     /// (profile index, people) for the profiles that occur, by index: cell-major, then the
     /// codes at the three timepoints.
@@ -44,13 +44,14 @@ pub struct Profiles {
 }
 
 impl Profiles {
-    /// Counts `people` people whose scores are `scores(p)`, all valid ones within `range`;
-    /// `None` when the scores are not whole numbers or the profiles would be too many for a
-    /// dense count (the passes over people then serve).
+    /// Counts `people` people whose valid scores and invalid timepoints (bit `t` for
+    /// timepoint `t`) are `scores(p)`, every valid score within `range`; `None` when the
+    /// scores are not whole numbers or the profiles would be too many for a dense count (the
+    /// passes over people then serve).
     pub fn count(
         groups: &[GroupColumn],
         people: usize,
-        scores: impl Fn(usize) -> ScoreTriple + Sync,
+        scores: impl Fn(usize) -> (ScoreTriple, u8) + Sync,
         range: ValueRange,
     ) -> Option<Profiles> {
         let (low, high) = match range {
@@ -58,35 +59,40 @@ impl Profiles {
             ValueRange::Whole(low, high) => (low, high),
             ValueRange::Other => return None,
         };
-        let base = u64::try_from(high - low).ok()?.checked_add(2)?;
+        let base = u64::try_from(high - low).ok()?.checked_add(3)?;
         let cells = Cells::new(groups, people);
         let size = cells.count().checked_mul(base.checked_pow(3)?)?;
         if size > MAX_PROFILES {
             return None;
         }
         let size = size as usize;
-        let code = |s: Option<f64>| s.map_or(0, |v| (v as i64 - low) as u64 + 1);
-        let dense = chunks(people)
-            .fold(
-                || vec![0u64; size],
-                |mut counts, range| {
-                    for p in range {
-                        let [a, b, c] = scores(p).map(code);
-                        let cell = cells.of(groups, p);
-                        counts[(((cell * base + a) * base + b) * base + c) as usize] += 1;
-                    }
-                    counts
-                },
-            )
-            .reduce(
-                || vec![0u64; size],
-                |mut x, y| {
-                    for (a, b) in x.iter_mut().zip(y) {
-                        *a += b;
-                    }
-                    x
-                },
-            );
+        let code = |s: Option<f64>, invalid: bool| match s {
+            Some(v) => (v as i64 - low) as u64 + 2,
+            None => u64::from(invalid),
+        };
+        // One dense array per thread over a contiguous share of people (not per chunk: each
+        // array is zeroed and merged, and may be megabytes).
+        let parts = rayon::current_num_threads().clamp(1, people.div_ceil(CHUNK).max(1));
+        let share = people.div_ceil(parts);
+        let counted: Vec<Vec<u32>> = (0..parts)
+            .into_par_iter()
+            .map(|k| {
+                let mut counts = vec![0u32; size];
+                for p in k * share..((k + 1) * share).min(people) {
+                    let (valid, invalid) = scores(p);
+                    let [a, b, c] = [0, 1, 2].map(|t| code(valid[t], invalid >> t & 1 == 1));
+                    let cell = cells.of(groups, p);
+                    counts[(((cell * base + a) * base + b) * base + c) as usize] += 1;
+                }
+                counts
+            })
+            .collect();
+        let mut dense = vec![0u64; size];
+        for part in counted {
+            for (total, n) in dense.iter_mut().zip(part) {
+                *total += u64::from(n);
+            }
+        }
         let counts = dense
             .into_iter()
             .enumerate()
@@ -111,12 +117,31 @@ impl Profiles {
     }
 
     fn value(&self, code: u64) -> f64 {
-        (self.low + code as i64 - 1) as f64
+        (self.low + code as i64 - 2) as f64
     }
 
-    /// The scores a profile's codes stand for.
+    /// The valid scores a profile's codes stand for.
     fn triple(&self, codes: [u64; 3]) -> ScoreTriple {
-        codes.map(|c| (c > 0).then(|| self.value(c)))
+        codes.map(|c| (c > 1).then(|| self.value(c)))
+    }
+
+    /// People by the timepoints they have a valid score at (`valid[mask]`, bit `t` for
+    /// timepoint `t`), and people with an invalid score per timepoint: the participant flow.
+    pub fn status(&self) -> ([u64; 8], [u64; 3]) {
+        let (mut valid, mut invalid) = ([0u64; 8], [0u64; 3]);
+        for &(index, n) in &self.counts {
+            let (_, codes) = self.split(index);
+            let mut mask = 0;
+            for (t, &c) in codes.iter().enumerate() {
+                match c {
+                    0 => {}
+                    1 => invalid[t] += n,
+                    _ => mask |= 1 << t,
+                }
+            }
+            valid[mask] += n;
+        }
+        (valid, invalid)
     }
 
     /// What [`tally_groups`] counts for slots `slots`, from the profiles.
@@ -153,9 +178,9 @@ impl Profiles {
             for (slot, which) in slots.iter().enumerate() {
                 let (a, b) = match *which {
                     Slot::Pair(s, t) => (codes[s], codes[t]),
-                    Slot::Single(t) => (codes[t], 1),
+                    Slot::Single(t) => (codes[t], 2),
                 };
-                if a > 0 && b > 0 {
+                if a > 1 && b > 1 {
                     cell_counts[slot * per_slot + (a * self.base + b) as usize] += n;
                 }
             }
@@ -214,6 +239,15 @@ mod tests {
         })
     }
 
+    /// [`scores`] with every third gap invalid rather than missing.
+    fn profile(p: usize) -> (ScoreTriple, u8) {
+        let valid = scores(p);
+        let invalid = (0..3)
+            .filter(|&t| valid[t].is_none() && (p + t) % 3 == 0)
+            .fold(0, |m, t| m | 1 << t);
+        (valid, invalid)
+    }
+
     #[test]
     fn profiles_count_what_the_passes_over_people_count() {
         let people = 20_000;
@@ -221,7 +255,7 @@ mod tests {
             column("a", 3, (0..people).map(|p| (p % 3) as u32).collect()),
             column("b", 37, (0..people).map(|p| (p / 7 % 37) as u32).collect()),
         ];
-        let few = 900;
+        let few = 500;
         let dictionary = vec![column(
             "id",
             100_000,
@@ -234,8 +268,19 @@ mod tests {
         let pairs = [Slot::Pair(0, 1), Slot::Pair(0, 2), Slot::Pair(1, 2)];
         let singles = [Slot::Single(0), Slot::Single(1), Slot::Single(2)];
         for (groups, people) in [(radix, people), (dictionary, few)] {
-            let profiles = Profiles::count(&groups, people, scores, ValueRange::Whole(-2, 6))
+            let profiles = Profiles::count(&groups, people, profile, ValueRange::Whole(-2, 6))
                 .expect("few enough profiles");
+            let (mut valid, mut invalid) = ([0u64; 8], [0u64; 3]);
+            for p in 0..people {
+                let (s, bad) = profile(p);
+                valid[(0..3)
+                    .filter(|&t| s[t].is_some())
+                    .fold(0, |m, t| m | 1 << t)] += 1;
+                for (t, count) in invalid.iter_mut().enumerate() {
+                    *count += u64::from(bad >> t & 1);
+                }
+            }
+            assert_eq!(profiles.status(), (valid, invalid));
             let pair = |p: usize, slot: usize| {
                 let Slot::Pair(a, b) = pairs[slot] else {
                     unreachable!()
@@ -266,10 +311,10 @@ mod tests {
     #[test]
     fn fractions_and_too_many_profiles_go_person_by_person() {
         let groups = [column("a", 2, vec![0, 1, 1])];
-        let triple = |_| [Some(1.0), None, Some(2.0)];
+        let triple = |_| ([Some(1.0), None, Some(2.0)], 0b010);
         assert!(Profiles::count(&groups, 3, triple, ValueRange::Other).is_none());
         assert!(Profiles::count(&groups, 3, triple, ValueRange::Whole(0, 1000)).is_none());
-        let none = Profiles::count(&groups, 3, |_| [None; 3], ValueRange::Empty)
+        let none = Profiles::count(&groups, 3, |_| ([None; 3], 0), ValueRange::Empty)
             .expect("no valid score: one code per timepoint");
         assert!(none.tally(&groups, [Slot::Single(0); 3])[0]
             .pairs

@@ -155,6 +155,18 @@ impl ScoreColumn {
         }
     }
 
+    /// The range of the column's distinct values, when it codes them.
+    fn coded_range(&self) -> Option<ValueRange> {
+        match &self.0 {
+            Repr::Coded { values, .. } => Some(
+                values
+                    .iter()
+                    .fold(ValueRange::Empty, |r, &v| r.merge(ValueRange::of(v))),
+            ),
+            Repr::Wide(_) => None,
+        }
+    }
+
     /// Switches to 8 bytes per person, once the codes are used up.
     fn widen(&mut self) {
         let wide = (0..self.len()).map(|p| encode(self.get(p))).collect();
@@ -272,6 +284,32 @@ impl Scored {
     /// Valid scores of person `p` at pre, post and follow-up.
     pub fn valid_triple(&self, p: usize) -> [Option<f64>; 3] {
         Timepoint::ALL.map(|tp| self.valid(tp, p))
+    }
+
+    /// [`Scored::valid_triple`] with the timepoints whose score is invalid (bit `t` for
+    /// timepoint index `t`): what a person adds to the participant flow and every tally.
+    #[inline]
+    pub fn profile(&self, p: usize) -> ([Option<f64>; 3], u8) {
+        let mut invalid = 0;
+        let valid = std::array::from_fn(|t| match self.scores[t].get(p) {
+            Score::Valid(v) => Some(v),
+            Score::Invalid => {
+                invalid |= 1 << t;
+                None
+            }
+            Score::Missing => None,
+        });
+        (valid, invalid)
+    }
+
+    /// Bounds of every valid score when each column codes its scores (it knows its few
+    /// distinct values), so no pass over people is needed to find them; `None` otherwise.
+    pub fn coded_range(&self) -> Option<ValueRange> {
+        self.scores
+            .iter()
+            .try_fold(ValueRange::Empty, |range, column| {
+                Some(range.merge(column.coded_range()?))
+            })
     }
 
     /// The counts of the participant flow, in one pass over people split across cores.
