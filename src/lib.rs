@@ -19,6 +19,7 @@ pub mod matching;
 pub mod memory;
 pub mod mixed_model;
 pub mod model;
+pub mod nested;
 pub mod output;
 pub mod pair;
 pub mod read;

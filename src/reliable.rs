@@ -32,6 +32,42 @@ pub struct Yardstick {
     pub s_diff: f64,
 }
 
+/// Each comparison's yardstick (by slot) for reliability `r`, from the whole sample's
+/// earlier scores; `None` where they have no spread.
+pub fn yardsticks(pairs: &[SlotCounts], r: f64) -> [Option<Yardstick>; 3] {
+    std::array::from_fn(|slot| {
+        let whole = pairs
+            .iter()
+            .find(|c| c.group_by == ALL_GROUP_BY && c.slot == slot)?;
+        let earlier: Vec<(f64, u64)> = whole.pairs.iter().map(|&((a, _), c)| (a, c)).collect();
+        let sd = weighted_mean_sd(&earlier)?.sd()?;
+        let s_diff = std::f64::consts::SQRT_2 * sd * (1.0 - r).sqrt();
+        (s_diff > 0.0).then_some(Yardstick {
+            reliability: r,
+            sd_earlier: sd,
+            s_diff,
+        })
+    })
+}
+
+/// A change from `a` to `b` judged by `y`: 0 reliably better, 1 no reliable change, 2
+/// reliably worse.
+pub fn reliable_class(a: f64, b: f64, y: &Yardstick, lower_is_better: bool) -> usize {
+    let rci = (b - a) / y.s_diff;
+    let better = if lower_is_better {
+        rci < 0.0
+    } else {
+        rci > 0.0
+    };
+    if rci.abs() <= RCI_CRITICAL {
+        1
+    } else if better {
+        0
+    } else {
+        2
+    }
+}
+
 /// One row of reliable_change.csv.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReliableRow {
@@ -66,22 +102,7 @@ pub fn reliable_rows(
     min_cell: usize,
     secondary: bool,
 ) -> Option<Vec<ReliableRow>> {
-    let r = reliability.or(scale.reliability)?;
-    let yardsticks: Vec<Option<Yardstick>> = (0..3)
-        .map(|slot| {
-            let whole = pairs
-                .iter()
-                .find(|c| c.group_by == ALL_GROUP_BY && c.slot == slot)?;
-            let earlier: Vec<(f64, u64)> = whole.pairs.iter().map(|&((a, _), c)| (a, c)).collect();
-            let sd = weighted_mean_sd(&earlier)?.sd()?;
-            let s_diff = std::f64::consts::SQRT_2 * sd * (1.0 - r).sqrt();
-            (s_diff > 0.0).then_some(Yardstick {
-                reliability: r,
-                sd_earlier: sd,
-                s_diff,
-            })
-        })
-        .collect();
+    let yardsticks = yardsticks(pairs, reliability.or(scale.reliability)?);
     let worse = worse_category(scale);
     let in_worse = |v: f64| worse.and_then(|w| scale.category(v).map(|l| l == w.label));
     let lower_is_better = scale.higher_is_worse;
@@ -95,19 +116,7 @@ pub fn reliable_rows(
             for &((a, b), count) in &c.pairs {
                 n += count;
                 let Some(y) = yardstick else { continue };
-                let rci = (b - a) / y.s_diff;
-                let better = if lower_is_better {
-                    rci < 0.0
-                } else {
-                    rci > 0.0
-                };
-                let class = if rci.abs() <= RCI_CRITICAL {
-                    1
-                } else if better {
-                    0
-                } else {
-                    2
-                };
+                let class = reliable_class(a, b, &y, lower_is_better);
                 counts[class] += count;
                 if let (Some(m), Some(wa), Some(wb)) = (moved.as_mut(), in_worse(a), in_worse(b)) {
                     if class == 0 && wa && !wb {

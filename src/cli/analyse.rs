@@ -13,6 +13,7 @@ use crate::between_groups::between_rows;
 use crate::categories::{category_rows, worse_category};
 use crate::compare::CompareOptions;
 use crate::error::Error;
+use crate::nested::nested_withheld;
 use crate::output::comparisons::write_comparisons;
 use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
 use crate::output::summary::summary_json;
@@ -131,7 +132,26 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
             return Ok(false);
         }
     }
-    let analysis = analyse_summaries(export, &loaded.summaries, &options);
+    let mut analysis = analyse_summaries(export, &loaded.summaries, &options);
+    let pairs = &loaded.summaries.pairs;
+    let (min_cell, secondary) = (settings.min_cell, settings.secondary_suppression);
+    let mut category_rows = category_rows(pairs, scale, min_cell, secondary);
+    let mut reliable_rows = reliable_rows(pairs, scale, settings.reliability, min_cell, secondary);
+    if secondary {
+        // Counts nested across comparisons.csv, categories.csv and reliable_change.csv.
+        let suppressed: Vec<bool> = analysis.rows.iter().map(|r| r.suppressed()).collect();
+        let nested = nested_withheld(pairs, scale, settings.reliability, &suppressed, min_cell);
+        for (i, _) in nested.iter().enumerate().filter(|(_, &w)| w) {
+            analysis.rows[i].hidden_counts = [true; 3];
+            for row in category_rows.iter_mut().filter_map(|rows| rows.get_mut(i)) {
+                row.counts_withheld |= !row.suppressed;
+                row.test = None;
+            }
+            for row in reliable_rows.iter_mut().filter_map(|rows| rows.get_mut(i)) {
+                row.counts_withheld |= !row.suppressed;
+            }
+        }
+    }
     timer.lap("analyse");
     let Analysis { flow, rows, .. } = &analysis;
 
@@ -172,32 +192,18 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
     )?;
     // Scales with two categories (lonely / not lonely) also get categories.csv; for others
     // no file is staged, so publishing removes one left by an earlier run.
-    if let (Some(worse), Some(category_rows)) = (
-        worse_category(scale),
-        category_rows(
-            &loaded.summaries.pairs,
-            scale,
-            settings.min_cell,
-            settings.secondary_suppression,
-        ),
-    ) {
+    if let (Some(worse), Some(category_rows)) = (worse_category(scale), &category_rows) {
         write_file(
             &stage,
             "categories.csv",
-            &to_bytes(|w| write_categories(w, &category_rows, &worse.label)),
+            &to_bytes(|w| write_categories(w, category_rows, &worse.label)),
         )?;
     }
-    if let Some(rows) = reliable_rows(
-        &loaded.summaries.pairs,
-        scale,
-        settings.reliability,
-        settings.min_cell,
-        settings.secondary_suppression,
-    ) {
+    if let Some(rows) = &reliable_rows {
         write_file(
             &stage,
             "reliable_change.csv",
-            &to_bytes(|w| write_reliable(w, &rows)),
+            &to_bytes(|w| write_reliable(w, rows)),
         )?;
     }
     let between = between_rows(
