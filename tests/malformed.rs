@@ -387,3 +387,23 @@ fn windows_1252_and_latin1_are_read_with_encoding() {
         "UTF-16 is not supported",
     );
 }
+
+#[test]
+fn an_encoded_file_without_a_final_line_end_is_read_to_its_end() {
+    // The csv parser asks for more after the last record; the decoder had finished (a panic
+    // in encoding_rs before).
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(b"P1,M\xE1laga,B,7,5,4");
+    let r = run(
+        "validate",
+        "no_line_end.csv",
+        &bytes,
+        &["--encoding", "windows-1252"],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("no problems (1 records, 1 people"),
+        "{}",
+        r.stdout
+    );
+}

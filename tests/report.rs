@@ -379,3 +379,49 @@ fn reports_hold_a_section_for_each_further_analysis_and_rebuild_alike() {
         html_before
     );
 }
+
+#[test]
+fn grouping_columns_with_one_file_name_get_a_chart_each() {
+    // "site a" and "site_a" both reduce to `site_a` in a file name; neither chart may
+    // overwrite the other (they were also written at the same time).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("collide.csv");
+    let mut csv = String::from("id,site a,site_a,pre_score,post_score,followup_score\n");
+    for i in 0..300 {
+        csv.push_str(&format!(
+            "P{i},S{},T{},{},{},{}\n",
+            i % 3,
+            i % 2,
+            3 + i % 7,
+            3 + i * 5 % 7,
+            3 + i * 3 % 7
+        ));
+    }
+    std::fs::write(&input, csv).expect("write");
+    let out = dir.path().join("out");
+    bin()
+        .arg("analyse")
+        .arg(&input)
+        .args([
+            "--by",
+            "site a,site_a",
+            "--charts",
+            "svg",
+            "--no-report",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let first = std::fs::read_to_string(out.join("charts/forest_site_a.svg")).expect("first");
+    let second = std::fs::read_to_string(out.join("charts/forest_site_a_2.svg")).expect("second");
+    assert!(
+        first.contains("S0") && !first.contains("T0"),
+        "site a's groups first"
+    );
+    assert!(
+        second.contains("T0") && !second.contains("S0"),
+        "then site_a's"
+    );
+}

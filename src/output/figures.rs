@@ -565,25 +565,49 @@ pub fn write_figures(
         what: "a chart".into(),
         why,
     };
-    // Each figure is drawn and encoded on its own (PNG encoding is most of a run's fixed
-    // cost), so they are drawn on all cores; `collect` keeps their order.
-    use rayon::prelude::*;
-    figures
-        .into_par_iter()
+    // File names in figure order, made unique: two grouping columns can reduce to one name
+    // ("site a" and "site_a"), and neither chart may overwrite the other.
+    let mut taken = std::collections::HashSet::new();
+    let stems: Vec<String> = figures
+        .iter()
         .map(|figure| {
             let stem = figure.stem();
-            let svg = figure.svg().map_err(failed)?;
-            let mut files = Vec::new();
-            if formats != ChartFormats::Png {
-                super::write_file(&charts_dir, &format!("{stem}.svg"), svg.as_bytes())?;
-                files.push(format!("charts/{stem}.svg"));
+            let mut unique = stem.clone();
+            let mut k = 1;
+            while !taken.insert(unique.clone()) {
+                k += 1;
+                unique = format!("{stem}_{k}");
             }
-            if formats != ChartFormats::Svg {
-                let png = figure.png().map_err(failed)?;
-                super::write_file(&charts_dir, &format!("{stem}.png"), &png)?;
-                files.push(format!("charts/{stem}.png"));
-            }
-            Ok(Rendered { figure, svg, files })
+            unique
         })
-        .collect()
+        .collect();
+    // Each figure is drawn and encoded on its own (PNG encoding is most of a run's fixed
+    // cost), so they are drawn on all cores; `collect` keeps their order. Files are written
+    // afterwards, in order, so a failure stops at the same chart every time.
+    use rayon::prelude::*;
+    let drawn: Vec<(Figure, String, Option<Vec<u8>>)> = figures
+        .into_par_iter()
+        .map(|figure| {
+            let svg = figure.svg().map_err(failed)?;
+            let png = match formats {
+                ChartFormats::Svg => None,
+                _ => Some(figure.png().map_err(failed)?),
+            };
+            Ok((figure, svg, png))
+        })
+        .collect::<Result<_, crate::error::Error>>()?;
+    let mut out = Vec::with_capacity(drawn.len());
+    for ((figure, svg, png), stem) in drawn.into_iter().zip(stems) {
+        let mut files = Vec::new();
+        if formats != ChartFormats::Png {
+            super::write_file(&charts_dir, &format!("{stem}.svg"), svg.as_bytes())?;
+            files.push(format!("charts/{stem}.svg"));
+        }
+        if let Some(png) = png {
+            super::write_file(&charts_dir, &format!("{stem}.png"), &png)?;
+            files.push(format!("charts/{stem}.png"));
+        }
+        out.push(Rendered { figure, svg, files });
+    }
+    Ok(out)
 }

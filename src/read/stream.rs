@@ -98,6 +98,8 @@ pub struct TextStream<R> {
     line_len: u64,
     /// `--encoding`: raw bytes are decoded into UTF-8 after hashing.
     decoder: Option<encoding_rs::Decoder>,
+    /// Whether the decoder has been told the input ended (it must not be used again).
+    decoded_all: bool,
     raw: Vec<u8>,
 }
 
@@ -129,6 +131,7 @@ impl<R: Read> TextStream<R> {
             max_line,
             line_len: 0,
             decoder: encoding.map(|e| e.new_decoder_without_bom_handling()),
+            decoded_all: false,
             raw: Vec::new(),
         }
     }
@@ -161,6 +164,7 @@ impl<R: Read> TextStream<R> {
             max_line,
             line_len: 0,
             decoder: None,
+            decoded_all: false,
             raw: Vec::new(),
         }
     }
@@ -260,6 +264,11 @@ impl<R: Read> TextStream<R> {
     /// single-byte encoding never leaves a partial character behind; a multi-byte one is
     /// carried over by the decoder).
     fn read_decoded(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.decoded_all {
+            // The csv parser asks again after the end (as after a last line without a line
+            // end); the decoder has finished.
+            return Ok(0);
+        }
         // Decoding one byte yields at most 3 bytes of UTF-8.
         let room = (buf.len() / 3).max(1);
         loop {
@@ -272,6 +281,7 @@ impl<R: Read> TextStream<R> {
             self.raw_bytes += n as u64;
             let decoder = self.decoder.as_mut().expect("read_decoded needs a decoder");
             let (_, read, written, _) = decoder.decode_to_utf8(&self.raw[..n], buf, n == 0);
+            self.decoded_all = n == 0;
             debug_assert_eq!(read, n, "the output has room for every input byte");
             if written == 0 && n > 0 {
                 continue; // only part of a character so far

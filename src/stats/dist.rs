@@ -252,7 +252,7 @@ impl NoncentralT {
     /// out: many degrees of freedom or a large noncentrality), where
     /// [`NoncentralT::lower_and_slope`] applies.
     pub fn by_mixture(&self, ncp: f64) -> bool {
-        ncp != 0.0 && self.t.is_finite() && (self.df > 4e5 || ncp * ncp > 2.0 * LN_2 * 1021.0)
+        ncp != 0.0 && !self.t.is_infinite() && (self.df > 4e5 || ncp * ncp > 2.0 * LN_2 * 1021.0)
     }
 
     /// [`NoncentralT::lower`] (the same bits) with its derivative in the ncp, `-E[phi(t S /
