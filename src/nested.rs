@@ -5,11 +5,17 @@
 //! by their category before and after, and by reliable change. Each table's own protection
 //! keeps its counts from giving away a small set, but two tables together can: a group with
 //! 15 improved and 12 reliably better has 3 people who improved without a reliable change.
-//! Every count the three tables publish for a row is a sum over its *atoms*, the finest
-//! split of its people that all three agree with. When no atom of a published row, and none
-//! of a family's total less its published rows, holds 1 to min-cell - 1 people, no sum or
-//! difference of published counts does either. A row with such an atom loses its counts in
-//! all three tables (its size stays published).
+//! The sets nested across tables are: reliably better within improved, reliably worse within
+//! worse, and the moves between categories within improved (out of the lonely category) and
+//! worse (into it), with recovered and deteriorated the reliable moves. So each row's people
+//! split into nine *cells* whose counts all follow from published counts by subtraction: by
+//! move (stayed in a category, moved out, moved in) × direction × reliable change, the empty
+//! combinations left out (improved without a reliable change and without a move is improved
+//! minus reliably better minus the non-reliable moves out). A row with a cell, or a family's
+//! total less its published rows with a cell, of 1 to min-cell - 1 people loses its counts in
+//! all three tables (its size stays published). The cells do not split the people who stay
+//! by which category they stay in: the tables never publish that split, and categories.csv's
+//! own protection covers its 2x2 table.
 
 use crate::categories::worse_category;
 use crate::disclosure::{families_of, withheld_partitions, CountRow};
@@ -17,9 +23,9 @@ use crate::grouped::SlotCounts;
 use crate::reliable::{reliable_class, yardsticks};
 use crate::scale::Scale;
 
-/// Atoms per row: direction (3) × category before (3: worse, better, outside both) ×
-/// category after (3) × reliable change (4: better, none, worse, no yardstick).
-const ATOMS: usize = 3 * 3 * 3 * 4;
+/// Cells per row, by key: move (3: stayed, out of the worse category, into it) × direction
+/// (3) × reliable change (4: better, none, worse, no yardstick); most keys stay empty.
+const CELLS: usize = 3 * 3 * 4;
 
 /// Which rows of `pairs` (one per group and comparison, in order, as in comparisons.csv)
 /// must have their counts withheld in every table that splits them, for `scale` with
@@ -33,10 +39,11 @@ pub fn nested_withheld(
     min_cell: usize,
 ) -> Vec<bool> {
     let worse = worse_category(scale);
-    let category = |v: f64| match worse.and_then(|w| scale.category(v).map(|l| l == w.label)) {
-        Some(true) => 0,
-        Some(false) => 1,
-        None => 2,
+    let in_worse = |v: f64| worse.and_then(|w| scale.category(v).map(|l| l == w.label));
+    let moved = |a: f64, b: f64| match (in_worse(a), in_worse(b)) {
+        (Some(true), Some(false)) => 1,
+        (Some(false), Some(true)) => 2,
+        _ => 0,
     };
     let yardsticks = reliability
         .or(scale.reliability)
@@ -47,7 +54,7 @@ pub fn nested_withheld(
         .iter()
         .zip(suppressed)
         .map(|(counts, &withheld)| {
-            let mut cells = vec![0u64; ATOMS];
+            let mut cells = vec![0u64; CELLS];
             for &((a, b), n) in &counts.pairs {
                 let d = b - a;
                 let direction = match (d == 0.0, (d < 0.0) == lower_is_better) {
@@ -57,8 +64,7 @@ pub fn nested_withheld(
                 };
                 let reliable = yardsticks[counts.slot]
                     .map_or(3, |y| reliable_class(a, b, &y, lower_is_better));
-                let atom = ((direction * 3 + category(a)) * 3 + category(b)) * 4 + reliable;
-                cells[atom] += n;
+                cells[(moved(a, b) * 3 + direction) * 4 + reliable] += n;
             }
             CountRow { cells, withheld }
         })
