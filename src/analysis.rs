@@ -2,7 +2,7 @@
 //! CLI, tests and future inputs (several files, streams) share one path.
 
 use crate::compare::{compare_groups, CompareOptions, ComparisonRow};
-use crate::distribution::{distributions, ChangeBin, Transition};
+use crate::distribution::{distributions, whole_sample_hidden, ChangeBin, Transition};
 use crate::flow::{participant_flow, Stage};
 use crate::grouped::{merge_counts, merge_totals, Additive, GroupTotals, Profiles, SlotCounts};
 use crate::mixed_model::{mixed_rows, mixed_sums, mixed_sums_of, MixedRow};
@@ -151,7 +151,12 @@ pub fn analyse_summaries(
         options.min_cell,
         options.secondary,
     );
-    let (change_bins, transitions) = distributions(&groups, options.min_cell);
+    let (change_bins, transitions) = distributions(
+        &groups,
+        options.min_cell,
+        options.better,
+        whole_sample_hidden(&rows),
+    );
     let repeated = repeated_rows(
         &summaries.repeated,
         options.min_cell,

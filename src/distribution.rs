@@ -2,8 +2,10 @@
 //! change value and of each (earlier, later) pair of scores. Counts are all a chart needs, so
 //! `report` can redraw the charts from a results folder without person-level data.
 
+use crate::compare::ComparisonRow;
 use crate::model::Comparison;
-use crate::pair::PairedGroup;
+use crate::pair::{PairedGroup, ALL_GROUP_BY};
+use crate::stats::paired::Better;
 
 /// Number of bins per axis when values are not whole numbers.
 pub const BINS: usize = 30;
@@ -43,7 +45,17 @@ pub struct Transition {
 /// are left out, together with the next smallest ones when needed so that the left-out total
 /// (which anyone can derive from n) is itself at least `min_cell`. A comparison with fewer
 /// than `min_cell` people publishes nothing.
-pub fn distributions(groups: &[PairedGroup], min_cell: usize) -> (Vec<ChangeBin>, Vec<Transition>) {
+///
+/// `hidden(comparison)` says which of the whole sample's counts comparisons.csv withholds
+/// (improved, unchanged, worse; `--secondary-suppression`), and `better` which way is
+/// improvement: bars and left-out pairs are kept within a side of no change, and withheld
+/// sides only show summed, so neither chart gives back a count comparisons.csv withholds.
+pub fn distributions(
+    groups: &[PairedGroup],
+    min_cell: usize,
+    better: Better,
+    hidden: impl Fn(Comparison) -> [bool; 3],
+) -> (Vec<ChangeBin>, Vec<Transition>) {
     let min_cell = min_cell as u64;
     let mut bins = Vec::new();
     let mut transitions = Vec::new();
@@ -62,19 +74,52 @@ pub fn distributions(groups: &[PairedGroup], min_cell: usize) -> (Vec<ChangeBin>
             continue;
         }
         let discrete = whole(changes.iter().map(|c| c.0));
-        bins.extend(
-            pool_small_bins(count_values(&changes), min_cell)
+        // Sides in order of change: falls, none, rises.
+        let [improved, unchanged, worse] = hidden(g.comparison);
+        let hidden = match better {
+            Better::Lower => [improved, unchanged, worse],
+            Better::Higher => [worse, unchanged, improved],
+        };
+        let counted = count_values(&changes);
+        let pooled = if discrete {
+            // Whole-number changes: bars are pooled within a side of no change only.
+            by_side(counted, min_cell, hidden, |&(low, _, count)| (low, count))
                 .into_iter()
-                .map(|(low, high, count)| ChangeBin {
-                    comparison: g.comparison,
-                    low,
-                    high,
-                    discrete,
-                    count,
-                }),
-        );
+                .flat_map(|(run, withheld)| match withheld {
+                    // Withheld sides show as one bar: their sum, which n gives anyway.
+                    true => vec![(
+                        run.first().map_or(0.0, |b| b.0),
+                        run.last().map_or(0.0, |b| b.1),
+                        run.iter().map(|b| b.2).sum(),
+                    )],
+                    false => pool_small_bins(run, min_cell),
+                })
+                .collect()
+        } else {
+            pool_small_bins(counted, min_cell)
+        };
+        bins.extend(pooled.into_iter().map(|(low, high, count)| ChangeBin {
+            comparison: g.comparison,
+            low,
+            high,
+            discrete,
+            count,
+        }));
+        let mut cells = count_pairs(&g.pairs);
+        cells.sort_by(|x, y| (x.1 - x.0).total_cmp(&(y.1 - y.0)));
+        let kept: Vec<(f64, f64, u64)> =
+            by_side(cells, min_cell, hidden, |&(earlier, later, count)| {
+                (later - earlier, count)
+            })
+            .into_iter()
+            .flat_map(|(run, withheld)| match withheld {
+                // Each pair's change is exact: a withheld side's pairs all stay out.
+                true => Vec::new(),
+                false => drop_small_cells(run, min_cell),
+            })
+            .collect();
         transitions.extend(
-            drop_small_cells(count_pairs(&g.pairs), min_cell)
+            sorted_pairs(kept)
                 .into_iter()
                 .map(|(earlier, later, count)| Transition {
                     comparison: g.comparison,
@@ -85,6 +130,91 @@ pub fn distributions(groups: &[PairedGroup], min_cell: usize) -> (Vec<ChangeBin>
         );
     }
     (bins, transitions)
+}
+
+/// Splits `items` (in order of change) into runs by side of no change (fall, none, rise, as
+/// `key` gives each one's change and count): comparisons.csv publishes the number of people
+/// on each side, so a bar pooled, or a set of pairs left out, across sides would give away
+/// the people on one side by subtraction. The sides whose counts comparisons.csv withholds
+/// (`hidden`, in the same order) are joined into one run, marked `true`, of which only the
+/// sum may show, as there; then a run of fewer than `min_cell` people joins a neighbour (the
+/// first the next one, any other the one before).
+fn by_side<T>(
+    items: Vec<T>,
+    min_cell: u64,
+    hidden: [bool; 3],
+    key: impl Fn(&T) -> (f64, u64),
+) -> Vec<(Vec<T>, bool)> {
+    let side = |d: f64| match d.partial_cmp(&0.0) {
+        Some(std::cmp::Ordering::Less) => 0,
+        Some(std::cmp::Ordering::Equal) => 1,
+        _ => 2,
+    };
+    let (first_hidden, last_hidden) = (
+        hidden.iter().position(|&h| h),
+        hidden.iter().rposition(|&h| h),
+    );
+    // Sides from the first hidden to the last hidden count as one.
+    let group = |s: usize| match (first_hidden, last_hidden) {
+        (Some(a), Some(b)) if (a..=b).contains(&s) => a,
+        _ => s,
+    };
+    let mut runs: Vec<(Vec<T>, u64, bool)> = Vec::new();
+    let mut last_group = None;
+    for item in items {
+        let (d, count) = key(&item);
+        let s = side(d);
+        let g = group(s);
+        match runs.last_mut() {
+            Some(run) if last_group == Some(g) => {
+                run.1 += count;
+                run.2 |= hidden[s];
+                run.0.push(item);
+            }
+            _ => runs.push((vec![item], count, hidden[s])),
+        }
+        last_group = Some(g);
+    }
+    let mut merged: Vec<(Vec<T>, u64, bool)> = Vec::new();
+    let mut carry: Option<(Vec<T>, u64, bool)> = None;
+    for (mut run, mut total, mut withheld) in runs {
+        if let Some((mut before, t, h)) = carry.take() {
+            before.append(&mut run);
+            run = before;
+            total += t;
+            withheld |= h;
+        }
+        if total >= min_cell {
+            merged.push((run, total, withheld));
+        } else if let Some(previous) = merged.last_mut() {
+            previous.0.append(&mut run);
+            previous.1 += total;
+            previous.2 |= withheld;
+        } else {
+            carry = Some((run, total, withheld));
+        }
+    }
+    merged.extend(carry);
+    merged
+        .into_iter()
+        .map(|(run, _, withheld)| (run, withheld))
+        .collect()
+}
+
+/// Which of the whole sample's counts (improved, unchanged, worse) comparisons.csv withholds,
+/// per comparison: what [`distributions`] must not give back.
+pub fn whole_sample_hidden(rows: &[ComparisonRow]) -> impl Fn(Comparison) -> [bool; 3] + '_ {
+    |comparison| {
+        rows.iter()
+            .find(|r| r.group_by == ALL_GROUP_BY && r.comparison == comparison)
+            .map_or([false; 3], |r| r.hidden_counts)
+    }
+}
+
+/// Transitions sorted by (earlier, later), as they are written.
+fn sorted_pairs(mut cells: Vec<(f64, f64, u64)>) -> Vec<(f64, f64, u64)> {
+    cells.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)));
+    cells
 }
 
 /// Merges adjacent bins, left to right, until each holds at least `min_cell` people; a short
@@ -268,6 +398,32 @@ mod tests {
             vec![(4.0, 3.0, 50), (5.0, 4.0, 12)]
         );
         assert_eq!(drop_small_cells(cells.clone(), 0), cells);
+    }
+
+    #[test]
+    fn pooling_keeps_to_a_side_of_no_change_and_withheld_sides_sum() {
+        let items = vec![(-2.0, 3), (-1.0, 40), (0.0, 5), (1.0, 30), (2.0, 2)];
+        let runs = |hidden| {
+            by_side(items.clone(), 10, hidden, |&(d, c)| (d, c))
+                .into_iter()
+                .map(|(run, withheld)| (run.iter().map(|i| i.0).collect::<Vec<_>>(), withheld))
+                .collect::<Vec<_>>()
+        };
+        // The 5 unchanged are too few alone: they join the falls; the rises stay apart.
+        assert_eq!(
+            runs([false; 3]),
+            vec![(vec![-2.0, -1.0, 0.0], false), (vec![1.0, 2.0], false)]
+        );
+        // Unchanged and rises withheld in comparisons.csv: one run, shown only as a sum.
+        assert_eq!(
+            runs([false, true, true]),
+            vec![(vec![-2.0, -1.0], false), (vec![0.0, 1.0, 2.0], true)]
+        );
+        // Falls and rises withheld: everything between them joins.
+        assert_eq!(
+            runs([true, false, true]),
+            vec![(vec![-2.0, -1.0, 0.0, 1.0, 2.0], true)]
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::attrition::attrition_rows;
 use crate::between_groups::between_rows;
 use crate::categories::{category_rows, worse_category};
 use crate::compare::CompareOptions;
+use crate::distribution::{distributions, whole_sample_hidden};
 use crate::error::Error;
 use crate::nested::nested_withheld;
 use crate::output::comparisons::write_comparisons;
@@ -23,6 +24,7 @@ use crate::output::tables::{
     write_timepoints, write_transitions,
 };
 use crate::output::{terminal, to_bytes, write_file};
+use crate::pair::{paired_groups, ALL_GROUP_BY};
 use crate::reliable::reliable_rows;
 use crate::settings::Settings;
 use crate::stats::padjust::PAdjust;
@@ -141,6 +143,10 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         // Counts nested across comparisons.csv, categories.csv and reliable_change.csv.
         let suppressed: Vec<bool> = analysis.rows.iter().map(|r| r.suppressed()).collect();
         let nested = nested_withheld(pairs, scale, settings.reliability, &suppressed, min_cell);
+        let whole_sample_changed = nested
+            .iter()
+            .zip(&analysis.rows)
+            .any(|(&w, r)| w && r.group_by == ALL_GROUP_BY);
         for (i, _) in nested.iter().enumerate().filter(|(_, &w)| w) {
             analysis.rows[i].hidden_counts = [true; 3];
             for row in category_rows.iter_mut().filter_map(|rows| rows.get_mut(i)) {
@@ -150,6 +156,17 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
             for row in reliable_rows.iter_mut().filter_map(|rows| rows.get_mut(i)) {
                 row.counts_withheld |= !row.suppressed;
             }
+        }
+        if whole_sample_changed {
+            // The whole sample's histogram and transitions must not give those counts back.
+            let (bins, transitions) = distributions(
+                &paired_groups(pairs),
+                min_cell,
+                scale.better(),
+                whole_sample_hidden(&analysis.rows),
+            );
+            analysis.change_bins = bins;
+            analysis.transitions = transitions;
         }
     }
     timer.lap("analyse");

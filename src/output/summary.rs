@@ -136,7 +136,7 @@ fn disclosure(settings: &Settings) -> Disclosure {
         } else {
             "not applied: the total of a column's withheld groups can be found by subtracting its published groups from the whole sample (--secondary-suppression prevents it)".into()
         },
-        distributions: format!("distribution.csv pools bars of fewer than {m} people with their neighbours; transitions.csv leaves out (earlier, later) pairs of fewer than {m} people, with the next smallest until the left-out total is at least {m}; a comparison of fewer than {m} people publishes neither"),
+        distributions: format!("distribution.csv pools bars of fewer than {m} people with their neighbours on the same side of no change; transitions.csv leaves out (earlier, later) pairs of fewer than {m} people, with the next smallest on the same side of no change until the left-out total of each side is 0 or at least {m}; sides whose counts comparisons.csv withholds show as one summed bar and no pairs; a comparison of fewer than {m} people publishes neither"),
         participant_ids: ids_rule(settings),
     }
 }
