@@ -133,18 +133,11 @@ impl ScoreColumn {
     #[inline]
     pub fn push(&mut self, score: Score) {
         match &mut self.0 {
-            Repr::Coded {
-                codes,
-                values,
-                lookup,
-            } => match code_of(values, lookup, score) {
-                Some(code) => codes.push(code),
-                None => {
-                    self.widen();
-                    self.push(score);
-                }
-            },
-            Repr::Wide(scores) => scores.push(encode(score)),
+            Repr::Coded { codes, .. } => codes.push(0),
+            Repr::Wide(scores) => scores.push(encode(Score::Missing)),
+        }
+        if score != Score::Missing {
+            self.set(self.len() - 1, score);
         }
     }
 
