@@ -49,6 +49,16 @@ impl ComparisonRow {
     pub fn suppressed(&self) -> bool {
         self.result.is_none()
     }
+
+    /// The share improved as it may be published: `None` where disclosure control withholds
+    /// `n_improved`, since the share and `n` give it back. Every output that quotes the
+    /// share (tables, headline, terminal) takes it from here.
+    pub fn published_pct_improved(&self) -> Option<f64> {
+        self.result
+            .as_ref()
+            .and_then(|r| r.pct_improved())
+            .filter(|_| !self.hidden_counts[0])
+    }
 }
 
 /// Computes every row. Suppressed groups are never analysed, so nothing about them can leak.

@@ -81,43 +81,80 @@ pub fn distributions(
             Better::Higher => [worse, unchanged, improved],
         };
         let counted = count_values(&changes);
-        let pooled = if discrete {
+        // Bars, and whether each shows withheld sides summed.
+        let pooled: Vec<((f64, f64, u64), bool)> = if discrete {
             // Whole-number changes: bars are pooled within a side of no change only.
             by_side(counted, min_cell, hidden, |&(low, _, count)| (low, count))
                 .into_iter()
                 .flat_map(|(run, withheld)| match withheld {
                     // Withheld sides show as one bar: their sum, which n gives anyway.
                     true => vec![(
-                        run.first().map_or(0.0, |b| b.0),
-                        run.last().map_or(0.0, |b| b.1),
-                        run.iter().map(|b| b.2).sum(),
+                        (
+                            run.first().map_or(0.0, |b| b.0),
+                            run.last().map_or(0.0, |b| b.1),
+                            run.iter().map(|b| b.2).sum(),
+                        ),
+                        true,
                     )],
-                    false => pool_small_bins(run, min_cell),
+                    false => pool_small_bins(run, min_cell)
+                        .into_iter()
+                        .map(|bar| (bar, false))
+                        .collect(),
                 })
                 .collect()
         } else {
             pool_small_bins(counted, min_cell)
+                .into_iter()
+                .map(|bar| (bar, false))
+                .collect()
         };
-        bins.extend(pooled.into_iter().map(|(low, high, count)| ChangeBin {
+        bins.extend(pooled.iter().map(|&((low, high, count), _)| ChangeBin {
             comparison: g.comparison,
             low,
             high,
             discrete,
             count,
         }));
-        let mut cells = count_pairs(&g.pairs);
-        cells.sort_by(|x, y| (x.1 - x.0).total_cmp(&(y.1 - y.0)));
-        let kept: Vec<(f64, f64, u64)> =
+        let cells = count_pairs(&g.pairs);
+        let kept: Vec<(f64, f64, u64)> = if discrete {
+            // Each published bar, and each side, gives the total of its pairs: the pairs
+            // left out within a bar and side are 0 or at least min_cell, and a withheld
+            // bar's pairs all stay out (each pair's change is exact).
+            let side = |d: f64| (d > 0.0) as usize + (d >= 0.0) as usize;
+            let mut keyed: Vec<((usize, usize), Cell)> = cells
+                .into_iter()
+                .filter_map(|cell| {
+                    let d = cell.1 - cell.0;
+                    let bar = pooled
+                        .iter()
+                        .position(|&((low, high, _), _)| low <= d && d <= high)?;
+                    (!pooled[bar].1).then_some(((bar, side(d)), cell))
+                })
+                .collect();
+            keyed.sort_by_key(|&(key, _)| key);
+            let mut kept = Vec::new();
+            let mut start = 0;
+            while start < keyed.len() {
+                let key = keyed[start].0;
+                let end = start + keyed[start..].iter().take_while(|k| k.0 == key).count();
+                let group = keyed[start..end].iter().map(|&(_, cell)| cell).collect();
+                kept.extend(drop_small_cells(group, min_cell));
+                start = end;
+            }
+            kept
+        } else {
+            let mut cells = cells;
+            cells.sort_by(|x, y| (x.1 - x.0).total_cmp(&(y.1 - y.0)));
             by_side(cells, min_cell, hidden, |&(earlier, later, count)| {
                 (later - earlier, count)
             })
             .into_iter()
             .flat_map(|(run, withheld)| match withheld {
-                // Each pair's change is exact: a withheld side's pairs all stay out.
                 true => Vec::new(),
                 false => drop_small_cells(run, min_cell),
             })
-            .collect();
+            .collect()
+        };
         transitions.extend(
             sorted_pairs(kept)
                 .into_iter()
@@ -210,6 +247,9 @@ pub fn whole_sample_hidden(rows: &[ComparisonRow]) -> impl Fn(Comparison) -> [bo
             .map_or([false; 3], |r| r.hidden_counts)
     }
 }
+
+/// An (earlier, later) pair with its count.
+type Cell = (f64, f64, u64);
 
 /// Transitions sorted by (earlier, later), as they are written.
 fn sorted_pairs(mut cells: Vec<(f64, f64, u64)>) -> Vec<(f64, f64, u64)> {

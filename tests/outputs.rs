@@ -615,4 +615,94 @@ fn secondary_suppression_protects_counts_nested_across_tables() {
         small_in_truth > 0,
         "nothing to protect: the test cannot fail"
     );
+    // Here the whole sample's pre -> post counts are withheld: the headline (summary.json,
+    // reports) must not quote the share improved either, which with n gives n_improved.
+    let shown = table_cells(&protected.join("comparisons.csv"), &["n_improved"]);
+    let key = ("all".to_string(), "pre_post".to_string(), "All".to_string());
+    assert_eq!(shown[&key], vec![String::new()]);
+    let summary = std::fs::read_to_string(protected.join("summary.json")).expect("summary");
+    assert!(summary.contains("\"pct_improved\": null"), "{summary}");
+    assert!(
+        summary.contains("withheld by disclosure control"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn histogram_and_transitions_give_back_no_small_set() {
+    // transitions.csv leaves out small (earlier, later) pairs; the whole sample's histogram
+    // bars and its improved / unchanged / worse counts are published. A bar, or a side of no
+    // change, less the published pairs inside it must be 0 or at least 10 people.
+    // nested_2000.csv had bars 1 to 9 people away from their pairs; small_side.csv (124
+    // people, 5 worse) had its 5 worse pooled with the unchanged and 6 unchanged derivable.
+    let number = |s: &str| s.parse::<f64>().expect("number");
+    for (file, extra) in [
+        ("nested_2000.csv", &[][..]),
+        ("nested_2000.csv", &["--secondary-suppression"][..]),
+        ("small_side.csv", &[][..]),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        assert_eq!(analyse(&data(file), dir.path(), extra).0, Some(0));
+        let rows = |name: &str| -> Vec<csv::StringRecord> {
+            csv::Reader::from_path(dir.path().join(name))
+                .expect(name)
+                .records()
+                .map(|r| r.expect("record"))
+                .collect()
+        };
+        // (comparison, change, count) of each published pair.
+        let pairs: Vec<(String, f64, f64)> = rows("transitions.csv")
+            .iter()
+            .map(|r| {
+                (
+                    r[0].to_string(),
+                    number(&r[2]) - number(&r[1]),
+                    number(&r[3]),
+                )
+            })
+            .collect();
+        let inside = |comparison: &str, keep: &dyn Fn(f64) -> bool| -> f64 {
+            pairs
+                .iter()
+                .filter(|p| p.0 == comparison && keep(p.1))
+                .map(|p| p.2)
+                .sum()
+        };
+        let small = |total: f64, published: f64| {
+            published > 0.0 && (1.0..10.0).contains(&(total - published))
+        };
+        for bar in rows("distribution.csv") {
+            let (low, high, count) = (number(&bar[1]), number(&bar[2]), number(&bar[4]));
+            let published = inside(&bar[0], &|d| low <= d && d <= high);
+            assert!(
+                !small(count, published),
+                "{file} {extra:?}: bar {bar:?} less its pairs {published}"
+            );
+        }
+        let comparisons = rows("comparisons.csv");
+        let header = csv::Reader::from_path(dir.path().join("comparisons.csv"))
+            .expect("comparisons")
+            .headers()
+            .expect("header")
+            .clone();
+        let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+        for row in comparisons.iter().filter(|r| &r[0] == "all") {
+            let sides: [(&str, &dyn Fn(f64) -> bool); 3] = [
+                ("n_improved", &|d| d < 0.0),
+                ("n_unchanged", &|d| d == 0.0),
+                ("n_worse", &|d| d > 0.0),
+            ];
+            for (name, side) in sides {
+                if row[at(name)].is_empty() {
+                    continue;
+                }
+                let published = inside(&row[at("comparison")], side);
+                assert!(
+                    !small(number(&row[at(name)]), published),
+                    "{file} {extra:?}: {name} {} less its pairs {published}",
+                    &row[at(name)]
+                );
+            }
+        }
+    }
 }

@@ -80,7 +80,7 @@ pub fn row_cells(row: &ComparisonRow) -> Vec<String> {
         count(r.n_improved, row.hidden_counts[0]),
         count(r.n_unchanged, row.hidden_counts[1]),
         count(r.n_worse, row.hidden_counts[2]),
-        format_opt(r.pct_improved().filter(|_| !row.hidden_counts[0])),
+        format_opt(row.published_pct_improved()),
         "false".into(),
         r.notes.join("; "),
         r.wilcoxon

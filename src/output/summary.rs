@@ -51,12 +51,12 @@ pub fn headline(rows: &[ComparisonRow], scale: &Scale, conf_level: f64) -> Optio
         "better"
     };
     let mean_change = r.change.map(|c| c.mean);
-    let mut text = match r.pct_improved() {
-        Some(pct) => format!(
-            "{pct:.1}% of {} service users were {better} after support",
-            r.n
+    let mut text = match (row.published_pct_improved(), r.n) {
+        (Some(pct), n) => format!("{pct:.1}% of {n} service users were {better} after support"),
+        (None, 0) => "no service users had both pre and post scores".into(),
+        (None, n) => format!(
+            "{n} service users with pre and post scores (the share {better} is withheld by disclosure control)"
         ),
-        None => "no service users had both pre and post scores".into(),
     };
     if let (Some(m), Some(t)) = (mean_change, r.t) {
         text.push_str(&format!(
@@ -68,7 +68,7 @@ pub fn headline(rows: &[ComparisonRow], scale: &Scale, conf_level: f64) -> Optio
     }
     Some(Headline {
         n: r.n,
-        pct_improved: r.pct_improved(),
+        pct_improved: row.published_pct_improved(),
         mean_change,
         ci_low: r.t.map(|t| t.ci_low),
         ci_high: r.t.map(|t| t.ci_high),
@@ -136,7 +136,7 @@ fn disclosure(settings: &Settings) -> Disclosure {
         } else {
             "not applied: the total of a column's withheld groups can be found by subtracting its published groups from the whole sample (--secondary-suppression prevents it)".into()
         },
-        distributions: format!("distribution.csv pools bars of fewer than {m} people with their neighbours on the same side of no change; transitions.csv leaves out (earlier, later) pairs of fewer than {m} people, with the next smallest on the same side of no change until the left-out total of each side is 0 or at least {m}; sides whose counts comparisons.csv withholds show as one summed bar and no pairs; a comparison of fewer than {m} people publishes neither"),
+        distributions: format!("distribution.csv pools bars of fewer than {m} people with their neighbours on the same side of no change; transitions.csv leaves out (earlier, later) pairs of fewer than {m} people, with the next smallest of the same bar and side of no change until the left-out total of each is 0 or at least {m}; sides whose counts comparisons.csv withholds show as one summed bar and no pairs; a comparison of fewer than {m} people publishes neither"),
         participant_ids: ids_rule(settings),
     }
 }

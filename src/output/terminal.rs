@@ -59,7 +59,7 @@ pub fn render(
                     .unwrap_or_else(|| "-".into()),
                 p_text(row.p_t_adj),
                 fixed(r.dz.map(|d| d.dz), 2),
-                fixed(r.pct_improved(), 1),
+                fixed(row.published_pct_improved(), 1),
             ],
         };
         table.add_row(cells.into_iter().enumerate().map(|(i, c)| {
