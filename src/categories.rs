@@ -50,6 +50,14 @@ pub fn worse_category(scale: &Scale) -> Option<&Category> {
     Some(if scale.higher_is_worse { higher } else { lower })
 }
 
+/// Whether a total lies in the worse of the scale's two categories: `None` when the scale
+/// has not exactly two, or the total is in neither (custom scales). categories.csv, reliable
+/// change's recovered / deteriorated and the disclosure control across them split people by it.
+pub fn in_worse_category(scale: &Scale) -> impl Fn(f64) -> Option<bool> + '_ {
+    let worse = worse_category(scale);
+    move |v| worse.and_then(|w| scale.category(v).map(|label| label == w.label))
+}
+
 /// categories.csv rows from the pair counts (`summaries.pairs`), in their order; `None` when
 /// the scale does not have exactly two categories.
 pub fn category_rows(
@@ -58,8 +66,8 @@ pub fn category_rows(
     min_cell: usize,
     secondary: bool,
 ) -> Option<Vec<CategoryRow>> {
-    let worse = worse_category(scale)?;
-    let is_worse = |v: f64| scale.category(v).map(|label| label == worse.label);
+    worse_category(scale)?;
+    let is_worse = in_worse_category(scale);
     let mut rows: Vec<CategoryRow> = pairs
         .iter()
         .map(|counts| {

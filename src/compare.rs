@@ -123,19 +123,7 @@ fn protect_count_cells(
             None => {
                 let mut cells = vec![0u64; 3];
                 for &((a, b), count) in &g.pairs {
-                    let d = b - a;
-                    let improved = match better {
-                        Better::Lower => d < 0.0,
-                        Better::Higher => d > 0.0,
-                    };
-                    let k = if d == 0.0 {
-                        1
-                    } else if improved {
-                        0
-                    } else {
-                        2
-                    };
-                    cells[k] += count;
+                    cells[better.direction(b - a)] += count;
                 }
                 CountRow {
                     cells,

@@ -9,7 +9,7 @@
 //! yardstick) and r the scale's reliability. |RCI| > 1.96 is a reliable change. Counts come
 //! from the pair counts behind comparisons.csv, so they need no pass of their own.
 
-use crate::categories::worse_category;
+use crate::categories::{in_worse_category, worse_category};
 use crate::compare::withheld_counts;
 use crate::disclosure::{families_of, withheld_partitions, CountRow};
 use crate::grouped::SlotCounts;
@@ -104,7 +104,7 @@ pub fn reliable_rows(
 ) -> Option<Vec<ReliableRow>> {
     let yardsticks = yardsticks(pairs, reliability.or(scale.reliability)?);
     let worse = worse_category(scale);
-    let in_worse = |v: f64| worse.and_then(|w| scale.category(v).map(|l| l == w.label));
+    let in_worse = in_worse_category(scale);
     let lower_is_better = scale.higher_is_worse;
     let mut rows: Vec<ReliableRow> = pairs
         .iter()

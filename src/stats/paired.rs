@@ -20,6 +20,25 @@ pub enum Better {
     Higher,
 }
 
+impl Better {
+    /// Which count a change of `d` adds to: 0 improved, 1 unchanged, 2 worse (the order of
+    /// n_improved, n_unchanged, n_worse). The one place that says what improving is, for the
+    /// counts and for the disclosure control that must split people the same way.
+    pub fn direction(self, d: f64) -> usize {
+        let improved = match self {
+            Better::Lower => d < 0.0,
+            Better::Higher => d > 0.0,
+        };
+        if d == 0.0 {
+            1
+        } else if improved {
+            0
+        } else {
+            2
+        }
+    }
+}
+
 /// All results for one group and comparison; a statistic that does not exist is `None` and
 /// `notes` says why.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,21 +103,11 @@ pub fn compare_counted(
 ) -> PairedComparison {
     let changes: Vec<(f64, u64)> = pairs.iter().map(|&((a, b), c)| (b - a, c)).collect();
     let n = changes.iter().map(|c| c.1).sum::<u64>() as usize;
-    let (mut n_improved, mut n_unchanged, mut n_worse) = (0, 0, 0);
+    let mut directions = [0usize; 3];
     for &(d, count) in &changes {
-        let count = count as usize;
-        let better_change = match better {
-            Better::Lower => d < 0.0,
-            Better::Higher => d > 0.0,
-        };
-        if d == 0.0 {
-            n_unchanged += count;
-        } else if better_change {
-            n_improved += count;
-        } else {
-            n_worse += count;
-        }
+        directions[better.direction(d)] += count as usize;
     }
+    let [n_improved, n_unchanged, n_worse] = directions;
     let change = weighted_mean_sd(&changes);
     let mut notes = Vec::new();
     let t = match change.as_ref().map(|c| paired_t(c, conf_level)) {
