@@ -17,10 +17,13 @@
 //! by which category they stay in: the tables never publish that split, and categories.csv's
 //! own protection covers its 2x2 table.
 
-use crate::categories::worse_category;
+use crate::analysis::Analysis;
+use crate::categories::{in_worse_category, CategoryRow};
 use crate::disclosure::{families_of, withheld_partitions, CountRow};
+use crate::distribution::{distributions, whole_sample_hidden};
 use crate::grouped::SlotCounts;
-use crate::reliable::{reliable_class, yardsticks};
+use crate::pair::{paired_groups, ALL_GROUP_BY};
+use crate::reliable::{reliable_class, yardsticks, ReliableRow};
 use crate::scale::Scale;
 
 /// Cells per row, by key: move (3: stayed, out of the worse category, into it) × direction
@@ -38,8 +41,7 @@ pub fn nested_withheld(
     suppressed: &[bool],
     min_cell: usize,
 ) -> Vec<bool> {
-    let worse = worse_category(scale);
-    let in_worse = |v: f64| worse.and_then(|w| scale.category(v).map(|l| l == w.label));
+    let in_worse = in_worse_category(scale);
     let moved = |a: f64, b: f64| match (in_worse(a), in_worse(b)) {
         (Some(true), Some(false)) => 1,
         (Some(false), Some(true)) => 2,
@@ -49,19 +51,14 @@ pub fn nested_withheld(
         .or(scale.reliability)
         .map(|r| yardsticks(pairs, r))
         .unwrap_or_default();
-    let lower_is_better = scale.higher_is_worse;
+    let (better, lower_is_better) = (scale.better(), scale.higher_is_worse);
     let rows: Vec<CountRow> = pairs
         .iter()
         .zip(suppressed)
         .map(|(counts, &withheld)| {
             let mut cells = vec![0u64; CELLS];
             for &((a, b), n) in &counts.pairs {
-                let d = b - a;
-                let direction = match (d == 0.0, (d < 0.0) == lower_is_better) {
-                    (true, _) => 1,
-                    (false, true) => 0,
-                    (false, false) => 2,
-                };
+                let direction = better.direction(b - a);
                 let reliable = yardsticks[counts.slot]
                     .map_or(3, |y| reliable_class(a, b, &y, lower_is_better));
                 cells[(moved(a, b) * 3 + direction) * 4 + reliable] += n;
@@ -75,4 +72,44 @@ pub fn nested_withheld(
         .zip(suppressed)
         .map(|(withheld, &suppressed)| withheld && !suppressed)
         .collect()
+}
+
+/// Withholds, in all three tables, the counts of the rows [`nested_withheld`] names: the
+/// improved / unchanged / worse counts of `analysis.rows`, and the counts and tests of the
+/// category and reliable-change rows (when the scale has them). Where the whole sample's rows
+/// are among them, its histogram and transitions are drawn again so that they do not give
+/// those counts back.
+pub fn withhold_nested(
+    analysis: &mut Analysis,
+    categories: Option<&mut [CategoryRow]>,
+    reliable: Option<&mut [ReliableRow]>,
+    (pairs, scale, reliability): (&[SlotCounts], &Scale, Option<f64>),
+    min_cell: usize,
+) {
+    let suppressed: Vec<bool> = analysis.rows.iter().map(|r| r.suppressed()).collect();
+    let nested = nested_withheld(pairs, scale, reliability, &suppressed, min_cell);
+    let mut whole_sample_changed = false;
+    let (mut categories, mut reliable) = (categories, reliable);
+    for (i, _) in nested.iter().enumerate().filter(|(_, &w)| w) {
+        let row = &mut analysis.rows[i];
+        row.hidden_counts = [true; 3];
+        whole_sample_changed |= row.group_by == ALL_GROUP_BY;
+        if let Some(row) = categories.as_deref_mut().and_then(|rows| rows.get_mut(i)) {
+            row.counts_withheld |= !row.suppressed;
+            row.test = None;
+        }
+        if let Some(row) = reliable.as_deref_mut().and_then(|rows| rows.get_mut(i)) {
+            row.counts_withheld |= !row.suppressed;
+        }
+    }
+    if whole_sample_changed {
+        let (bins, transitions) = distributions(
+            &paired_groups(pairs),
+            min_cell,
+            scale.better(),
+            whole_sample_hidden(&analysis.rows),
+        );
+        analysis.change_bins = bins;
+        analysis.transitions = transitions;
+    }
 }

@@ -12,9 +12,8 @@ use crate::attrition::attrition_rows;
 use crate::between_groups::between_rows;
 use crate::categories::{category_rows, worse_category};
 use crate::compare::CompareOptions;
-use crate::distribution::{distributions, whole_sample_hidden};
 use crate::error::Error;
-use crate::nested::nested_withheld;
+use crate::nested::withhold_nested;
 use crate::output::comparisons::write_comparisons;
 use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
 use crate::output::summary::summary_json;
@@ -24,7 +23,6 @@ use crate::output::tables::{
     write_timepoints, write_transitions,
 };
 use crate::output::{terminal, to_bytes, write_file};
-use crate::pair::{paired_groups, ALL_GROUP_BY};
 use crate::reliable::reliable_rows;
 use crate::settings::Settings;
 use crate::stats::padjust::PAdjust;
@@ -141,33 +139,13 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
     let mut reliable_rows = reliable_rows(pairs, scale, settings.reliability, min_cell, secondary);
     if secondary {
         // Counts nested across comparisons.csv, categories.csv and reliable_change.csv.
-        let suppressed: Vec<bool> = analysis.rows.iter().map(|r| r.suppressed()).collect();
-        let nested = nested_withheld(pairs, scale, settings.reliability, &suppressed, min_cell);
-        let whole_sample_changed = nested
-            .iter()
-            .zip(&analysis.rows)
-            .any(|(&w, r)| w && r.group_by == ALL_GROUP_BY);
-        for (i, _) in nested.iter().enumerate().filter(|(_, &w)| w) {
-            analysis.rows[i].hidden_counts = [true; 3];
-            for row in category_rows.iter_mut().filter_map(|rows| rows.get_mut(i)) {
-                row.counts_withheld |= !row.suppressed;
-                row.test = None;
-            }
-            for row in reliable_rows.iter_mut().filter_map(|rows| rows.get_mut(i)) {
-                row.counts_withheld |= !row.suppressed;
-            }
-        }
-        if whole_sample_changed {
-            // The whole sample's histogram and transitions must not give those counts back.
-            let (bins, transitions) = distributions(
-                &paired_groups(pairs),
-                min_cell,
-                scale.better(),
-                whole_sample_hidden(&analysis.rows),
-            );
-            analysis.change_bins = bins;
-            analysis.transitions = transitions;
-        }
+        withhold_nested(
+            &mut analysis,
+            category_rows.as_deref_mut(),
+            reliable_rows.as_deref_mut(),
+            (pairs, scale, settings.reliability),
+            min_cell,
+        );
     }
     timer.lap("analyse");
     let Analysis { flow, rows, .. } = &analysis;
