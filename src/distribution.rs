@@ -116,11 +116,10 @@ pub fn distributions(
             count,
         }));
         let cells = count_pairs(&g.pairs);
-        let kept: Vec<(f64, f64, u64)> = if discrete {
+        let kept: Vec<Cell> = if discrete {
             // Each published bar, and each side, gives the total of its pairs: the pairs
             // left out within a bar and side are 0 or at least min_cell, and a withheld
             // bar's pairs all stay out (each pair's change is exact).
-            let side = |d: f64| (d > 0.0) as usize + (d >= 0.0) as usize;
             let mut keyed: Vec<((usize, usize), Cell)> = cells
                 .into_iter()
                 .filter_map(|cell| {
@@ -182,11 +181,6 @@ fn by_side<T>(
     hidden: [bool; 3],
     key: impl Fn(&T) -> (f64, u64),
 ) -> Vec<(Vec<T>, bool)> {
-    let side = |d: f64| match d.partial_cmp(&0.0) {
-        Some(std::cmp::Ordering::Less) => 0,
-        Some(std::cmp::Ordering::Equal) => 1,
-        _ => 2,
-    };
     let (first_hidden, last_hidden) = (
         hidden.iter().position(|&h| h),
         hidden.iter().rposition(|&h| h),
@@ -238,6 +232,15 @@ fn by_side<T>(
         .collect()
 }
 
+/// The side of no change a change lies on: 0 a fall, 1 none, 2 a rise.
+fn side(d: f64) -> usize {
+    match d.partial_cmp(&0.0) {
+        Some(std::cmp::Ordering::Less) => 0,
+        Some(std::cmp::Ordering::Equal) => 1,
+        _ => 2,
+    }
+}
+
 /// Which of the whole sample's counts (improved, unchanged, worse) comparisons.csv withholds,
 /// per comparison: what [`distributions`] must not give back.
 pub fn whole_sample_hidden(rows: &[ComparisonRow]) -> impl Fn(Comparison) -> [bool; 3] + '_ {
@@ -252,7 +255,7 @@ pub fn whole_sample_hidden(rows: &[ComparisonRow]) -> impl Fn(Comparison) -> [bo
 type Cell = (f64, f64, u64);
 
 /// Transitions sorted by (earlier, later), as they are written.
-fn sorted_pairs(mut cells: Vec<(f64, f64, u64)>) -> Vec<(f64, f64, u64)> {
+fn sorted_pairs(mut cells: Vec<Cell>) -> Vec<Cell> {
     cells.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)));
     cells
 }

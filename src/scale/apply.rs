@@ -276,7 +276,7 @@ impl Scored {
 
     /// Valid scores of person `p` at pre, post and follow-up.
     pub fn valid_triple(&self, p: usize) -> [Option<f64>; 3] {
-        Timepoint::ALL.map(|tp| self.valid(tp, p))
+        self.profile(p).0
     }
 
     /// [`Scored::valid_triple`] with the timepoints whose score is invalid (bit `t` for
