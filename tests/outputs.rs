@@ -294,27 +294,14 @@ fn secondary_suppression_leaves_no_small_total_to_derive() {
 /// as published ("" = blank) and its n.
 type CountCells = ((String, String, String), [String; 3], String);
 
-/// Every row's [`CountCells`].
+/// Every row's [`CountCells`], in the order of [`table_cells`].
 fn count_cells(path: &Path) -> Vec<CountCells> {
-    let mut reader = csv::Reader::from_path(path).expect("comparisons.csv");
-    let headers = reader.headers().expect("header").clone();
-    let at = |name: &str| headers.iter().position(|h| h == name).expect(name);
-    let (by, group, comparison) = (at("group_by"), at("group"), at("comparison"));
-    let cells = [at("n_improved"), at("n_unchanged"), at("n_worse")];
-    let n = at("n");
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("record");
-            (
-                (
-                    r[by].to_string(),
-                    r[group].to_string(),
-                    r[comparison].to_string(),
-                ),
-                cells.map(|c| r[c].to_string()),
-                r[n].to_string(),
-            )
+    table_cells(path, &["n_improved", "n_unchanged", "n_worse", "n"])
+        .into_iter()
+        .map(|((by, comparison, group), mut cells)| {
+            let n = cells.pop().expect("n");
+            let counts: [String; 3] = cells.try_into().expect("three counts");
+            ((by, group, comparison), counts, n)
         })
         .collect()
 }
