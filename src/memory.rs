@@ -2,27 +2,37 @@
 
 /// Asks the kernel to back the unused capacity of `v` with 2 MiB pages when it is large: for
 /// tables read at random (the id index), where with 4 KiB pages every lookup is also a
-/// page-table walk. Only advice: contents and results do not change, and it does nothing
-/// where transparent huge pages are off or on other systems.
+/// page-table walk, and for the per-person columns filled while reading, where each 4 KiB
+/// page is otherwise a fault of its own. Only advice: contents and results do not change,
+/// and it does nothing where transparent huge pages are off or on other systems.
 pub fn prefer_huge_pages<T>(v: &Vec<T>) {
+    let size = std::mem::size_of::<T>();
+    let start = v.as_ptr() as usize + v.len() * size;
+    advise_huge(start, (v.capacity() - v.len()) * size);
+}
+
+/// [`prefer_huge_pages`] for the unused capacity of a text arena.
+pub fn prefer_huge_pages_text(s: &String) {
+    advise_huge(s.as_ptr() as usize + s.len(), s.capacity() - s.len());
+}
+
+/// Advises huge pages for the whole 2 MiB pages within `bytes` bytes from `start`.
+fn advise_huge(start: usize, bytes: usize) {
     #[cfg(target_os = "linux")]
     {
         const HUGE: usize = 2 << 20;
-        let size = std::mem::size_of::<T>();
-        if size == 0 || v.capacity() * size < 2 * HUGE {
+        if bytes < 2 * HUGE {
             return;
         }
-        let start = v.as_ptr() as usize + v.len() * size;
-        let end = v.as_ptr() as usize + v.capacity() * size;
-        let (from, to) = (start.next_multiple_of(HUGE), end / HUGE * HUGE);
+        let (from, to) = (start.next_multiple_of(HUGE), (start + bytes) / HUGE * HUGE);
         if to > from {
-            // SAFETY: advice on whole pages inside the vector's own allocation, beyond its
-            // initialised elements; madvise(MADV_HUGEPAGE) never changes memory contents.
+            // SAFETY: advice on whole pages inside an allocation's own unused capacity;
+            // madvise(MADV_HUGEPAGE) never changes memory contents.
             unsafe {
                 libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
             }
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = v;
+    let _ = (start, bytes);
 }

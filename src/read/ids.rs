@@ -102,6 +102,8 @@ impl IdIndex {
     pub fn reserve(&mut self, additional: usize, bytes_each: usize) {
         self.ids.ends.reserve(additional);
         self.ids.text.reserve(additional * bytes_each);
+        crate::memory::prefer_huge_pages(&self.ids.ends);
+        crate::memory::prefer_huge_pages_text(&self.ids.text);
         self.grow_to(self.ids.len() + additional);
     }
 

@@ -1441,6 +1441,7 @@ impl Builder {
         }
         for codes in &mut self.group_codes {
             codes.reserve(people);
+            crate::memory::prefer_huge_pages(codes);
         }
         sink.reserve(people);
     }

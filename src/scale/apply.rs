@@ -143,8 +143,14 @@ impl ScoreColumn {
 
     fn reserve(&mut self, people: usize) {
         match &mut self.0 {
-            Repr::Coded { codes, .. } => codes.reserve(people),
-            Repr::Wide(scores) => scores.reserve(people),
+            Repr::Coded { codes, .. } => {
+                codes.reserve(people);
+                crate::memory::prefer_huge_pages(codes);
+            }
+            Repr::Wide(scores) => {
+                scores.reserve(people);
+                crate::memory::prefer_huge_pages(scores);
+            }
         }
     }
 
