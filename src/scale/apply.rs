@@ -154,6 +154,15 @@ impl ScoreColumn {
         }
     }
 
+    /// The column's codes and the values they stand for (0 missing, 1 invalid, `2 + i` the
+    /// score `values[i]`), when it codes them: a pass over people then reads a byte each.
+    pub fn coded(&self) -> Option<(&[u8], &[f64])> {
+        match &self.0 {
+            Repr::Coded { codes, values, .. } => Some((codes, values)),
+            Repr::Wide(_) => None,
+        }
+    }
+
     /// The range of the column's distinct values, when it codes them.
     fn coded_range(&self) -> Option<ValueRange> {
         match &self.0 {
@@ -299,6 +308,12 @@ impl Scored {
             Score::Missing => None,
         });
         (valid, invalid)
+    }
+
+    /// Each timepoint's [`ScoreColumn::coded`], when all three code their scores.
+    pub fn coded_columns(&self) -> Option<[(&[u8], &[f64]); 3]> {
+        let [a, b, c] = &self.scores;
+        Some([a.coded()?, b.coded()?, c.coded()?])
     }
 
     /// Bounds of every valid score when each column codes its scores (it knows its few
