@@ -99,8 +99,39 @@ fn export() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
+/// An export of mostly plain records (every field present, totals valid or blank) with
+/// repeated ids: blocks of such records are kept whole ([`Builder::keep_block`]), and a
+/// dirty line now and then sends its block record by record.
+fn plain_export() -> impl Strategy<Value = Vec<u8>> {
+    let plain = (
+        "[A-F][0-9]{0,2}",
+        "(Leeds|York| Hull|)",
+        "(B|R|P )",
+        "([3-9]|)",
+        "([3-9]|)",
+        "([3-9]| 7|)",
+    )
+        .prop_map(|(id, l, t, a, b, c)| format!("{id},{l},{t},{a},{b},{c}"));
+    proptest::collection::vec(prop_oneof![20 => plain, 1 => line()], 0..200).prop_map(|lines| {
+        let mut text = format!("{HEADER}\n");
+        for line in lines {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text.into_bytes()
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn whole_blocks_are_kept_as_record_by_record(bytes in plain_export(), block in 1usize..600) {
+        let expected = read(&bytes, &options(true, block, 8 << 20));
+        for block in [block, 1 << 20] {
+            prop_assert_eq!(&read(&bytes, &options(false, block, 8 << 20)), &expected);
+        }
+    }
 
     #[test]
     fn parallel_reader_reads_as_the_csv_parser(bytes in export(), block in 1usize..80) {

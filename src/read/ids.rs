@@ -161,6 +161,11 @@ impl IdIndex {
         self.ids.get(p)
     }
 
+    /// Number of ids.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
     /// The ids without the index.
     pub fn into_ids(self) -> Ids {
         self.ids

@@ -1,6 +1,7 @@
 //! CSV export → a typed table of people, their groups and their raw responses per timepoint.
 //! Every record is accounted for: kept, or excluded and counted with the reason and line.
 
+mod bulk;
 mod columns;
 mod ids;
 mod parallel;
@@ -213,6 +214,20 @@ pub trait CellSink {
     /// A kept record's total for one timepoint, scored ahead by [`CellSink::total_scorer`]
     /// without a problem: valid, or `None` for missing. Instead of [`CellSink::cells`].
     fn total(&mut self, person: usize, timepoint: Timepoint, score: Option<f64>);
+    /// `people` new people numbered from `first`, whose totals were all scored ahead without
+    /// a problem: `totals[t]` holds timepoint `t`'s, one per person, and is empty when the
+    /// timepoint has no total column. What [`CellSink::person_added`] and [`CellSink::total`]
+    /// for each would do (the default), for a whole block at once.
+    fn people_with_totals(&mut self, first: usize, people: usize, totals: [&[Option<f64>]; 3]) {
+        for _ in 0..people {
+            self.person_added();
+        }
+        for (tp, totals) in Timepoint::ALL.into_iter().zip(totals) {
+            for (k, &score) in totals.iter().enumerate() {
+                self.total(first + k, tp, score);
+            }
+        }
+    }
 }
 
 /// Scores a total cell's text: `None` when it has a problem to report (the record then goes
@@ -1238,6 +1253,8 @@ struct Builder {
     /// Per grouping column, the global code of each block-local code of the block being
     /// kept ([`UNMAPPED`] until a kept person has it).
     block_levels: Vec<Vec<u32>>,
+    /// What [`Builder::keep_block`] reuses.
+    bulk: bulk::BulkBuffers,
 }
 
 /// A block-local group code with no global code yet.
@@ -1294,6 +1311,7 @@ impl Builder {
             ahead_columns,
             ahead_slot,
             block_levels: vec![Vec::new(); options.by.len()],
+            bulk: bulk::BulkBuffers::default(),
         }
     }
 
@@ -1302,6 +1320,11 @@ impl Builder {
         for map in &mut self.block_levels {
             map.clear();
         }
+    }
+
+    /// Excludes a wide record whose id an earlier record has.
+    fn exclude_repeat(&mut self, line: u64, id: &str) {
+        self.exclude(line, Exclusion::DuplicateId, format!("repeats id {id:?}"));
     }
 
     fn exclude(&mut self, line: u64, reason: Exclusion, detail: String) {
@@ -1410,7 +1433,7 @@ impl Builder {
                 return;
             }
             ((_, false), None) => {
-                self.exclude(line, Exclusion::DuplicateId, format!("repeats id {id:?}"));
+                self.exclude_repeat(line, id);
                 return;
             }
         };
@@ -1480,18 +1503,12 @@ impl Builder {
         for (g, &col) in self.groups.iter().enumerate() {
             let code = match ahead {
                 // Coded on a worker: its block-local code, mapped once per block.
-                Some(ahead) => {
-                    let local = ahead.groups[g] as usize;
-                    let map = &mut self.block_levels[g];
-                    if map.len() <= local {
-                        map.resize(local + 1, UNMAPPED);
-                    }
-                    if map[local] == UNMAPPED {
-                        map[local] =
-                            global_code(&mut self.group_levels[g], &ahead.levels[g][local]);
-                    }
-                    map[local]
-                }
+                Some(ahead) => block_code(
+                    &mut self.block_levels[g],
+                    &mut self.group_levels[g],
+                    ahead.groups[g] as usize,
+                    &ahead.levels[g],
+                ),
                 None => global_code(&mut self.group_levels[g], group_value(record.field(col))),
             };
             self.group_codes[g].push(code);
@@ -1609,6 +1626,24 @@ fn is_blank(record: &csv::StringRecord) -> bool {
 }
 
 /// The code of group `value` in a column's `levels`, numbered in order of first appearance.
+/// The global code of block-local code `local` (naming `block_levels[local]`), mapped in
+/// `map` the first time a kept person has it.
+#[inline]
+fn block_code(
+    map: &mut Vec<u32>,
+    levels: &mut HashMap<String, u32>,
+    local: usize,
+    block_levels: &[String],
+) -> u32 {
+    if map.len() <= local {
+        map.resize(local + 1, UNMAPPED);
+    }
+    if map[local] == UNMAPPED {
+        map[local] = global_code(levels, &block_levels[local]);
+    }
+    map[local]
+}
+
 fn global_code(levels: &mut HashMap<String, u32>, value: &str) -> u32 {
     match levels.get(value) {
         Some(&code) => code,

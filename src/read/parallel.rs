@@ -12,6 +12,7 @@
 //! the rest of the file to the csv parser, which says what is wrong with it. A property test
 //! compares the two readers on random exports, quotes and embedded line ends included.
 
+use super::bulk::PlainBlock;
 use super::ids::{IdHash, IdHasher};
 use super::scan::Structure;
 use super::stream::{long_line_message, not_utf8_message};
@@ -139,6 +140,9 @@ struct ParsedBlock {
     /// Per row, each total column's score scored ahead ([`AheadScore`]); empty when the
     /// sink scores none ahead.
     totals: Vec<u64>,
+    /// Whether every row has the header's width, an id and its totals scored ahead without
+    /// a problem: then the keeping thread may keep the block whole ([`Builder::keep_block`]).
+    plain: bool,
     problem: Option<Problem>,
 }
 
@@ -159,6 +163,7 @@ impl ParsedBlock {
             text: String::new(),
             unquoted,
             newlines: 0,
+            plain: false,
             problem: None,
             ..self
         }
@@ -363,6 +368,10 @@ impl Splitter {
                 }
             }
         }
+        block.plain = (scorer.is_some() || self.total_columns.is_empty())
+            && block.hashes.iter().all(Option::is_some)
+            && block.rows.iter().all(|row| row.fields == self.width)
+            && !totals.contains(&AheadScore::NOT_SCORED);
         block.group_codes = codes;
         block.levels = levels;
         block.totals = totals;
@@ -770,17 +779,36 @@ pub(super) fn read<R: Read + Send>(
                             builder.reserve(remaining as usize, bytes_each as usize, sink);
                         }
                         builder.start_block();
-                        builder.add_batch(
-                            block.rows.iter().enumerate().map(|(i, row)| {
-                                (
-                                    block.fields(row),
-                                    line_base + row.line,
-                                    Some(block.ahead(i)),
-                                )
-                            }),
-                            &block.hashes,
-                            sink,
-                        );
+                        if block.plain && builder.keeps_whole_blocks() {
+                            let id = builder.id;
+                            let block = &block;
+                            builder.keep_block(
+                                PlainBlock {
+                                    records: block.rows.len(),
+                                    id_and_line: |i| {
+                                        let row = &block.rows[i];
+                                        (block.fields(row).text_of(id), line_base + row.line)
+                                    },
+                                    hashes: &block.hashes,
+                                    group_codes: &block.group_codes,
+                                    levels: &block.levels,
+                                    totals: &block.totals,
+                                },
+                                sink,
+                            );
+                        } else {
+                            builder.add_batch(
+                                block.rows.iter().enumerate().map(|(i, row)| {
+                                    (
+                                        block.fields(row),
+                                        line_base + row.line,
+                                        Some(block.ahead(i)),
+                                    )
+                                }),
+                                &block.hashes,
+                                sink,
+                            );
+                        }
                     }
                     newlines += block.newlines;
                     offset = end;

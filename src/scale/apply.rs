@@ -141,6 +141,26 @@ impl ScoreColumn {
         }
     }
 
+    /// Adds people with these scores, in order.
+    pub fn extend(&mut self, scores: impl IntoIterator<Item = Score>) {
+        for score in scores {
+            match &mut self.0 {
+                Repr::Coded {
+                    codes,
+                    values,
+                    lookup,
+                } => match code_of(values, lookup, score) {
+                    Some(code) => codes.push(code),
+                    None => {
+                        self.widen();
+                        self.push(score);
+                    }
+                },
+                Repr::Wide(scores) => scores.push(encode(score)),
+            }
+        }
+    }
+
     fn reserve(&mut self, people: usize) {
         match &mut self.0 {
             Repr::Coded { codes, .. } => {
@@ -459,6 +479,20 @@ impl CellSink for Scorer<'_> {
 
     fn total(&mut self, person: usize, timepoint: Timepoint, score: Option<f64>) {
         self.scores[timepoint.index()].set(person, score.map_or(Score::Missing, Score::Valid));
+    }
+
+    fn people_with_totals(&mut self, _first: usize, people: usize, totals: [&[Option<f64>]; 3]) {
+        for (column, totals) in self.scores.iter_mut().zip(totals) {
+            if totals.is_empty() {
+                column.extend(std::iter::repeat_n(Score::Missing, people));
+            } else {
+                column.extend(
+                    totals
+                        .iter()
+                        .map(|s| s.map_or(Score::Missing, Score::Valid)),
+                );
+            }
+        }
     }
 
     fn cells(&mut self, record: TimepointCells<'_>) {
