@@ -23,11 +23,14 @@ use std::io::{self, Read};
 use std::sync::mpsc::{sync_channel, Receiver};
 
 /// Bytes per block: large enough that a block is worth a task, small enough that the blocks
-/// in flight add little memory.
-pub(super) const BLOCK: usize = 1 << 20;
+/// in flight add little memory. Each block's buffers (text, rows, fields, scores: about 4
+/// times its bytes) are faulted in once and reused; with 1 MiB blocks and 8 read ahead they
+/// were half of the pages a 1M-row run touched.
+pub(super) const BLOCK: usize = 1 << 19;
 
-/// Blocks read ahead of the thread keeping records.
-const AHEAD: usize = 8;
+/// Blocks read ahead of the thread keeping records: enough to keep two cores busy.
+/// 1M rows: system time 59 -> 46 ms against 1 MiB blocks and 8 ahead; 10M rows: 0.57 -> 0.33 s.
+const AHEAD: usize = 4;
 
 /// A line split into fields: `ends[i]` is where field `i` ends, the next starting one byte
 /// (the delimiter) later.
