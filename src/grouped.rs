@@ -358,7 +358,7 @@ impl Cells {
                 let of_person = (0..people)
                     .map(|p| {
                         key.clear();
-                        key.extend(groups.iter().map(|g| g.codes[p]));
+                        key.extend(groups.iter().map(|g| g.codes.get(p)));
                         if let Some(&c) = index.get(key.as_slice()) {
                             return c;
                         }
@@ -385,7 +385,7 @@ impl Cells {
             Cells::Radix { levels, .. } => groups
                 .iter()
                 .zip(levels)
-                .fold(0, |acc, (g, &l)| acc * l + u64::from(g.codes[p])),
+                .fold(0, |acc, (g, &l)| acc * l + u64::from(g.codes.get(p))),
             Cells::Dictionary { of_person, .. } => u64::from(of_person[p]),
         }
     }
@@ -652,7 +652,7 @@ mod tests {
         GroupColumn {
             name: name.into(),
             levels: levels.iter().map(|l| l.to_string()).collect(),
-            codes,
+            codes: codes.into(),
         }
     }
 
@@ -687,7 +687,7 @@ mod tests {
                         group_by: g.name.clone(),
                         group: level.clone(),
                         slot,
-                        pairs: tally(&|p| g.codes[p] == code as u32, slot),
+                        pairs: tally(&|p| g.codes.get(p) == code as u32, slot),
                     });
                 }
             }
@@ -809,7 +809,7 @@ mod tests {
             let mut i = 1;
             for g in &groups {
                 for code in 0..g.levels.len() {
-                    assert_eq!(got[i].totals, brute(&|p| g.codes[p] == code as u32));
+                    assert_eq!(got[i].totals, brute(&|p| g.codes.get(p) == code as u32));
                     i += 1;
                 }
             }

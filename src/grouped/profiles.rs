@@ -273,7 +273,7 @@ mod tests {
         GroupColumn {
             name: name.into(),
             levels: (0..levels).map(|l| format!("{name}{l:06}")).collect(),
-            codes,
+            codes: codes.into(),
         }
     }
 

@@ -108,7 +108,7 @@ fn column(side: &Side<'_>, name: &str) -> Option<usize> {
 /// A person's value of a named column, unless missing.
 fn value_of<'s>(side: &Side<'s>, name: &str, p: usize) -> Option<&'s str> {
     let g = &side.export.groups[column(side, name)?];
-    let text = g.levels[g.codes[p] as usize].as_str();
+    let text = g.levels[g.codes.get(p) as usize].as_str();
     (text != MISSING_GROUP && !is_missing_code(text)).then_some(text)
 }
 

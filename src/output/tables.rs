@@ -41,7 +41,7 @@ pub fn write_scored<W: std::io::Write>(
             export
                 .groups
                 .iter()
-                .map(|g| g.levels[g.codes[p] as usize].clone()),
+                .map(|g| g.levels[g.codes.get(p) as usize].clone()),
         );
         for tp in Timepoint::ALL {
             match scored.scores[tp.index()].get(p) {

@@ -2,6 +2,7 @@
 //! Every record is accounted for: kept, or excluded and counted with the reason and line.
 
 mod bulk;
+mod codes;
 mod columns;
 mod ids;
 mod parallel;
@@ -10,6 +11,8 @@ mod scan;
 mod spill;
 mod stream;
 mod value;
+
+pub use codes::GroupCodes;
 
 pub use columns::{Layout, Source};
 pub use ids::Ids;
@@ -275,7 +278,7 @@ pub struct GroupColumn {
     /// Distinct values, sorted.
     pub levels: Vec<String>,
     /// Level of each person.
-    pub codes: Vec<u32>,
+    pub codes: GroupCodes,
 }
 
 /// The read stage's result.
@@ -343,7 +346,7 @@ impl Export {
     pub fn forget_people(&mut self) {
         self.ids = Ids::default();
         for column in &mut self.groups {
-            column.codes = Vec::new();
+            column.codes = GroupCodes::default();
         }
     }
 
@@ -496,7 +499,7 @@ impl Spilled {
                 .map(|name| GroupColumn {
                     name: name.clone(),
                     levels: Vec::new(),
-                    codes: Vec::new(),
+                    codes: GroupCodes::default(),
                 })
                 .collect(),
             group_conflicts: vec![0; self.options.by.len()],
@@ -1230,7 +1233,7 @@ struct Builder {
     /// Long layout: which timepoints each person already has.
     seen: Vec<[bool; 3]>,
     group_levels: Vec<HashMap<String, u32>>,
-    group_codes: Vec<Vec<u32>>,
+    group_codes: Vec<GroupCodes>,
     responses: [Responses; 3],
     excluded: Vec<Excluded>,
     rows_read: u64,
@@ -1294,7 +1297,7 @@ impl Builder {
             ids: ids::IdIndex::default(),
             seen: Vec::new(),
             group_levels: (0..options.by.len()).map(|_| HashMap::new()).collect(),
-            group_codes: vec![Vec::new(); options.by.len()],
+            group_codes: vec![GroupCodes::default(); options.by.len()],
             responses,
             excluded: Vec::new(),
             rows_read: 0,
@@ -1464,7 +1467,6 @@ impl Builder {
         }
         for codes in &mut self.group_codes {
             codes.reserve(people);
-            crate::memory::prefer_huge_pages(codes);
         }
         sink.reserve(people);
     }
@@ -1475,7 +1477,7 @@ impl Builder {
         for (g, &col) in self.groups.iter().enumerate() {
             let text = record.field(col);
             let value = group_value(text);
-            let first = self.group_codes[g][person];
+            let first = self.group_codes[g].get(person);
             if self.group_levels[g].get(value) != Some(&first) {
                 self.group_conflicts[g] += 1;
                 let first_value = self.group_levels[g]
@@ -1665,16 +1667,14 @@ pub(crate) fn group_value(text: &str) -> &str {
 
 /// Re-codes a column so that codes follow the levels sorted by UTF-8 bytes (R's radix sort),
 /// which makes "groups sorted by name" a walk over codes.
-fn sort_levels(name: String, levels: HashMap<String, u32>, mut codes: Vec<u32>) -> GroupColumn {
+fn sort_levels(name: String, levels: HashMap<String, u32>, mut codes: GroupCodes) -> GroupColumn {
     let mut by_code: Vec<(String, u32)> = levels.into_iter().collect();
     by_code.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let mut new_code = vec![0u32; by_code.len()];
     for (rank, (_, old)) in by_code.iter().enumerate() {
         new_code[*old as usize] = rank as u32;
     }
-    for c in &mut codes {
-        *c = new_code[*c as usize];
-    }
+    codes.remap(&new_code);
     GroupColumn {
         name,
         levels: by_code.into_iter().map(|(l, _)| l).collect(),
