@@ -1621,10 +1621,8 @@ fn id_hash(hasher: &ids::IdHasher, id_column: usize, record: &impl Fields) -> Op
 }
 
 /// A blank record (a blank line, or only delimiters and spaces): skipped, not counted.
-fn is_blank(record: &csv::StringRecord) -> bool {
-    record
-        .iter()
-        .all(|f| f.bytes().all(|b| b.is_ascii_whitespace()))
+fn is_blank(record: &impl Fields) -> bool {
+    (0..record.count()).all(|i| record.field(i).bytes().all(|b| b.is_ascii_whitespace()))
 }
 
 /// The code of group `value` in a column's `levels`, numbered in order of first appearance.

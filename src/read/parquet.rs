@@ -70,6 +70,72 @@ pub(super) fn parse_parquet(
 
     // Every column is decoded: a row is blank (skipped, as in the CSV export) only when all
     // of its cells are, the ones the plan does not read included.
+    if let Some(kinds) = flat_columns(metadata.schema_descr()) {
+        let mut hashes = Vec::new();
+        let mut keep = |batch: &Columns, first: u64| -> Result<(), Error> {
+            // Blank rows are what a CSV export would write as blank records: skipped.
+            let rows = (0..batch.rows)
+                .map(|row| (Row { batch, row }, first + row as u64))
+                .filter(|(record, _)| !super::is_blank(record));
+            for _ in rows.clone() {
+                *read_so_far += 1;
+                if let Some(max) = options.max_rows.filter(|&max| *read_so_far > max) {
+                    return Err(input_error(super::too_many_rows(max)));
+                }
+            }
+            match spill.as_mut() {
+                Some(spill) => {
+                    for (record, line) in rows {
+                        spill
+                            .write(&record, line, builder.id_hash(&record))
+                            .map_err(|e| Error::io(spill.path(0), e))?;
+                    }
+                }
+                None => builder.hash_and_add(rows, &mut hashes, sink),
+            }
+            Ok(())
+        };
+        // One thread decodes batches while this one keeps the previous batch's records.
+        let (batches_tx, batches) = std::sync::mpsc::sync_channel::<(Columns, u64)>(2);
+        let (spare_tx, spare) = std::sync::mpsc::channel::<Columns>();
+        let (decoded, kept) = std::thread::scope(|scope| {
+            let (reader, kinds) = (&reader, &kinds);
+            let decoder = scope.spawn(move || {
+                read_columns(
+                    reader,
+                    kinds,
+                    first_line,
+                    BATCH,
+                    &spare,
+                    &mut |batch, first| batches_tx.send((batch, first)).is_ok(),
+                )
+            });
+            let (mut kept, mut count) = (Ok(()), 0u64);
+            for (batch, first) in batches.iter() {
+                kept = keep(&batch, first);
+                if kept.is_err() {
+                    break;
+                }
+                count += batch.rows as u64;
+                progress(bytes * count / rows_in_file.max(1));
+                let _ = spare_tx.send(batch);
+            }
+            drop(batches);
+            let decoded = decoder
+                .join()
+                .expect("the decoding thread only decodes and does not panic");
+            (decoded, kept)
+        });
+        kept?;
+        let count = decoded
+            .map_err(|(line, e)| input_error(format!("line {line}: cannot read the row: {e}")))?;
+        return Ok(Parsed {
+            lines: count + 1,
+            bytes,
+            sha256,
+            combined,
+        });
+    }
     let projection = Type::group_type_builder(schema.name())
         .with_fields(fields.to_vec())
         .build()
@@ -93,7 +159,7 @@ pub(super) fn parse_parquet(
         let line = first_line + count + 2;
         count += 1;
         if super::is_blank(&record) {
-            continue; // what a CSV export would write as a blank record
+            continue; // as above
         }
         *read_so_far += 1;
         if let Some(max) = options.max_rows.filter(|&max| *read_so_far > max) {
@@ -160,4 +226,444 @@ fn write_field(field: &Field, out: &mut String) {
         Field::Float16(v) => write!(out, "{}", f32::from(*v)),
         other => write!(out, "{other}"),
     };
+}
+
+/// How a flat column's values become text, as the row API's fields do (see
+/// [`write_field`]): the column types of ordinary exports. A file with any other column
+/// (dates, decimals, nested or repeated fields) is read row by row.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Bool,
+    Int32,
+    Int64,
+    Float,
+    Double,
+    /// UTF8, ENUM or JSON byte arrays: text, which must be UTF-8.
+    Text,
+    /// Other byte arrays: bytes, as text with invalid sequences replaced.
+    Bytes,
+}
+
+/// Each column's [`Kind`] and most definition level, if every column is a flat,
+/// non-repeated column of one.
+fn flat_columns(schema: &parquet::schema::types::SchemaDescriptor) -> Option<Vec<(Kind, i16)>> {
+    use parquet::basic::{ConvertedType as C, Repetition, Type as Physical};
+    if schema.num_columns() != schema.root_schema().get_fields().len() {
+        return None; // nested groups
+    }
+    schema
+        .root_schema()
+        .get_fields()
+        .iter()
+        .zip(schema.columns())
+        .map(|(field, column)| {
+            let info = field.get_basic_info();
+            if !field.is_primitive()
+                || info.has_repetition() && info.repetition() == Repetition::REPEATED
+            {
+                return None;
+            }
+            let converted = info.converted_type();
+            Some(match (field.get_physical_type(), converted) {
+                (Physical::BOOLEAN, _) => Kind::Bool,
+                (Physical::INT32, C::NONE | C::INT_32) => Kind::Int32,
+                (Physical::INT64, C::NONE | C::INT_64) => Kind::Int64,
+                (Physical::FLOAT, _) => Kind::Float,
+                (Physical::DOUBLE, _) => Kind::Double,
+                (Physical::BYTE_ARRAY, C::UTF8 | C::ENUM | C::JSON) => Kind::Text,
+                (Physical::BYTE_ARRAY, C::NONE | C::BSON) => Kind::Bytes,
+                _ => return None,
+            })
+            .map(|kind| (kind, column.max_def_level()))
+        })
+        .collect()
+}
+
+/// Rows decoded per batch: bounds the memory of a row group of any size.
+const BATCH: usize = 1 << 16;
+
+/// A batch of rows, column by column, each cell as text.
+struct Columns {
+    /// Per column: the cells' text and where each ends.
+    cells: Vec<(String, Vec<u32>)>,
+    rows: usize,
+}
+
+/// Row `row` of a batch: the record a CSV export would hold.
+#[derive(Clone, Copy)]
+struct Row<'a> {
+    batch: &'a Columns,
+    row: usize,
+}
+
+impl super::Fields for Row<'_> {
+    fn count(&self) -> usize {
+        self.batch.cells.len()
+    }
+
+    #[inline]
+    fn field(&self, i: usize) -> &str {
+        let (text, ends) = &self.batch.cells[i];
+        let start = match self.row {
+            0 => 0,
+            r => ends[r - 1] as usize,
+        };
+        &text[start..ends[self.row] as usize]
+    }
+}
+
+/// Reads every row group column by column, a batch of rows at a time, and hands each batch
+/// to `send` with the line number of its first row (each row is the record a CSV export
+/// would hold), reusing the batches that come back on `spare`; the number of rows, or the
+/// line where decoding failed and why. Stops early when `send` says no. With the records
+/// kept on another thread, about 4 times as fast as the row API, which builds every row's
+/// fields; and a batch lets the id lookups be prefetched.
+fn read_columns(
+    reader: &SerializedFileReader<std::fs::File>,
+    kinds: &[(Kind, i16)],
+    first_line: u64,
+    batch_rows: usize,
+    spare: &std::sync::mpsc::Receiver<Columns>,
+    send: &mut dyn FnMut(Columns, u64) -> bool,
+) -> Result<u64, (u64, String)> {
+    use parquet::column::reader::ColumnReader;
+    let mut count = 0u64;
+    let mut levels: Vec<i16> = Vec::new();
+    for g in 0..reader.num_row_groups() {
+        let failed = |count: u64| {
+            move |e: parquet::errors::ParquetError| (first_line + count + 2, e.to_string())
+        };
+        let group = reader.get_row_group(g).map_err(failed(count))?;
+        let rows = group.metadata().num_rows().max(0) as u64;
+        let mut columns: Vec<ColumnReader> = (0..kinds.len())
+            .map(|c| group.get_column_reader(c))
+            .collect::<Result<_, _>>()
+            .map_err(failed(count))?;
+        let mut done = 0u64;
+        while done < rows {
+            let want = (rows - done).min(batch_rows as u64) as usize;
+            let mut batch = spare.try_recv().unwrap_or_else(|_| Columns {
+                cells: kinds.iter().map(|_| (String::new(), Vec::new())).collect(),
+                rows: 0,
+            });
+            for ((column, kind), (text, ends)) in
+                columns.iter_mut().zip(kinds).zip(&mut batch.cells)
+            {
+                text.clear();
+                ends.clear();
+                let got = read_text(column, kind.0, kind.1, want, &mut levels, text, ends)
+                    .map_err(|e| (first_line + count + 2, e))?;
+                if got != want {
+                    return Err((
+                        first_line + count + got as u64 + 2,
+                        format!(
+                            "a column ends after {} of the row group's {rows} rows",
+                            done + got as u64
+                        ),
+                    ));
+                }
+            }
+            batch.rows = want;
+            if !send(batch, first_line + count + 2) {
+                return Ok(count);
+            }
+            count += want as u64;
+            done += want as u64;
+        }
+    }
+    Ok(count)
+}
+
+/// Reads up to `want` rows of one column as text into `text` and `ends`; how many it read.
+fn read_text(
+    column: &mut parquet::column::reader::ColumnReader,
+    kind: Kind,
+    max_def: i16,
+    want: usize,
+    levels: &mut Vec<i16>,
+    text: &mut String,
+    ends: &mut Vec<u32>,
+) -> Result<usize, String> {
+    use parquet::column::reader::ColumnReader as R;
+    use std::fmt::Write;
+    /// Reads the rows' values and definition levels (a null has a level below the most),
+    /// then writes each row's cell: empty for a null, else `write` of the next value.
+    fn rows<T>(
+        read: impl FnOnce(&mut Vec<i16>, &mut Vec<T>) -> parquet::errors::Result<(usize, usize, usize)>,
+        max_def: i16,
+        levels: &mut Vec<i16>,
+        text: &mut String,
+        ends: &mut Vec<u32>,
+        mut write: impl FnMut(&T, &mut String) -> Result<(), String>,
+    ) -> Result<usize, String> {
+        let mut values = Vec::new();
+        levels.clear();
+        let (records, _, read_levels) = read(levels, &mut values).map_err(|e| e.to_string())?;
+        if max_def > 0 && read_levels != records {
+            return Err(format!(
+                "{records} rows but {read_levels} definition levels"
+            ));
+        }
+        let mut next = values.iter();
+        // A required column (no levels) has a value in every row; an optional one where its
+        // level is the most it can be (a lower level is a null).
+        let defined = if max_def == 0 { 0 } else { read_levels };
+        let present = levels[..defined]
+            .iter()
+            .map(|&level| level == max_def)
+            .chain(std::iter::repeat(true));
+        for present in present.take(records) {
+            if present {
+                let value = next.next().ok_or("fewer values than rows that have one")?;
+                write(value, text)?;
+            }
+            let end =
+                u32::try_from(text.len()).map_err(|_| "a batch of cells over 4 GiB".to_string())?;
+            ends.push(end);
+        }
+        Ok(records)
+    }
+    let number = |out: &mut String, v: f64| {
+        // Whole numbers print as the integer they are (f64's Display gives the same digits).
+        if v.fract() == 0.0 && v.abs() < 9.0e15 && !(v == 0.0 && v.is_sign_negative()) {
+            let _ = write!(out, "{}", v as i64);
+        } else {
+            let _ = write!(out, "{v}");
+        }
+    };
+    match (column, kind) {
+        (R::BoolColumnReader(c), _) => rows(
+            |l, v| c.read_records(want, Some(l), None, v),
+            max_def,
+            levels,
+            text,
+            ends,
+            |&b: &bool, out| {
+                out.push_str(if b { "true" } else { "false" });
+                Ok(())
+            },
+        ),
+        (R::Int32ColumnReader(c), _) => rows(
+            |l, v| c.read_records(want, Some(l), None, v),
+            max_def,
+            levels,
+            text,
+            ends,
+            |&i: &i32, out| {
+                let _ = write!(out, "{i}");
+                Ok(())
+            },
+        ),
+        (R::Int64ColumnReader(c), _) => rows(
+            |l, v| c.read_records(want, Some(l), None, v),
+            max_def,
+            levels,
+            text,
+            ends,
+            |&i: &i64, out| {
+                let _ = write!(out, "{i}");
+                Ok(())
+            },
+        ),
+        (R::FloatColumnReader(c), _) => rows(
+            |l, v| c.read_records(want, Some(l), None, v),
+            max_def,
+            levels,
+            text,
+            ends,
+            |&x: &f32, out| {
+                let _ = write!(out, "{x}");
+                Ok(())
+            },
+        ),
+        (R::DoubleColumnReader(c), _) => rows(
+            |l, v| c.read_records(want, Some(l), None, v),
+            max_def,
+            levels,
+            text,
+            ends,
+            |&x: &f64, out| {
+                number(out, x);
+                Ok(())
+            },
+        ),
+        (R::ByteArrayColumnReader(c), Kind::Text) => rows(
+            |l, v| c.read_records(want, Some(l), None, v),
+            max_def,
+            levels,
+            text,
+            ends,
+            |b: &parquet::data_type::ByteArray, out| {
+                out.push_str(
+                    std::str::from_utf8(b.data())
+                        .map_err(|e| format!("a text value is not UTF-8: {e}"))?,
+                );
+                Ok(())
+            },
+        ),
+        (R::ByteArrayColumnReader(c), _) => rows(
+            |l, v| c.read_records(want, Some(l), None, v),
+            max_def,
+            levels,
+            text,
+            ends,
+            |b: &parquet::data_type::ByteArray, out| {
+                out.push_str(&String::from_utf8_lossy(b.data()));
+                Ok(())
+            },
+        ),
+        _ => Err("a column's type changed between row groups".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Fields;
+    use super::*;
+    use parquet::data_type::{
+        BoolType, ByteArray, ByteArrayType, DoubleType, FloatType, Int32Type, Int64Type,
+    };
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+    use std::sync::Arc;
+
+    /// Row `i`'s value of column `c`, `None` for a null (required columns have none).
+    fn value<T: Clone>(cycle: &[T], i: usize, c: usize, required: bool) -> Option<T> {
+        (required || (i + c) % 7 != 0).then(|| cycle[(i * 7 + c) % cycle.len()].clone())
+    }
+
+    /// A file of every flat column type, awkward values and nulls, in row groups of 120.
+    fn write_all_kinds(path: &Path, rows: usize) {
+        let schema = parse_message_type(
+            "message m {
+                OPTIONAL BOOLEAN b;
+                OPTIONAL INT32 i32;
+                REQUIRED INT64 i64;
+                OPTIONAL FLOAT f;
+                OPTIONAL DOUBLE d;
+                OPTIONAL BYTE_ARRAY s (UTF8);
+                OPTIONAL BYTE_ARRAY raw;
+            }",
+        )
+        .expect("schema");
+        let file = std::fs::File::create(path).expect("file");
+        let mut writer =
+            SerializedFileWriter::new(file, Arc::new(schema), Default::default()).expect("writer");
+        let doubles = [
+            7.0,
+            -0.0,
+            0.1,
+            1e300,
+            -2.5e-7,
+            f64::NAN,
+            f64::INFINITY,
+            9.0e15,
+            12345678.9,
+            3.0,
+        ];
+        let floats = [7.0f32, 0.1, -0.0, f32::NAN, 1e-20, 3.5e12];
+        let ints = [0i64, -1, 7, i64::MAX, i64::MIN, -99];
+        let texts = ["Leeds", "", "  ", "\u{e9}t\u{e9}", "NA", "7"];
+        let raw: [&[u8]; 3] = [b"ok", b"\xff\xfe", b""];
+        for start in (0..rows).step_by(120) {
+            let group: Vec<usize> = (start..(start + 120).min(rows)).collect();
+            let mut rg = writer.next_row_group().expect("row group");
+            let mut c = 0;
+            while let Some(mut col) = rg.next_column().expect("column") {
+                let defs: Vec<i16> = group
+                    .iter()
+                    .map(|&i| i16::from(value(&[()], i, c, c == 2).is_some()))
+                    .collect();
+                macro_rules! write {
+                    ($ty:ty, $cycle:expr, $required:expr) => {{
+                        let values: Vec<_> = group
+                            .iter()
+                            .filter_map(|&i| value(&$cycle, i, c, $required))
+                            .collect();
+                        let defs = (!$required).then_some(&defs[..]);
+                        col.typed::<$ty>()
+                            .write_batch(&values, defs, None)
+                            .expect("values");
+                    }};
+                }
+                match c {
+                    0 => write!(BoolType, [true, false], false),
+                    1 => write!(Int32Type, ints.map(|i| i as i32), false),
+                    2 => write!(Int64Type, ints, true),
+                    3 => write!(FloatType, floats, false),
+                    4 => write!(DoubleType, doubles, false),
+                    5 => write!(ByteArrayType, texts.map(ByteArray::from), false),
+                    _ => write!(
+                        ByteArrayType,
+                        raw.map(|b| ByteArray::from(b.to_vec())),
+                        false
+                    ),
+                }
+                col.close().expect("close column");
+                c += 1;
+            }
+            rg.close().expect("close row group");
+        }
+        writer.close().expect("close file");
+    }
+
+    #[test]
+    fn columns_decode_to_the_row_apis_text() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kinds.parquet");
+        write_all_kinds(&path, 300);
+        let reader =
+            SerializedFileReader::new(std::fs::File::open(&path).expect("open")).expect("parquet");
+        let mut by_rows = Vec::new();
+        for row in reader.get_row_iter(None).expect("rows") {
+            let mut cells = Vec::new();
+            for (_, field) in row.expect("row").get_column_iter() {
+                let mut cell = String::new();
+                write_field(field, &mut cell);
+                cells.push(cell);
+            }
+            by_rows.push(cells);
+        }
+        let kinds = flat_columns(reader.metadata().file_metadata().schema_descr())
+            .expect("every column is flat");
+        let (_, spare) = std::sync::mpsc::channel();
+        let mut by_columns: Vec<Vec<String>> = Vec::new();
+        let mut lines = Vec::new();
+        // Batches of 7 rows cross the row groups' boundaries at different places.
+        let count = read_columns(&reader, &kinds, 10, 7, &spare, &mut |batch, first| {
+            for row in 0..batch.rows {
+                let record = Row { batch: &batch, row };
+                by_columns.push(
+                    (0..kinds.len())
+                        .map(|i| record.field(i).to_string())
+                        .collect(),
+                );
+                lines.push(first + row as u64);
+            }
+            true
+        })
+        .expect("decodes");
+        assert_eq!(count, 300);
+        assert_eq!(lines, (12..312).collect::<Vec<u64>>());
+        assert_eq!(by_columns, by_rows);
+        let doubles: std::collections::BTreeSet<&str> =
+            by_rows.iter().map(|r| r[4].as_str()).collect();
+        assert_eq!(doubles.len(), 11, "every double and null: {doubles:?}");
+    }
+
+    #[test]
+    fn other_column_types_go_row_by_row() {
+        for column in [
+            "OPTIONAL INT32 visit (DATE);",
+            "REPEATED INT32 scores;",
+            "OPTIONAL FIXED_LEN_BYTE_ARRAY (4) x;",
+        ] {
+            let schema = parse_message_type(&format!(
+                "message m {{ OPTIONAL BYTE_ARRAY id (UTF8); {column} }}"
+            ))
+            .expect("schema");
+            let descriptor = parquet::schema::types::SchemaDescriptor::new(Arc::new(schema));
+            assert!(flat_columns(&descriptor).is_none(), "{column}");
+        }
+    }
 }
