@@ -121,7 +121,7 @@ impl Profiles {
         people: usize,
         range: ValueRange,
         codes: impl Fn(usize) -> [u64; 3] + Sync,
-        bytes: Option<([&[u8]; 3], &[[u64; 256]; 3])>,
+        bytes: Option<ScoreBytes<'_>>,
     ) -> Option<Profiles> {
         let (low, high) = match range {
             ValueRange::Empty => (0, 0),
@@ -285,6 +285,9 @@ impl Profiles {
         totals_by_group(groups, &self.cells, cell_totals)
     }
 }
+
+/// Each score column's bytes, with the tables that turn a byte into its profile code.
+type ScoreBytes<'a> = ([&'a [u8]; 3], &'a [[u64; 256]; 3]);
 
 /// A person's index in the dense array of profiles as a sum of table lookups, one per
 /// byte: each grouping column's code times its stride, and each score's profile code times
