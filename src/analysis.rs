@@ -60,12 +60,12 @@ pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
     // Whole-number scores: one pass counting people by profile serves the flow and every
     // tally. When the score columns code their values their range is known without a pass;
     // otherwise the status pass finds it.
-    let coded = scored.coded_range().and_then(|range| {
-        let profiles = match scored.coded_columns() {
-            Some(columns) => Profiles::count_coded(groups, people, columns, range),
-            None => count(range),
-        };
-        Some((profiles?, range))
+    let coded = scored.coded_columns().and_then(|columns| {
+        let range = scored.coded_range()?;
+        Some((
+            Profiles::count_coded(groups, people, columns, range)?,
+            range,
+        ))
     });
     let (status, profiles) = match coded {
         Some((profiles, range)) => {

@@ -118,9 +118,15 @@ impl GroupCodes {
 
     /// Moves to the next width up.
     fn widen(&mut self) {
+        // The room reserved for the whole file is kept.
+        fn wider<T: Copy, U: From<T>>(narrow: Vec<T>) -> Vec<U> {
+            let mut wide = Vec::with_capacity(narrow.capacity());
+            wide.extend(narrow.into_iter().map(U::from));
+            wide
+        }
         *self = match std::mem::take(self) {
-            GroupCodes::Narrow(c) => GroupCodes::Medium(c.into_iter().map(u16::from).collect()),
-            GroupCodes::Medium(c) => GroupCodes::Wide(c.into_iter().map(u32::from).collect()),
+            GroupCodes::Narrow(c) => GroupCodes::Medium(wider(c)),
+            GroupCodes::Medium(c) => GroupCodes::Wide(wider(c)),
             GroupCodes::Wide(c) => GroupCodes::Wide(c),
         };
     }

@@ -52,7 +52,8 @@ impl Ends {
             Ends::Short(e) => match u32::try_from(end) {
                 Ok(end) => e.push(end),
                 Err(_) => {
-                    let mut long: Vec<u64> = e.iter().map(|&x| u64::from(x)).collect();
+                    let mut long = Vec::with_capacity(e.capacity());
+                    long.extend(e.iter().map(|&x| u64::from(x)));
                     long.push(end as u64);
                     *self = Ends::Long(long);
                 }

@@ -1625,7 +1625,6 @@ fn is_blank(record: &impl Fields) -> bool {
     (0..record.count()).all(|i| record.field(i).bytes().all(|b| b.is_ascii_whitespace()))
 }
 
-/// The code of group `value` in a column's `levels`, numbered in order of first appearance.
 /// The global code of block-local code `local` (naming `block_levels[local]`), mapped in
 /// `map` the first time a kept person has it.
 #[inline]
@@ -1644,6 +1643,7 @@ fn block_code(
     map[local]
 }
 
+/// The code of group `value` in a column's `levels`, numbered in order of first appearance.
 fn global_code(levels: &mut HashMap<String, u32>, value: &str) -> u32 {
     match levels.get(value) {
         Some(&code) => code,

@@ -758,11 +758,14 @@ pub(super) fn read<R: Read + Send>(
                 }
                 // A block the keeping thread is done with: its text becomes the buffer read
                 // into, the rest goes to the worker.
-                let mut shell = recycled.try_recv().ok();
+                // One grown for an oversized record is dropped with all its buffers.
+                let mut shell = recycled
+                    .try_recv()
+                    .ok()
+                    .filter(|old| old.text.capacity() <= 2 * block_bytes);
                 let mut next = shell
                     .as_mut()
                     .map(|old| std::mem::take(&mut old.text).into_bytes())
-                    .filter(|buffer| buffer.capacity() <= 2 * block_bytes)
                     .unwrap_or_else(|| Vec::with_capacity(block_bytes + block_bytes / 4));
                 next.clear();
                 next.extend_from_slice(&state.rest[cut..]);

@@ -1,6 +1,6 @@
 //! Parquet input: each row becomes the record a CSV export of the file would hold, and goes
 //! through the same keeping and scoring as a CSV record, so a Parquet file and its CSV export
-//! give the same results. Only the columns the plan uses are decoded.
+//! give the same results. Every column is decoded: a row is blank only if all its cells are.
 //!
 //! Cells as text: a null is empty (missing), a string is itself, a number is written in the
 //! shortest form that reads back to the same value (a float NaN is `NaN`, a missing code, and
@@ -313,11 +313,13 @@ impl super::Fields for Row<'_> {
 }
 
 /// Reads every row group column by column, a batch of rows at a time, and hands each batch
-/// to `send` with the line number of its first row (each row is the record a CSV export
-/// would hold), reusing the batches that come back on `spare`; the number of rows, or the
-/// line where decoding failed and why. Stops early when `send` says no. With the records
-/// kept on another thread, about 4 times as fast as the row API, which builds every row's
-/// fields; and a batch lets the id lookups be prefetched.
+/// to `send` with the line number of its first row (`first_line` lines before the file;
+/// each row is the record a CSV export would hold), reusing the batches that come back on
+/// `spare`; the number of rows, or the line within the file where decoding failed and why
+/// (after sending the rows before it, so that whatever keeping them says comes first, as
+/// row by row). Stops early when `send` says no. With the records kept on another thread,
+/// about 4 times as fast as the row API, which builds every row's fields; and a batch lets
+/// the id lookups be prefetched.
 fn read_columns(
     reader: &SerializedFileReader<std::fs::File>,
     kinds: &[(Kind, i16)],
@@ -327,12 +329,12 @@ fn read_columns(
     send: &mut dyn FnMut(Columns, u64) -> bool,
 ) -> Result<u64, (u64, String)> {
     use parquet::column::reader::ColumnReader;
+    let schema = reader.metadata().file_metadata().schema_descr_ptr();
     let mut count = 0u64;
     let mut levels: Vec<i16> = Vec::new();
     for g in 0..reader.num_row_groups() {
-        let failed = |count: u64| {
-            move |e: parquet::errors::ParquetError| (first_line + count + 2, e.to_string())
-        };
+        let failed =
+            |count: u64| move |e: parquet::errors::ParquetError| (count + 2, e.to_string());
         let group = reader.get_row_group(g).map_err(failed(count))?;
         let rows = group.metadata().num_rows().max(0) as u64;
         let mut columns: Vec<ColumnReader> = (0..kinds.len())
@@ -341,50 +343,78 @@ fn read_columns(
             .map_err(failed(count))?;
         let mut done = 0u64;
         while done < rows {
-            let want = (rows - done).min(batch_rows as u64) as usize;
+            let mut limit = (rows - done).min(batch_rows as u64) as usize;
             let mut batch = spare.try_recv().unwrap_or_else(|_| Columns {
                 cells: kinds.iter().map(|_| (String::new(), Vec::new())).collect(),
                 rows: 0,
             });
-            for ((column, kind), (text, ends)) in
-                columns.iter_mut().zip(kinds).zip(&mut batch.cells)
+            // The first row (then column) that cannot be decoded, and why.
+            let mut failure: Option<(usize, String)> = None;
+            for (c, ((column, kind), (text, ends))) in columns
+                .iter_mut()
+                .zip(kinds)
+                .zip(&mut batch.cells)
+                .enumerate()
             {
                 text.clear();
                 ends.clear();
-                let got = read_text(column, kind.0, kind.1, want, &mut levels, text, ends)
-                    .map_err(|e| (first_line + count + 2, e))?;
-                if got != want {
-                    return Err((
-                        first_line + count + got as u64 + 2,
+                let problem = match read_text(
+                    column,
+                    *kind,
+                    &schema.column(c),
+                    limit,
+                    &mut levels,
+                    text,
+                    ends,
+                ) {
+                    Ok(got) if got == limit => continue,
+                    Ok(got) => (
+                        got,
                         format!(
                             "a column ends after {} of the row group's {rows} rows",
                             done + got as u64
                         ),
-                    ));
+                    ),
+                    Err(problem) => problem,
+                };
+                if failure.as_ref().is_none_or(|(row, _)| problem.0 < *row) {
+                    limit = problem.0;
+                    failure = Some(problem);
                 }
             }
-            batch.rows = want;
-            if !send(batch, first_line + count + 2) {
+            // Every column as far as the first failure.
+            for (text, ends) in &mut batch.cells {
+                ends.truncate(limit);
+                text.truncate(ends.last().map_or(0, |&end| end as usize));
+            }
+            batch.rows = limit;
+            if limit > 0 && !send(batch, first_line + count + 2) {
                 return Ok(count);
             }
-            count += want as u64;
-            done += want as u64;
+            count += limit as u64;
+            done += limit as u64;
+            if let Some((_, why)) = failure {
+                return Err((count + 2, why));
+            }
         }
     }
     Ok(count)
 }
 
-/// Reads up to `want` rows of one column as text into `text` and `ends`; how many it read.
+/// Reads up to `want` rows of one column as text into `text` and `ends` (which the row API
+/// would give; see [`write_field`]): how many it read, or how many it had written when it
+/// failed and why, in the row API's words.
 fn read_text(
     column: &mut parquet::column::reader::ColumnReader,
-    kind: Kind,
-    max_def: i16,
+    (kind, max_def): (Kind, i16),
+    descr: &parquet::schema::types::ColumnDescPtr,
     want: usize,
     levels: &mut Vec<i16>,
     text: &mut String,
     ends: &mut Vec<u32>,
-) -> Result<usize, String> {
+) -> Result<usize, (usize, String)> {
     use parquet::column::reader::ColumnReader as R;
+    use parquet::data_type::ByteArray;
     use std::fmt::Write;
     /// Reads the rows' values and definition levels (a null has a level below the most),
     /// then writes each row's cell: empty for a null, else `write` of the next value.
@@ -395,13 +425,15 @@ fn read_text(
         text: &mut String,
         ends: &mut Vec<u32>,
         mut write: impl FnMut(&T, &mut String) -> Result<(), String>,
-    ) -> Result<usize, String> {
+    ) -> Result<usize, (usize, String)> {
         let mut values = Vec::new();
         levels.clear();
-        let (records, _, read_levels) = read(levels, &mut values).map_err(|e| e.to_string())?;
+        let (records, _, read_levels) =
+            read(levels, &mut values).map_err(|e| (0, e.to_string()))?;
         if max_def > 0 && read_levels != records {
-            return Err(format!(
-                "{records} rows but {read_levels} definition levels"
+            return Err((
+                0,
+                format!("{records} rows but {read_levels} definition levels"),
             ));
         }
         let mut next = values.iter();
@@ -413,12 +445,15 @@ fn read_text(
             .map(|&level| level == max_def)
             .chain(std::iter::repeat(true));
         for present in present.take(records) {
+            let failed = |why: String| (ends.len(), why);
             if present {
-                let value = next.next().ok_or("fewer values than rows that have one")?;
-                write(value, text)?;
+                let value = next
+                    .next()
+                    .ok_or_else(|| failed("fewer values than rows that have one".into()))?;
+                write(value, text).map_err(failed)?;
             }
-            let end =
-                u32::try_from(text.len()).map_err(|_| "a batch of cells over 4 GiB".to_string())?;
+            let end = u32::try_from(text.len())
+                .map_err(|_| failed("a batch of cells over 4 GiB".into()))?;
             ends.push(end);
         }
         Ok(records)
@@ -431,88 +466,56 @@ fn read_text(
             let _ = write!(out, "{v}");
         }
     };
+    macro_rules! column {
+        ($reader:expr, |$value:ident: &$ty:ty, $out:ident| $write:expr) => {
+            rows(
+                |l, v| $reader.read_records(want, Some(l), None, v),
+                max_def,
+                levels,
+                text,
+                ends,
+                |$value: &$ty, $out: &mut String| $write,
+            )
+        };
+    }
     match (column, kind) {
-        (R::BoolColumnReader(c), _) => rows(
-            |l, v| c.read_records(want, Some(l), None, v),
-            max_def,
-            levels,
-            text,
-            ends,
-            |&b: &bool, out| {
-                out.push_str(if b { "true" } else { "false" });
-                Ok(())
-            },
-        ),
-        (R::Int32ColumnReader(c), _) => rows(
-            |l, v| c.read_records(want, Some(l), None, v),
-            max_def,
-            levels,
-            text,
-            ends,
-            |&i: &i32, out| {
-                let _ = write!(out, "{i}");
-                Ok(())
-            },
-        ),
-        (R::Int64ColumnReader(c), _) => rows(
-            |l, v| c.read_records(want, Some(l), None, v),
-            max_def,
-            levels,
-            text,
-            ends,
-            |&i: &i64, out| {
-                let _ = write!(out, "{i}");
-                Ok(())
-            },
-        ),
-        (R::FloatColumnReader(c), _) => rows(
-            |l, v| c.read_records(want, Some(l), None, v),
-            max_def,
-            levels,
-            text,
-            ends,
-            |&x: &f32, out| {
-                let _ = write!(out, "{x}");
-                Ok(())
-            },
-        ),
-        (R::DoubleColumnReader(c), _) => rows(
-            |l, v| c.read_records(want, Some(l), None, v),
-            max_def,
-            levels,
-            text,
-            ends,
-            |&x: &f64, out| {
-                number(out, x);
-                Ok(())
-            },
-        ),
-        (R::ByteArrayColumnReader(c), Kind::Text) => rows(
-            |l, v| c.read_records(want, Some(l), None, v),
-            max_def,
-            levels,
-            text,
-            ends,
-            |b: &parquet::data_type::ByteArray, out| {
-                out.push_str(
-                    std::str::from_utf8(b.data())
-                        .map_err(|e| format!("a text value is not UTF-8: {e}"))?,
-                );
-                Ok(())
-            },
-        ),
-        (R::ByteArrayColumnReader(c), _) => rows(
-            |l, v| c.read_records(want, Some(l), None, v),
-            max_def,
-            levels,
-            text,
-            ends,
-            |b: &parquet::data_type::ByteArray, out| {
-                out.push_str(&String::from_utf8_lossy(b.data()));
-                Ok(())
-            },
-        ),
-        _ => Err("a column's type changed between row groups".into()),
+        (R::BoolColumnReader(c), _) => column!(c, |b: &bool, out| {
+            out.push_str(if *b { "true" } else { "false" });
+            Ok(())
+        }),
+        (R::Int32ColumnReader(c), _) => column!(c, |i: &i32, out| {
+            let _ = write!(out, "{i}");
+            Ok(())
+        }),
+        (R::Int64ColumnReader(c), _) => column!(c, |i: &i64, out| {
+            let _ = write!(out, "{i}");
+            Ok(())
+        }),
+        (R::FloatColumnReader(c), _) => column!(c, |x: &f32, out| {
+            let _ = write!(out, "{x}");
+            Ok(())
+        }),
+        (R::DoubleColumnReader(c), _) => column!(c, |x: &f64, out| {
+            number(out, *x);
+            Ok(())
+        }),
+        (R::ByteArrayColumnReader(c), Kind::Text) => column!(c, |b: &ByteArray, out| {
+            match std::str::from_utf8(b.data()) {
+                Ok(text) => {
+                    out.push_str(text);
+                    Ok(())
+                }
+                // The row API's own error, so the message is the same either way.
+                Err(_) => Err(Field::convert_byte_array(descr, b.clone())
+                    .err()
+                    .map_or_else(|| "a text value is not UTF-8".into(), |e| e.to_string())),
+            }
+        }),
+        (R::ByteArrayColumnReader(c), _) => column!(c, |b: &ByteArray, out| {
+            out.push_str(&String::from_utf8_lossy(b.data()));
+            Ok(())
+        }),
+        _ => Err((0, "a column's type changed between row groups".into())),
     }
 }
 
@@ -649,6 +652,67 @@ mod tests {
         let doubles: std::collections::BTreeSet<&str> =
             by_rows.iter().map(|r| r[4].as_str()).collect();
         assert_eq!(doubles.len(), 11, "every double and null: {doubles:?}");
+    }
+
+    #[test]
+    fn a_text_value_that_is_not_utf8_fails_where_and_as_the_row_api_fails() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bad.parquet");
+        let schema =
+            parse_message_type("message m { OPTIONAL BYTE_ARRAY id (UTF8); REQUIRED INT32 n; }")
+                .expect("schema");
+        let file = std::fs::File::create(&path).expect("file");
+        let mut writer =
+            SerializedFileWriter::new(file, Arc::new(schema), Default::default()).expect("writer");
+        for start in (0..300).step_by(120) {
+            let rows: Vec<usize> = (start..(start + 120).min(300)).collect();
+            let mut rg = writer.next_row_group().expect("row group");
+            let mut col = rg.next_column().expect("column").expect("id");
+            let ids: Vec<ByteArray> = rows
+                .iter()
+                .map(|&i| match i {
+                    150 => ByteArray::from(vec![b'P', 0xff]),
+                    _ => ByteArray::from(format!("P{i}").as_str()),
+                })
+                .collect();
+            col.typed::<ByteArrayType>()
+                .write_batch(&ids, Some(&vec![1; rows.len()]), None)
+                .expect("ids");
+            col.close().expect("close");
+            let mut col = rg.next_column().expect("column").expect("n");
+            let n: Vec<i32> = rows.iter().map(|&i| i as i32).collect();
+            col.typed::<Int32Type>()
+                .write_batch(&n, None, None)
+                .expect("n");
+            col.close().expect("close");
+            rg.close().expect("close row group");
+        }
+        writer.close().expect("close file");
+        let reader =
+            SerializedFileReader::new(std::fs::File::open(&path).expect("open")).expect("parquet");
+        let mut good = 0u64;
+        let row_api = reader
+            .get_row_iter(None)
+            .expect("rows")
+            .find_map(|row| match row {
+                Ok(_) => {
+                    good += 1;
+                    None
+                }
+                Err(e) => Some(e.to_string()),
+            })
+            .expect("the row API fails");
+        assert_eq!(good, 150);
+        let kinds = flat_columns(reader.metadata().file_metadata().schema_descr()).expect("flat");
+        let (_, spare) = std::sync::mpsc::channel();
+        let mut sent = 0;
+        let failure = read_columns(&reader, &kinds, 1000, 64, &spare, &mut |batch, _| {
+            sent += batch.rows;
+            true
+        });
+        // The rows before the bad one are kept first; the line counts within the file.
+        assert_eq!(sent, 150);
+        assert_eq!(failure, Err((152, row_api)));
     }
 
     #[test]

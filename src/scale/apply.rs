@@ -481,8 +481,9 @@ impl CellSink for Scorer<'_> {
         self.scores[timepoint.index()].set(person, score.map_or(Score::Missing, Score::Valid));
     }
 
-    fn people_with_totals(&mut self, _first: usize, people: usize, totals: [&[Option<f64>]; 3]) {
+    fn people_with_totals(&mut self, first: usize, people: usize, totals: [&[Option<f64>]; 3]) {
         for (column, totals) in self.scores.iter_mut().zip(totals) {
+            debug_assert_eq!(column.len(), first, "people are added in order");
             if totals.is_empty() {
                 column.extend(std::iter::repeat_n(Score::Missing, people));
             } else {
