@@ -83,12 +83,24 @@ pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
         }
     };
     let (pairs, scores, repeated, mixed) = match &profiles {
-        Some(profiles) => (
-            pair_counts_of(profiles, groups),
-            score_counts_of(profiles, groups),
-            friedman_sums_of(profiles, groups),
-            mixed_sums_of(profiles, groups),
-        ),
+        Some(profiles) => {
+            // Four independent sums over the profiles, on both cores (6 -> 3 ms at 1M).
+            let ((pairs, scores), (repeated, mixed)) = rayon::join(
+                || {
+                    rayon::join(
+                        || pair_counts_of(profiles, groups),
+                        || score_counts_of(profiles, groups),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || friedman_sums_of(profiles, groups),
+                        || mixed_sums_of(profiles, groups),
+                    )
+                },
+            );
+            (pairs, scores, repeated, mixed)
+        }
         None => (
             pair_counts(groups, scored, Some(status.range)),
             score_counts(groups, scored, Some(status.range)),
@@ -148,12 +160,25 @@ pub fn analyse_summaries(
 ) -> Analysis {
     let flow = participant_flow(export, &summaries.status);
     let groups = paired_groups(&summaries.pairs);
-    let rows = compare_groups(&groups, options);
-    let timepoints = timepoint_summaries(
-        &summaries.scores,
-        options.conf_level,
-        options.min_cell,
-        options.secondary,
+    // The comparisons (most of the time: the dz intervals) beside the model fits.
+    let (rows, (timepoints, mixed)) = rayon::join(
+        || compare_groups(&groups, options),
+        || {
+            let timepoints = timepoint_summaries(
+                &summaries.scores,
+                options.conf_level,
+                options.min_cell,
+                options.secondary,
+            );
+            let mixed = mixed_rows(
+                &summaries.mixed,
+                options.conf_level,
+                options.min_cell,
+                options.secondary,
+                options.p_adjust,
+            );
+            (timepoints, mixed)
+        },
     );
     let (change_bins, transitions) = distributions(
         &groups,
@@ -163,13 +188,6 @@ pub fn analyse_summaries(
     );
     let repeated = repeated_rows(
         &summaries.repeated,
-        options.min_cell,
-        options.secondary,
-        options.p_adjust,
-    );
-    let mixed = mixed_rows(
-        &summaries.mixed,
-        options.conf_level,
         options.min_cell,
         options.secondary,
         options.p_adjust,
