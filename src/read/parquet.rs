@@ -70,30 +70,18 @@ pub(super) fn parse_parquet(
 
     // Every column is decoded: a row is blank (skipped, as in the CSV export) only when all
     // of its cells are, the ones the plan does not read included.
+    let mut keeper = Keeper {
+        builder,
+        spill: spill.as_mut(),
+        read_so_far,
+        max_rows: options.max_rows,
+        sink,
+        hashes: Vec::new(),
+        path,
+    };
     if let Some(kinds) = flat_columns(metadata.schema_descr()) {
-        let mut hashes = Vec::new();
-        let mut keep = |batch: &Columns, first: u64| -> Result<(), Error> {
-            // Blank rows are what a CSV export would write as blank records: skipped.
-            let rows = (0..batch.rows)
-                .map(|row| (Row { batch, row }, first + row as u64))
-                .filter(|(record, _)| !super::is_blank(record));
-            for _ in rows.clone() {
-                *read_so_far += 1;
-                if let Some(max) = options.max_rows.filter(|&max| *read_so_far > max) {
-                    return Err(input_error(super::too_many_rows(max)));
-                }
-            }
-            match spill.as_mut() {
-                Some(spill) => {
-                    for (record, line) in rows {
-                        spill
-                            .write(&record, line, builder.id_hash(&record))
-                            .map_err(|e| Error::io(spill.path(0), e))?;
-                    }
-                }
-                None => builder.hash_and_add(rows, &mut hashes, sink),
-            }
-            Ok(())
+        let mut keep = |batch: &Columns, first: u64| {
+            keeper.keep((0..batch.rows).map(|row| (Row { batch, row }, first + row as u64)))
         };
         // One thread decodes batches while this one keeps the previous batch's records.
         let (batches_tx, batches) = std::sync::mpsc::sync_channel::<(Columns, u64)>(2);
@@ -158,20 +146,7 @@ pub(super) fn parse_parquet(
         }
         let line = first_line + count + 2;
         count += 1;
-        if super::is_blank(&record) {
-            continue; // as above
-        }
-        *read_so_far += 1;
-        if let Some(max) = options.max_rows.filter(|&max| *read_so_far > max) {
-            return Err(input_error(super::too_many_rows(max)));
-        }
-        let hash = builder.id_hash(&record);
-        match spill.as_mut() {
-            Some(spill) => spill
-                .write(&record, line, hash)
-                .map_err(|e| Error::io(spill.path(0), e))?,
-            None => builder.add(&record, line, hash, None, sink),
-        }
+        keeper.keep(std::iter::once((&record, line)))?;
         if count % 65_536 == 0 {
             progress(bytes * count / rows_in_file.max(1));
         }
@@ -182,6 +157,50 @@ pub(super) fn parse_parquet(
         sha256,
         combined,
     })
+}
+
+/// Where a Parquet file's records go, whichever way they were decoded.
+struct Keeper<'a> {
+    builder: &'a mut super::Builder,
+    /// Streaming mode's partitions, which take every non-blank record.
+    spill: Option<&'a mut super::spill::Spill>,
+    /// Non-blank records of the run so far, for `--max-rows`.
+    read_so_far: &'a mut u64,
+    max_rows: Option<u64>,
+    sink: &'a mut dyn CellSink,
+    hashes: Vec<Option<super::ids::IdHash>>,
+    path: &'a Path,
+}
+
+impl Keeper<'_> {
+    /// Keeps records (with their line numbers) in order, skipping blank ones as a CSV
+    /// export's blank records are skipped.
+    fn keep<R: super::Fields>(
+        &mut self,
+        records: impl Iterator<Item = (R, u64)> + Clone,
+    ) -> Result<(), Error> {
+        let records = records.filter(|(record, _)| !super::is_blank(record));
+        for _ in records.clone() {
+            *self.read_so_far += 1;
+            if let Some(max) = self.max_rows.filter(|&max| *self.read_so_far > max) {
+                return Err(Error::input(self.path, super::too_many_rows(max)));
+            }
+        }
+        match self.spill.as_deref_mut() {
+            Some(spill) => {
+                for (record, line) in records {
+                    let hash = self.builder.id_hash(&record);
+                    spill
+                        .write(&record, line, hash)
+                        .map_err(|e| Error::io(spill.path(0), e))?;
+                }
+            }
+            None => self
+                .builder
+                .hash_and_add(records, &mut self.hashes, self.sink),
+        }
+        Ok(())
+    }
 }
 
 /// Size and SHA-256 of the file (and the running digest over several files).
