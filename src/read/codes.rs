@@ -6,6 +6,8 @@
 //! file. Codes are kept in one byte until a column has more than 256 levels, then two, then
 //! four; widening copies the codes once.
 
+use crate::memory::{reserve_huge, widened};
+
 /// The group codes of a column, person by person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GroupCodes {
@@ -91,18 +93,9 @@ impl GroupCodes {
     /// Makes room for `people` more, asking for huge pages (see [`crate::memory`]).
     pub fn reserve(&mut self, people: usize) {
         match self {
-            GroupCodes::Narrow(c) => {
-                c.reserve(people);
-                crate::memory::prefer_huge_pages(c);
-            }
-            GroupCodes::Medium(c) => {
-                c.reserve(people);
-                crate::memory::prefer_huge_pages(c);
-            }
-            GroupCodes::Wide(c) => {
-                c.reserve(people);
-                crate::memory::prefer_huge_pages(c);
-            }
+            GroupCodes::Narrow(c) => reserve_huge(c, people),
+            GroupCodes::Medium(c) => reserve_huge(c, people),
+            GroupCodes::Wide(c) => reserve_huge(c, people),
         }
     }
 
@@ -118,15 +111,9 @@ impl GroupCodes {
 
     /// Moves to the next width up.
     fn widen(&mut self) {
-        // The room reserved for the whole file is kept.
-        fn wider<T: Copy, U: From<T>>(narrow: Vec<T>) -> Vec<U> {
-            let mut wide = Vec::with_capacity(narrow.capacity());
-            wide.extend(narrow.into_iter().map(U::from));
-            wide
-        }
         *self = match std::mem::take(self) {
-            GroupCodes::Narrow(c) => GroupCodes::Medium(wider(c)),
-            GroupCodes::Medium(c) => GroupCodes::Wide(wider(c)),
+            GroupCodes::Narrow(c) => GroupCodes::Medium(widened(c)),
+            GroupCodes::Medium(c) => GroupCodes::Wide(widened(c)),
             GroupCodes::Wide(c) => GroupCodes::Wide(c),
         };
     }

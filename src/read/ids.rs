@@ -52,8 +52,7 @@ impl Ends {
             Ends::Short(e) => match u32::try_from(end) {
                 Ok(end) => e.push(end),
                 Err(_) => {
-                    let mut long = Vec::with_capacity(e.capacity());
-                    long.extend(e.iter().map(|&x| u64::from(x)));
+                    let mut long: Vec<u64> = crate::memory::widened(std::mem::take(e));
                     long.push(end as u64);
                     *self = Ends::Long(long);
                 }
@@ -64,14 +63,8 @@ impl Ends {
 
     fn reserve(&mut self, additional: usize) {
         match self {
-            Ends::Short(e) => {
-                e.reserve(additional);
-                crate::memory::prefer_huge_pages(e);
-            }
-            Ends::Long(e) => {
-                e.reserve(additional);
-                crate::memory::prefer_huge_pages(e);
-            }
+            Ends::Short(e) => crate::memory::reserve_huge(e, additional),
+            Ends::Long(e) => crate::memory::reserve_huge(e, additional),
         }
     }
 }
@@ -161,8 +154,7 @@ impl IdIndex {
     /// Makes room for `additional` more ids of about `bytes_each` bytes.
     pub fn reserve(&mut self, additional: usize, bytes_each: usize) {
         self.ids.ends.reserve(additional);
-        self.ids.text.reserve(additional * bytes_each);
-        crate::memory::prefer_huge_pages_text(&self.ids.text);
+        crate::memory::reserve_huge_text(&mut self.ids.text, additional * bytes_each);
         self.grow_to(self.ids.len() + additional);
     }
 
@@ -257,8 +249,8 @@ impl IdIndex {
 /// A zeroed table, backed by huge pages when large: with ten million ids every lookup lands
 /// on a different 4 KiB page, and the page-table walks were what the lookups waited on.
 fn zeroed_slots(n: usize) -> Vec<u64> {
-    let mut slots = Vec::with_capacity(n);
-    crate::memory::prefer_huge_pages(&slots);
+    let mut slots = Vec::new();
+    crate::memory::reserve_huge(&mut slots, n);
     slots.resize(n, 0);
     slots
 }

@@ -132,13 +132,7 @@ impl ScoreColumn {
     /// Adds a person.
     #[inline]
     pub fn push(&mut self, score: Score) {
-        match &mut self.0 {
-            Repr::Coded { codes, .. } => codes.push(0),
-            Repr::Wide(scores) => scores.push(encode(Score::Missing)),
-        }
-        if score != Score::Missing {
-            self.set(self.len() - 1, score);
-        }
+        self.extend(std::iter::once(score));
     }
 
     /// Adds people with these scores, in order.
@@ -163,14 +157,8 @@ impl ScoreColumn {
 
     fn reserve(&mut self, people: usize) {
         match &mut self.0 {
-            Repr::Coded { codes, .. } => {
-                codes.reserve(people);
-                crate::memory::prefer_huge_pages(codes);
-            }
-            Repr::Wide(scores) => {
-                scores.reserve(people);
-                crate::memory::prefer_huge_pages(scores);
-            }
+            Repr::Coded { codes, .. } => crate::memory::reserve_huge(codes, people),
+            Repr::Wide(scores) => crate::memory::reserve_huge(scores, people),
         }
     }
 
@@ -197,7 +185,13 @@ impl ScoreColumn {
 
     /// Switches to 8 bytes per person, once the codes are used up.
     fn widen(&mut self) {
-        let wide = (0..self.len()).map(|p| encode(self.get(p))).collect();
+        // The room reserved for the whole file is kept, as [`crate::memory::widened`] does.
+        let room = match &self.0 {
+            Repr::Coded { codes, .. } => codes.capacity(),
+            Repr::Wide(scores) => scores.capacity(),
+        };
+        let mut wide = Vec::with_capacity(room);
+        wide.extend((0..self.len()).map(|p| encode(self.get(p))));
         self.0 = Repr::Wide(wide);
     }
 }
