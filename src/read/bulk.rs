@@ -13,11 +13,9 @@ use super::{block_code, AheadScore, Builder, CellSink, Layout};
 
 /// A block of records for [`Builder::keep_block`], as the parallel reader's worker left it.
 pub(super) struct PlainBlock<'a, F: Fn(usize) -> (&'a str, u64)> {
-    /// Number of records.
-    pub records: usize,
     /// Record `i`'s id (untrimmed) and line number.
     pub id_and_line: F,
-    /// Each record's id hash (all `Some`: no id is blank).
+    /// Each record's id hash (all `Some`: no id is blank), one per record.
     pub hashes: &'a [Option<IdHash>],
     /// Per record, the block-local code of each grouping column's value.
     pub group_codes: &'a [u32],
@@ -66,7 +64,7 @@ impl Builder {
             }
         }
         let people = buffers.kept.len();
-        self.rows_read += block.records as u64;
+        self.rows_read += block.hashes.len() as u64;
         self.rows_kept += people as u64;
         let groups = self.groups.len();
         for g in 0..groups {
@@ -86,10 +84,8 @@ impl Builder {
             totals.clear();
             if let Some(slot) = slot {
                 totals.extend(buffers.kept.iter().map(|&i| {
-                    match block.totals[i as usize * columns + slot] {
-                        AheadScore::MISSING => None,
-                        bits => Some(f64::from_bits(bits)),
-                    }
+                    AheadScore::decode(block.totals[i as usize * columns + slot])
+                        .expect("a plain block's totals are all scored ahead")
                 }));
             }
         }

@@ -268,6 +268,17 @@ impl AheadScore {
             Some(Some(v)) => v.to_bits(),
         }
     }
+
+    /// What [`AheadScore::encode`] was given back: `None` when not scored ahead, else the
+    /// valid total or `Some(None)` for missing.
+    #[inline]
+    pub fn decode(bits: u64) -> Option<Option<f64>> {
+        match bits {
+            AheadScore::NOT_SCORED => None,
+            AheadScore::MISSING => Some(None),
+            bits => Some(Some(f64::from_bits(bits))),
+        }
+    }
 }
 
 /// A grouping column, dictionary-encoded: codes index `levels`, which are sorted by UTF-8 bytes.
@@ -1536,10 +1547,12 @@ impl Builder {
             return;
         }
         if let (Some(ahead), Some(slot)) = (ahead, self.ahead_slot[tp.index()]) {
-            match ahead.totals.get(slot).copied() {
-                None | Some(AheadScore::NOT_SCORED) => {}
-                Some(AheadScore::MISSING) => return sink.total(person, tp, None),
-                Some(bits) => return sink.total(person, tp, Some(f64::from_bits(bits))),
+            if let Some(score) = ahead
+                .totals
+                .get(slot)
+                .and_then(|&bits| AheadScore::decode(bits))
+            {
+                return sink.total(person, tp, score);
             }
         }
         self.cell_buffer.clear();

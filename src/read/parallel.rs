@@ -385,6 +385,8 @@ impl Splitter {
             totals.reserve(rows * self.total_columns.len());
         }
         let mut short_scores = std::mem::take(&mut block.short_scores);
+        // Every row so far of the header's width with its totals scored ahead.
+        let mut plain = scorer.is_some() || self.total_columns.is_empty();
         {
             let mut dictionaries: Vec<HashMap<&str, u32>> =
                 self.group_columns.iter().map(|_| HashMap::new()).collect();
@@ -392,6 +394,7 @@ impl Splitter {
                 let fields = block.fields(row);
                 if fields.ends.len() != self.width {
                     // Excluded as malformed before anything is looked up.
+                    plain = false;
                     codes.extend(self.group_columns.iter().map(|_| 0));
                     if scorer.is_some() {
                         totals.extend(self.total_columns.iter().map(|_| AheadScore::NOT_SCORED));
@@ -409,15 +412,14 @@ impl Splitter {
                 }
                 if let Some(scorer) = scorer {
                     for &col in &self.total_columns {
-                        totals.push(short_scores.score(fields.field(col), scorer));
+                        let score = short_scores.score(fields.field(col), scorer);
+                        plain &= score != AheadScore::NOT_SCORED;
+                        totals.push(score);
                     }
                 }
             }
         }
-        block.plain = (scorer.is_some() || self.total_columns.is_empty())
-            && block.hashes.iter().all(Option::is_some)
-            && block.rows.iter().all(|row| row.fields == self.width)
-            && !totals.contains(&AheadScore::NOT_SCORED);
+        block.plain = plain && block.hashes.iter().all(Option::is_some);
         block.group_codes = codes;
         block.levels = levels;
         block.totals = totals;
@@ -834,7 +836,6 @@ pub(super) fn read<R: Read + Send>(
                             let block = &block;
                             builder.keep_block(
                                 PlainBlock {
-                                    records: block.rows.len(),
                                     id_and_line: |i| {
                                         let row = &block.rows[i];
                                         (block.fields(row).text_of(id), line_base + row.line)
