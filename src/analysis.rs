@@ -56,7 +56,6 @@ pub struct Summaries {
 pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
     let groups = &export.groups;
     let people = scored.scores[0].len();
-    let count = |range| Profiles::count(groups, people, |p| scored.profile(p), range);
     // Whole-number scores: one pass counting people by profile serves the flow and every
     // tally. When the score columns code their values their range is known without a pass;
     // otherwise the status pass finds it.
@@ -79,7 +78,8 @@ pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
         }
         None => {
             let status = scored.status_counts();
-            (status, count(status.range))
+            let profiles = Profiles::count(groups, people, |p| scored.profile(p), status.range);
+            (status, profiles)
         }
     };
     let (pairs, scores, repeated, mixed) = match &profiles {
