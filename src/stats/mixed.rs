@@ -361,6 +361,61 @@ impl Design {
         })
     }
 
+    /// The profiled REML criterion `(N - p) log q + l` (lme4's deviance less constants).
+    fn criterion(&self, gamma: f64) -> Option<f64> {
+        let at = self.at(gamma)?;
+        (at.q > 0.0).then(|| (self.n_obs - self.p as f64) * at.q.ln() + at.l)
+    }
+
+    /// The gamma in [0, inf) where the profiled criterion is lowest. The criterion need not
+    /// be convex, and its slope at 0 can be zero to rounding while it falls just beyond (a
+    /// group of three people does this), so the sign of the slope at 0 decides nothing:
+    /// every point where the slope turns from negative to positive on a grid from 1e-8 to
+    /// 1e8 (10 points a decade, then doubling while it still falls) is refined by Brent's
+    /// method, and the lowest of those and gamma = 0 wins.
+    fn global_minimum(&self) -> Result<f64, NoFit> {
+        let slope = |g: f64| self.slope(g).unwrap_or(f64::NAN);
+        let mut grid = vec![0.0];
+        grid.extend((-80..=80).map(|k| 10f64.powf(f64::from(k) / 10.0)));
+        let mut candidates = vec![0.0];
+        let mut previous = (0.0, slope(0.0));
+        for &g in &grid[1..] {
+            let s = slope(g);
+            if previous.1 < 0.0 && s >= 0.0 {
+                candidates.push(
+                    brent(slope, previous.0, g, 1e-15 * g).ok_or(NoFit::NoWithinVariation)?,
+                );
+            }
+            previous = (g, s);
+        }
+        if previous.1 < 0.0 {
+            // Still falling at 1e8: the person effect dwarfs the residual; double on.
+            let mut high = previous.0;
+            while slope(high) < 0.0 {
+                high *= 2.0;
+                if high > 1e12 {
+                    return Err(NoFit::NoWithinVariation);
+                }
+            }
+            candidates.push(
+                brent(slope, high / 2.0, high, 1e-15 * high).ok_or(NoFit::NoWithinVariation)?,
+            );
+        }
+        let mut best = (f64::INFINITY, 0.0);
+        for g in candidates {
+            if let Some(c) = self.criterion(g) {
+                if c < best.0 {
+                    best = (c, g);
+                }
+            }
+        }
+        if best.0.is_finite() {
+            Ok(best.1)
+        } else {
+            Err(NoFit::NoWithinVariation)
+        }
+    }
+
     /// Derivative in gamma of the profiled REML criterion `(N - p) log q + l`.
     fn slope(&self, gamma: f64) -> Option<f64> {
         let at = self.at(gamma)?;
@@ -394,21 +449,7 @@ pub fn fit_mixed(sums: &MixedSums) -> Result<MixedFit, NoFit> {
     if at_zero.q <= 0.0 {
         return Err(NoFit::NoWithinVariation);
     }
-    // The criterion falls from gamma = 0 when its slope there is negative; its minimum is
-    // then where the slope turns positive (found by doubling, then Brent).
-    let slope = |g: f64| design.slope(g).unwrap_or(f64::NAN);
-    let gamma = if slope(0.0) >= 0.0 {
-        0.0
-    } else {
-        let mut high = 1.0;
-        while slope(high) < 0.0 {
-            high *= 2.0;
-            if high > 1e12 {
-                return Err(NoFit::NoWithinVariation);
-            }
-        }
-        brent(slope, 0.0, high, 1e-15 * high).ok_or(NoFit::NoWithinVariation)?
-    };
+    let gamma = design.global_minimum()?;
     let at = design.at(gamma).ok_or(NoFit::TooFew)?;
     if at.q <= 0.0 {
         return Err(NoFit::NoWithinVariation);
@@ -614,5 +655,21 @@ mod tests {
         close(mean_post.ci.0, 4.5602685775400582, tol);
         close(mean_post.ci.1, 6.5980474376720712, tol);
         close(mean_post.p, 1.6883254504356455e-07, tol);
+    }
+
+    // The group from issue #16: pre 9, 6, 9; post 4, -, 6. The slope of the criterion at
+    // gamma = 0 is zero to rounding (-2.7e-15) and negative just beyond, so "slope at 0 >= 0"
+    // took it for a singular fit (theta 0, var_residual 2.667). lme4 and the exact optimum:
+    // theta 1.1688, REML criterion 13.1958 (13.2479 at theta = 0). Full-precision values
+    // against lmerTest are in tests/data/mixed/tiny_interior.expected.txt.
+    #[test]
+    fn flat_start_is_not_taken_for_a_singular_fit() {
+        let fit = fit_mixed(&sums_of(&[[9.0, 4.0, NA], [6.0, NA, NA], [9.0, 6.0, NA]]))
+            .expect("fits");
+        assert!(!fit.singular);
+        close(fit.theta, 1.1688, 1e-4);
+        close(fit.var_intercept, 1.732, 1e-3);
+        close(fit.var_residual, 1.268, 1e-3);
+        close(fit.reml_criterion, 13.1958, 1e-5);
     }
 }
