@@ -72,9 +72,10 @@ fn whole_sample_row_equals_r() {
     assert_eq!((&all[0], &all[1], &all[2]), ("all", "All", "pre_post"));
     // R: d <- read.csv("tests/data/small_wide.csv"); ok <- complete.cases(d$pre_score, d$post_score)
     //    a <- d$pre_score[ok]; b <- d$post_score[ok]; tt <- t.test(b, a, paired = TRUE)
-    //    w <- wilcox.test(b, a, paired = TRUE)   # R 4.2.2: normal approximation (ties, zeros)
+    //    w <- wilcox46(b, a, paired = TRUE, conf.int = TRUE)  # current R (>= 4.6): exact with
+    //      ties and zeros, n = 36 < 50 (tests/data/wilcoxon/wilcox46.R; the default --wilcoxon r)
     //    sprintf("%.17g", c(mean(a), sd(a), mean(b), sd(b), mean(b-a), sd(b-a), tt$conf.int,
-    //                       tt$statistic, tt$p.value, w$statistic, w$p.value))
+    //                       tt$statistic, tt$p.value, w$statistic, w$p.value, w$estimate, w$conf.int))
     //    dz CI: uniroot(function(x) pt(t, 35, x) - 0.975 (or 0.025), c(t-20, t+20), tol = 1e-14)$root / 6
     let want = [
         ("mean_a", 7.277_777_777_777_777_7),
@@ -88,8 +89,11 @@ fn whole_sample_row_equals_r() {
         ("t", -5.624_145_805_611_794_6),
         ("p_t", 2.416_910_384_744_079_6e-6),
         ("p_t_adj", 2.416_910_384_744_079_6e-6),
-        ("wilcoxon_v", 21.0),
-        ("p_wilcoxon", 4.046_749_288_493_077e-5),
+        ("wilcoxon_v", 48.0),
+        ("p_wilcoxon", 7.778_406_143_188_476_6e-6),
+        ("hl_estimate", -1.0),
+        ("hl_ci_low", -1.5),
+        ("hl_ci_high", -0.5),
         ("dz", -0.937_357_634_268_632_5),
     ];
     for (name, value) in want {
@@ -108,6 +112,29 @@ fn whole_sample_row_equals_r() {
     assert_eq!(&all[column(&path, "n")], "36");
     assert_eq!(&all[column(&path, "df")], "35");
     assert_eq!(&all[column(&path, "suppressed")], "false");
+}
+
+/// `--wilcoxon r-4.2` reproduces reports made with R 4.2.2 (zeros dropped, the normal
+/// approximation with ties), and summary.json says which rule a run used.
+#[test]
+fn wilcoxon_r42_keeps_r_4_2_2() {
+    let out = analyse(&data("small_wide.csv"), &["--wilcoxon", "r-4.2"]);
+    let path = out.path().join("comparisons.csv");
+    let all = &csv_rows(&path)[0];
+    // R 4.2.2: w <- wilcox.test(b, a, paired = TRUE, conf.int = TRUE) on the rows above:
+    // V = 21, p = 4.046749288493077e-05 (normal approximation: ties and zeros).
+    close(&all[column(&path, "wilcoxon_v")], 21.0, 1e-12);
+    close(
+        &all[column(&path, "p_wilcoxon")],
+        4.046_749_288_493_077e-5,
+        1e-12,
+    );
+    assert_eq!(&all[column(&path, "wilcoxon_method")], "normal");
+    let summary = std::fs::read_to_string(out.path().join("summary.json")).expect("summary");
+    assert!(summary.contains("\"wilcoxon\": \"r-4.2\""), "{summary}");
+    let current = analyse(&data("small_wide.csv"), &[]);
+    let summary = std::fs::read_to_string(current.path().join("summary.json")).expect("summary");
+    assert!(summary.contains("\"wilcoxon\": \"r\""), "{summary}");
 }
 
 #[test]

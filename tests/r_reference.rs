@@ -30,6 +30,7 @@ use loneliness_eval::stats::effect::ncp_interval;
 use loneliness_eval::stats::padjust::{p_adjust, PAdjust};
 use loneliness_eval::stats::paired::{compare_counted, Better, PairedComparison};
 use loneliness_eval::stats::tally::tally_pairs;
+use loneliness_eval::stats::wilcoxon::WilcoxonMethod;
 use std::f64::consts::SQRT_2;
 
 const TOL: f64 = 1e-9;
@@ -130,12 +131,14 @@ fn check(case: &str, got: &PairedComparison, want: &Want) {
 }
 
 /// The path `analyse` takes: pairs tallied into distinct pairs with counts, then compared.
+/// The Wilcoxon references here are R 4.2.2's, so `--wilcoxon r-4.2`; current R's rule (the
+/// default) is checked in tests/wilcoxon_r46.rs.
 fn compare(earlier: &[f64], later: &[f64]) -> PairedComparison {
     compare_counted(
         &tally_pairs(earlier, later),
         Better::Lower,
         0.95,
-        Default::default(),
+        WilcoxonMethod::R42,
     )
 }
 

@@ -58,9 +58,11 @@ pub struct AnalyseArgs {
     /// published value, e.g. 0.72 for UCLA-3; see `loneliness-eval scales`].
     #[arg(long, value_name = "R")]
     pub reliability: Option<f64>,
-    /// Signed-rank p-value: r (default: R's wilcox.test, normal approximation with ties or
-    /// zeros) or exact (the exact conditional distribution with ties and zeros, as R
-    /// coin::wilcoxsign_test(distribution = "exact"), up to about 1,000 non-zero changes).
+    /// Signed-rank test and Hodges-Lehmann estimate: r (default: current R's wilcox.test,
+    /// R >= 4.6: zeros ranked as Pratt proposed, exact below 50 changes with ties and zeros
+    /// too), r-4.2 (R 4.2.2's: zeros dropped, normal approximation with ties or zeros; for
+    /// reproducing earlier reports) or exact (R 4.2.2's V with the exact conditional p given
+    /// ties and zeros, as coin::wilcoxsign_test(distribution = "exact")).
     #[arg(long, value_name = "METHOD")]
     pub wilcoxon: Option<WilcoxonMethod>,
     /// Print nothing on success.

@@ -88,8 +88,19 @@ pub fn row_cells(row: &ComparisonRow) -> Vec<String> {
             .map_or("", crate::stats::wilcoxon::method_name)
             .to_string(),
         format_opt(r.hodges_lehmann.map(|h| h.estimate)),
-        format_opt(r.hodges_lehmann.and_then(|h| h.ci).map(|c| c.0)),
-        format_opt(r.hodges_lehmann.and_then(|h| h.ci).map(|c| c.1)),
+        // An open end (R's -Inf or Inf with too few changes) is left empty; `note` says so.
+        format_opt(
+            r.hodges_lehmann
+                .and_then(|h| h.ci)
+                .map(|c| c.0)
+                .filter(|v| v.is_finite()),
+        ),
+        format_opt(
+            r.hodges_lehmann
+                .and_then(|h| h.ci)
+                .map(|c| c.1)
+                .filter(|v| v.is_finite()),
+        ),
     ]);
     debug_assert!(cells.iter().all(|c| c != "NaN" && c != "inf"));
     cells

@@ -19,6 +19,7 @@
 use super::describe::sum;
 use super::dist::{psignrank, qnorm, qsignrank};
 use super::roots::r_zeroin2_bracket;
+use super::rounding::signif;
 
 /// R's default `tol.root`.
 const TOL_ROOT: f64 = 1e-4;
@@ -62,7 +63,7 @@ pub fn hodges_lehmann(changes: &[(f64, u64)], conf_level: f64) -> Option<HodgesL
     if n < 50 && !ties && !zeroes {
         return Some(exact(&nonzero, alpha));
     }
-    asymptotic(&nonzero, alpha)
+    asymptotic(&nonzero, alpha, None)
 }
 
 /// Walsh averages and `qsignrank`, for distinct changes without zeros.
@@ -102,7 +103,10 @@ fn exact(changes: &[(f64, u64)], alpha: f64) -> HodgesLehmann {
 /// The normal-approximation statistic of `changes - d` (R's `W(d)` inside `wilcox.test`).
 /// `changes` are sorted by value, so the magnitudes |x - d| come in order by merging the two
 /// sides of d (no sort per evaluation: R's root search evaluates this dozens of times).
-fn statistic(changes: &[(f64, u64)], d: f64, correct: bool) -> f64 {
+/// `digits_rank` is R's `digits.rank`: magnitudes tie when equal after `signif` to that many
+/// digits (R >= 4.6: 7; R 4.2.2: none). `signif` never reorders, so the merge stays sorted.
+fn statistic(changes: &[(f64, u64)], d: f64, correct: bool, digits_rank: Option<i32>) -> f64 {
+    let key = |m: f64| digits_rank.map_or(m, |digits| signif(m, digits));
     let split = changes.partition_point(|c| c.0 - d < 0.0);
     // Below d, walking down: magnitudes d - x ascending; above, walking up: x - d ascending.
     let mut below = changes[..split]
@@ -121,16 +125,16 @@ fn statistic(changes: &[(f64, u64)], d: f64, correct: bool) -> f64 {
     loop {
         let m = match (below.peek(), above.peek()) {
             (None, None) => break,
-            (Some(b), None) => b.0,
-            (None, Some(a)) => a.0,
-            (Some(b), Some(a)) => b.0.min(a.0),
+            (Some(b), None) => key(b.0),
+            (None, Some(a)) => key(a.0),
+            (Some(b), Some(a)) => key(b.0.min(a.0)),
         };
         let (mut pos, mut neg) = (0, 0);
-        while let Some(&(_, c)) = below.peek().filter(|b| b.0 == m) {
+        while let Some(&(_, c)) = below.peek().filter(|b| key(b.0) == m) {
             neg += c;
             below.next();
         }
-        while let Some(&(_, c)) = above.peek().filter(|a| a.0 == m) {
+        while let Some(&(_, c)) = above.peek().filter(|a| key(a.0) == m) {
             pos += c;
             above.next();
         }
@@ -202,8 +206,13 @@ fn sign(z: f64) -> f64 {
 }
 
 /// R's asymptotic branch; `None` when the statistic is undefined at the ends (every change
-/// equal after shifting: R's "all observations are zero or tied").
-fn asymptotic(changes: &[(f64, u64)], alpha: f64) -> Option<HodgesLehmann> {
+/// equal after shifting: R's "all observations are zero or tied"). R 4.2.2 passes the
+/// non-zero changes and no `digits_rank`; R >= 4.6 every change and 7.
+pub(crate) fn asymptotic(
+    changes: &[(f64, u64)],
+    alpha: f64,
+    digits_rank: Option<i32>,
+) -> Option<HodgesLehmann> {
     let mut sorted = changes.to_vec();
     sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
     let changes = &sorted[..];
@@ -212,7 +221,7 @@ fn asymptotic(changes: &[(f64, u64)], alpha: f64) -> Option<HodgesLehmann> {
         .iter()
         .map(|c| c.0)
         .fold(f64::NEG_INFINITY, f64::max);
-    let w = |d: f64| statistic(changes, d, true);
+    let w = |d: f64| statistic(changes, d, true, digits_rank);
     let (w_min, w_max) = (w(mumin), w(mumax));
     if !w_min.is_finite() || !w_max.is_finite() {
         // R: no interval, and the midrange as the estimate.
@@ -243,7 +252,7 @@ fn asymptotic(changes: &[(f64, u64)], alpha: f64) -> Option<HodgesLehmann> {
         };
         (root(upper_q), root(lower_q))
     });
-    let w0 = |d: f64| statistic(changes, d, false);
+    let w0 = |d: f64| statistic(changes, d, false, digits_rank);
     let (b, c) = r_zeroin2_bracket(w0, mumin, mumax, w0(mumin), w0(mumax), TOL_ROOT);
     let estimate = walsh_step(&values, b, c);
     Some(HodgesLehmann {

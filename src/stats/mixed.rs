@@ -372,7 +372,7 @@ impl Design {
     /// group of three people does this), so the sign of the slope at 0 decides nothing:
     /// every point where the slope turns from negative to positive on a grid from 1e-8 to
     /// 1e8 (10 points a decade, then doubling while it still falls) is refined by Brent's
-    /// method, and the lowest of those and gamma = 0 wins.
+    /// method, and the lowest of those and gamma = 0 wins (an interior one by more than 1e-10).
     fn global_minimum(&self) -> Result<f64, NoFit> {
         let slope = |g: f64| self.slope(g).unwrap_or(f64::NAN);
         let mut grid = vec![0.0];
@@ -382,9 +382,8 @@ impl Design {
         for &g in &grid[1..] {
             let s = slope(g);
             if previous.1 < 0.0 && s >= 0.0 {
-                candidates.push(
-                    brent(slope, previous.0, g, 1e-15 * g).ok_or(NoFit::NoWithinVariation)?,
-                );
+                candidates
+                    .push(brent(slope, previous.0, g, 1e-15 * g).ok_or(NoFit::NoWithinVariation)?);
             }
             previous = (g, s);
         }
@@ -401,10 +400,14 @@ impl Design {
                 brent(slope, high / 2.0, high, 1e-15 * high).ok_or(NoFit::NoWithinVariation)?,
             );
         }
-        let mut best = (f64::INFINITY, 0.0);
-        for g in candidates {
+        // An interior minimum must beat gamma = 0 by more than rounding: where the criterion
+        // is flat at 0 a root search can stop at 1e-16 with a criterion 2e-15 lower.
+        let at_zero = self.criterion(0.0).unwrap_or(f64::INFINITY);
+        let margin = 1e-10 * at_zero.abs().max(1.0);
+        let mut best = (at_zero, 0.0);
+        for g in candidates.into_iter().skip(1) {
             if let Some(c) = self.criterion(g) {
-                if c < best.0 {
+                if c < best.0 && c < at_zero - margin {
                     best = (c, g);
                 }
             }
@@ -664,8 +667,8 @@ mod tests {
     // against lmerTest are in tests/data/mixed/tiny_interior.expected.txt.
     #[test]
     fn flat_start_is_not_taken_for_a_singular_fit() {
-        let fit = fit_mixed(&sums_of(&[[9.0, 4.0, NA], [6.0, NA, NA], [9.0, 6.0, NA]]))
-            .expect("fits");
+        let fit =
+            fit_mixed(&sums_of(&[[9.0, 4.0, NA], [6.0, NA, NA], [9.0, 6.0, NA]])).expect("fits");
         assert!(!fit.singular);
         close(fit.theta, 1.1688, 1e-4);
         close(fit.var_intercept, 1.732, 1e-3);

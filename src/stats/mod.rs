@@ -16,10 +16,12 @@ pub mod padjust;
 pub mod paired;
 pub mod proportion;
 pub mod roots;
+pub mod rounding;
 pub mod special;
 pub mod tally;
 pub mod ttest;
 pub mod wilcoxon;
+pub mod wilcoxon_r46;
 
 /// Whether `v` is a whole number: `v.fract() == 0.0` without the libm call `fract` makes on
 /// a baseline x86-64 build, which the per-person passes make hundreds of millions of times.

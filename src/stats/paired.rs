@@ -10,6 +10,7 @@ use super::wilcoxon::{
     signed_rank_counted, signed_rank_exact_conditional, ExactConditional, SignedRank,
     WilcoxonMethod,
 };
+use super::wilcoxon_r46;
 
 /// Which direction of change is an improvement: for UCLA scales a fall in score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,8 +121,10 @@ pub fn compare_counted(
             None
         }
         Some(Err(TUnavailable::ConstantChange)) => {
-            if n_unchanged == n {
+            if n_unchanged == n && method != WilcoxonMethod::R {
                 notes.push("all changes are zero: no t test, Wilcoxon test or effect size");
+            } else if n_unchanged == n {
+                notes.push("all changes are zero: no t test or effect size");
             } else {
                 notes.push("every change is the same: no t test or effect size");
             }
@@ -129,7 +132,10 @@ pub fn compare_counted(
         }
         Some(Ok(t)) => Some(t),
     };
-    let mut wilcoxon = signed_rank_counted(&changes);
+    let mut wilcoxon = match method {
+        WilcoxonMethod::R => wilcoxon_r46::signed_rank(&changes),
+        WilcoxonMethod::R42 | WilcoxonMethod::Exact => signed_rank_counted(&changes),
+    };
     if wilcoxon.is_none() && n > 0 && n_unchanged < n {
         notes.push("no non-zero changes: no Wilcoxon test");
     }
@@ -145,11 +151,18 @@ pub fn compare_counted(
             ExactConditional::NoChanges => {}
         }
     }
-    let hodges_lehmann = hodges_lehmann(&changes, conf_level);
-    if hodges_lehmann.is_some_and(|h| h.ci.is_none()) {
-        notes.push(
+    let hodges_lehmann = match method {
+        WilcoxonMethod::R => wilcoxon_r46::hodges_lehmann(&changes, conf_level),
+        WilcoxonMethod::R42 | WilcoxonMethod::Exact => hodges_lehmann(&changes, conf_level),
+    };
+    match hodges_lehmann.and_then(|h| h.ci) {
+        Some((low, high)) if low.is_infinite() || high.is_infinite() => notes.push(
+            "too few changes for a bounded Hodges-Lehmann interval at this confidence level: the open end is left empty",
+        ),
+        None if hodges_lehmann.is_some() => notes.push(
             "too few distinct changes for the Hodges-Lehmann interval at this confidence level",
-        );
+        ),
+        _ => {}
     }
     let dz = match (t, change.as_ref().and_then(MeanSd::sd)) {
         (Some(t), Some(sd)) => {

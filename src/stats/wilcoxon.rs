@@ -1,5 +1,6 @@
 //! Wilcoxon signed-rank test on paired changes, R 4.2.2's `wilcox.test(later, earlier,
-//! paired = TRUE)` with its defaults.
+//! paired = TRUE)` with its defaults (`--wilcoxon r-4.2`), the exact conditional p-value of
+//! `--wilcoxon exact`, and the choice between them and current R's ([`super::wilcoxon_r46`]).
 
 use super::describe::sum;
 use super::dist::{pnorm_lower, pnorm_upper, psignrank};
@@ -127,14 +128,20 @@ pub fn signed_rank_counted(changes: &[(f64, u64)]) -> Option<SignedRank> {
     })
 }
 
-/// Which p-value the signed-rank test reports (`--wilcoxon`).
+/// Which signed-rank test and Hodges-Lehmann estimate a run reports (`--wilcoxon`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase", try_from = "String")]
 pub enum WilcoxonMethod {
-    /// R 4.2.2's `wilcox.test`: exact without ties or zeros below 50 changes, else normal.
+    /// Current R (>= 4.6) `wilcox.test`: Pratt's zeros, exact (permutation) below 50 changes
+    /// counting zeros, with ties too; [`super::wilcoxon_r46`].
     #[default]
     R,
-    /// The exact conditional distribution with ties and zeros (coin, Pratt), where feasible.
+    /// R 4.2.2's `wilcox.test` (zeros dropped; exact only without ties or zeros below 50
+    /// non-zero changes), for reproducing reports made before R 4.6.
+    #[serde(rename = "r-4.2")]
+    R42,
+    /// R 4.2.2's V and Hodges-Lehmann with the exact conditional p with ties and zeros (coin,
+    /// Pratt), where feasible.
     Exact,
 }
 
@@ -144,10 +151,22 @@ impl std::str::FromStr for WilcoxonMethod {
     fn from_str(s: &str) -> Result<WilcoxonMethod, String> {
         match s.to_ascii_lowercase().as_str() {
             "r" | "default" => Ok(WilcoxonMethod::R),
+            "r-4.2" | "r4.2" | "r-4.2.2" => Ok(WilcoxonMethod::R42),
             "exact" => Ok(WilcoxonMethod::Exact),
             _ => Err(format!(
-                "{s:?} is not a Wilcoxon method (expected r, as R's wilcox.test, or exact)"
+                "{s:?} is not a Wilcoxon method (expected r, as current R's wilcox.test; r-4.2, as R 4.2.2's; or exact)"
             )),
+        }
+    }
+}
+
+impl WilcoxonMethod {
+    /// The name `--wilcoxon` takes and summary.json records.
+    pub fn name(self) -> &'static str {
+        match self {
+            WilcoxonMethod::R => "r",
+            WilcoxonMethod::R42 => "r-4.2",
+            WilcoxonMethod::Exact => "exact",
         }
     }
 }

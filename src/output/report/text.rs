@@ -663,10 +663,10 @@ fn methods(results: &ResultsDir) -> Vec<String> {
     } else {
         "rose"
     };
-    let wilcoxon = if settings.wilcoxon.as_deref() == Some("exact") {
-        "the Wilcoxon signed-rank test with its exact conditional p-value given the ties and zero changes (as R coin's wilcoxsign_test; groups with more than about 1,000 non-zero changes use the normal approximation, as noted in comparisons.csv)"
-    } else {
-        "the Wilcoxon signed-rank test (exact when there are fewer than 50 non-zero changes and no ties, otherwise the normal approximation with tie and continuity corrections, as in R 4.2.2)"
+    let wilcoxon = match settings.wilcoxon.as_deref() {
+        Some("exact") => "the Wilcoxon signed-rank test with its exact conditional p-value given the ties and zero changes (as R coin's wilcoxsign_test; groups with more than about 1,000 non-zero changes use the normal approximation, as noted in comparisons.csv)",
+        Some("r-4.2") => "the Wilcoxon signed-rank test as R 4.2.2 computes it (zero changes dropped; exact when there are fewer than 50 non-zero changes and no ties, otherwise the normal approximation with tie and continuity corrections)",
+        _ => "the Wilcoxon signed-rank test as current R (4.6 and later) computes it (people whose score did not change are ranked with the rest and carry no sign, as Pratt proposed; exact, from the permutation distribution given ties and zeros, when there are fewer than 50 changes; otherwise the normal approximation with tie, zero and continuity corrections)",
     };
     vec![
         format!(

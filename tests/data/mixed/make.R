@@ -4,6 +4,8 @@
 # Written with R 4.2.2, lme4 1.1-31, lmerTest 3.1-3.
 #
 # Part 1 simulates the CSV files (long format: id,time,score).
+# Part 1b writes small adversarial CSV files given literally (no random numbers, so the
+# random streams of part 1 are untouched).
 # Part 2 reads each CSV back (so R fits exactly the numbers in the file)
 # and writes <name>.expected.txt.
 
@@ -100,6 +102,41 @@ has <- presence(n, p_post = 0.8, p_follow = 0.5, n_nopre = 3)
 fr <- to_long(make_ids(n), has, scores)
 write_long(fr, "fractional.csv", fmt_frac)
 
+## ---------------------------------------------------------------- part 1b
+# Small data sets for the edge cases of finding theta. Each is given literally as
+# pre/post(/followup) score vectors, one entry per person (NA = no score at that time).
+# They were picked by exhaustive/random searches over 3-8 people with scores 3..9
+# (the property each one has is stated in its expected file, with the REML criterion
+# at theta = 0 and at the optimum).
+
+write_small <- function(file, pre, post, followup = NULL) {
+  id <- make_ids(length(pre))
+  sc <- cbind(pre = pre, post = post, followup = if (is.null(followup)) NA else followup)
+  has <- !is.na(sc)
+  write_long(to_long(id, has, sc), file, fmt_int)
+}
+
+# tiny_interior.csv: the issue's group. d/d(theta^2) of the REML criterion is exactly 0 at
+# theta = 0 (-2.7e-15 in floating point) and negative beyond: the minimum is interior.
+write_small("tiny_interior.csv", pre = c(9, 6, 9), post = c(4, NA, 6))
+# flat_singular.csv: same layout; the derivative at 0 is exactly 0 (-4.4e-16 in floating
+# point) but positive beyond: the minimum is at theta = 0 (truly singular).
+write_small("flat_singular.csv", pre = c(9, 6, 5), post = c(4, NA, 4))
+# nonconvex.csv: derivative > 0 at theta = 0 (a local minimum there), a local maximum near
+# theta = 0.39 and a lower interior minimum near theta = 2.2 (lmer's default finds it).
+write_small("nonconvex.csv", pre = c(9, 4, 5), post = c(NA, 7, 6))
+# nonconvex_stuck.csv: as nonconvex.csv, but the local maximum is near theta = 1.1, beyond
+# lmer's start theta = 1, so lmer's default (and tight) fit stops at the boundary theta = 0;
+# the global minimum is near theta = 6.6.
+write_small("nonconvex_stuck.csv", pre = c(4, 8, 9, NA), post = c(NA, 4, 4, 8))
+# near_zero.csv: interior minimum close to 0 (theta about 0.04).
+write_small("near_zero.csv", pre = c(8, 4, 6, NA, 9, 8, 6, 4), post = c(7, 6, 6, 7, 6, NA, 5, 7))
+# large_theta.csv: person effect dominates (UCLA-20-like scores 20..80, nearly identical
+# within people): theta about 79.
+write_small("large_theta.csv", pre = c(20, 80, 35, 60, 45, 70, 25), post = c(20, 79, 35, 60, NA, 70, 25))
+# small3.csv: pre/post/followup, 5 people, 3 missing scores.
+write_small("small3.csv", pre = c(7, 5, 8, NA, 6), post = c(5, NA, 6, 4, 5), followup = c(6, 4, NA, 5, 7))
+
 ## ---------------------------------------------------------------- part 2
 
 f17 <- function(x) sprintf("%.17g", x)
@@ -189,11 +226,10 @@ diff_lines <- function(ra, rb, label, full = TRUE) {
     paste("absdiff_theta", f17(abs(ra$vals$theta - rb$vals$theta))))
 }
 
-# Exact REML optimum for score ~ time + (1 | id): root in lambda = theta^2 of the
-# derivative of the profiled REML criterion,
+# Exact REML optimum for score ~ time + (1 | id): the global minimum over theta >= 0 of the
+# profiled REML criterion. Its derivative in lambda = theta^2 is
 #   d/dlambda = tr(P Z Z') - (n - p) * y'P Z Z' P y / y'P y,
 # with V = I + lambda Z Z' (V_i^{-1} = I - c_i 11', c_i = lambda / (1 + lambda n_i)).
-# If the derivative at lambda = 0 is >= 0 the optimum is on the boundary, theta = 0.
 reml_grad <- function(d, lam) {
   X <- model.matrix(~ time, d); y <- d$score; n <- nrow(X); p <- ncol(X)
   gs <- split(seq_len(n), d$id)
@@ -214,15 +250,40 @@ reml_grad <- function(d, lam) {
   }
   tr - sum(solve(XVX) * M) - (n - p) * q / rss
 }
+# The derivative is evaluated on a grid (theta = 0 and 10^seq(-6, 3, by = 0.01)); every
+# upward sign change is a local minimum, polished by uniroot on the derivative (tol = 1e-300,
+# i.e. to the last bits) over the widest grid interval around it with no other sign change
+# (0..100 in lambda when that holds, the bracket make.R used before). theta = 0 is always a
+# candidate; lme4's own REML deviance (devFunOnly = TRUE) picks the lowest candidate, and an
+# interior candidate must beat theta = 0 by more than 1e-10 (else the fit is singular).
+theta_grid <- c(0, 10^seq(-6, 3, by = 0.01))
+devfun_at <- function(d, theta)
+  lmer(score ~ time + (1 | id), data = d, REML = TRUE, devFunOnly = TRUE)(theta)
 exact_theta <- function(d) {
-  if (reml_grad(d, 0) >= 0) return(0)
-  sqrt(uniroot(function(l) reml_grad(d, l), c(0, 100), tol = 1e-300, maxiter = 1000)$root)
+  devfun <- lmer(score ~ time + (1 | id), data = d, REML = TRUE, devFunOnly = TRUE)
+  lam <- theta_grid^2
+  K <- length(lam)
+  g <- vapply(lam, function(l) reml_grad(d, l), 0)
+  if (g[K] < 0) stop("the REML criterion is still falling at theta = 1e3")
+  up <- which(g[-K] < 0 & g[-1] >= 0)   # a local minimum in (lam[k], lam[k + 1]]
+  dn <- which(g[-K] >= 0 & g[-1] < 0)   # a local maximum in (lam[k], lam[k + 1]]
+  roots <- vapply(up, function(k) {
+    lo <- if (any(dn < k)) lam[max(dn[dn < k]) + 1] else 0
+    hi <- if (any(dn > k)) lam[min(dn[dn > k])] else lam[K]
+    if (lo == 0 && lam[k + 1] <= 100 && hi > 100 && reml_grad(d, 100) >= 0) hi <- 100
+    sqrt(uniroot(function(l) reml_grad(d, l), c(lo, hi), tol = 1e-300, maxiter = 1000)$root)
+  }, 0)
+  cand <- c(0, roots)
+  crit <- vapply(cand, function(t) devfun(t), 0)
+  best <- which.min(crit)
+  if (crit[best] > crit[1] - 1e-10) best <- 1
+  list(theta = cand[best], candidates = cand, crit = crit, grad0 = g[1])
 }
 
 code_exact <- paste0('m <- lmer(score ~ time + (1 | id), data = d, REML = TRUE, ',
                      'start = list(theta = theta_exact), control = lmerControl(optimizer = NULL))')
 
-expected <- function(name, levels) {
+expected <- function(name, levels, about = NULL) {
   file <- paste0(name, ".csv")
   d <- read.csv(file, stringsAsFactors = FALSE)
   d$time <- factor(d$time, levels = levels)
@@ -232,7 +293,8 @@ expected <- function(name, levels) {
   ft <- fit(d, code_tight)
   rd <- report(fd$m, Ls, Lnames)
   rt <- report(ft$m, Ls, Lnames)
-  th <- exact_theta(d)
+  ex <- exact_theta(d)
+  th <- ex$theta
   fe <- fit(d, code_exact, theta_exact = th)
   re <- report(fe$m, Ls, Lnames)
   out <- c(
@@ -245,6 +307,7 @@ expected <- function(name, levels) {
     paste0("# L in list(", paste0("c(", Lnames, ")", collapse = ", "), ")"),
     if (name == "singular") paste0("# data simulated with set.seed(", singular_seed,
                                    "): first seed in 1:1000 whose default fit has isSingular(m) TRUE"),
+    if (length(about)) paste("# case:", about),
     "",
     "[default]",
     if (length(fd$notes)) paste("#", fd$notes),
@@ -255,9 +318,14 @@ expected <- function(name, levels) {
     lines_for(rt, code_tight),
     "",
     "[exact]",
-    "# theta_exact = root of d(REMLcrit)/d(theta^2) (see exact_theta() in make.R; 0 if the",
-    "# derivative at theta = 0 is >= 0); the model is then built at that theta without optimising:",
+    "# theta_exact = global minimum over theta >= 0 of the REML criterion (see exact_theta() in",
+    "# make.R: grid of d(REMLcrit)/d(theta^2), each local minimum polished by uniroot, lowest",
+    "# REMLcrit wins, theta = 0 included); the model is then built at that theta without optimising:",
     paste("# theta_exact =", f17(th), "; derivative at theta_exact^2:", f17(reml_grad(d, th^2))),
+    paste("# derivative at theta = 0:", f17(ex$grad0)),
+    paste("# REMLcrit at theta = 0:", f17(ex$crit[1]), "; at theta_exact:", f17(devfun_at(d, th))),
+    paste0("# candidates (theta: REMLcrit): ",
+           paste(f17(ex$candidates), f17(ex$crit), sep = ": ", collapse = "; ")),
     if (length(fe$notes)) paste("#", fe$notes),
     lines_for(re, code_exact),
     "",
@@ -280,3 +348,25 @@ expected("b", lv3)
 expected("singular", lv3)
 expected("nofollowup", c("pre", "post"))
 expected("fractional", lv3)
+
+lv2 <- c("pre", "post")
+expected("tiny_interior", lv2,
+         paste("the issue's group; d REMLcrit / d theta^2 is exactly 0 at theta = 0 and negative",
+               "beyond, so the minimum is interior (not a singular fit)"))
+expected("flat_singular", lv2,
+         paste("d REMLcrit / d theta^2 is exactly 0 at theta = 0 and positive beyond: the minimum",
+               "is at theta = 0 (singular fit). The criterion is so flat near 0 that lmer's default",
+               "and tight fits stop at a small theta > 0: only [exact] is the optimum"))
+expected("nonconvex", lv2,
+         paste("d REMLcrit / d theta^2 > 0 at theta = 0 (local minimum at 0), yet the global",
+               "minimum is interior; lmer's default fit finds it"))
+expected("nonconvex_stuck", lv2,
+         paste("d REMLcrit / d theta^2 > 0 at theta = 0 (local minimum at 0), local maximum",
+               "beyond lmer's start theta = 1, global minimum interior: lmer's default and tight",
+               "fits stop at theta = 0, only [exact] is the REML optimum"))
+expected("near_zero", lv2,
+         paste("interior minimum close to theta = 0; lmer's default stops about 1e-5 (absolute)",
+               "from it, a relative error of about 3e-4 in theta and 5e-4 in var_id"))
+expected("large_theta", lv2,
+         "person effect dominates (scores nearly identical within people): very large theta")
+expected("small3", lv3, "pre/post/followup, 5 people with 3 missing scores")
