@@ -130,10 +130,13 @@ pub fn attrition_rows(
                 means: None,
                 test: "chi_squared",
                 result,
+                // The groups the test used: published ones with someone with a pre score
+                // (a group nobody in has a pre score has no row in R's table either).
                 note: match result {
                     Some(_) => format!(
-                        "{} groups of at least {min_cell} people with a pre score",
-                        table.len()
+                        "{} groups: those published in comparisons.csv for {}, with a pre score",
+                        table.iter().filter(|r| r[0] + r[1] > 0).count(),
+                        ["pre_post", "pre_followup"][comparison]
                     ),
                     None => {
                         "fewer than two groups, or nobody (or everybody) completed: no test".into()

@@ -1359,7 +1359,9 @@ fn attrition_equals_r_on_the_bundled_export() {
     // p$trigger_group[p$trigger_group == ""] <- "(missing)"; done <- p$post_status == "valid"
     // t <- t.test(p$pre_score[done], p$pre_score[!done])   # 2415 completed, 581 not
     //   -0.67509959256902352 865.15841300303271 0.49979286994906991
-    // tab <- table(p$trigger_group); keep <- p$trigger_group %in% names(tab)[tab >= 10]
+    // The groups published in comparisons.csv for pre_post (at least 10 people with both
+    // scores): the five trigger groups other than "(missing)", and all 37 locations.
+    // keep <- p$trigger_group != "(missing)"
     // chisq.test(table(p$trigger_group[keep], done[keep]))  # 3.8510142148380324 4 0.42654420489829398
     // chisq.test(table(p$location, done))                  # 33.384424051455369 36 0.59363040976323289
     let out = analyse(
@@ -1399,7 +1401,45 @@ fn attrition_equals_r_on_the_bundled_export() {
         close(&r[col("statistic")], statistic, 1e-12);
         close(&r[col("df")], df, 0.0);
         close(&r[col("p")], p, 1e-12);
+        // The note counts the groups the test used: df + 1 rows against two columns.
+        assert_eq!(
+            &r[col("note")],
+            format!(
+                "{} groups: those published in comparisons.csv for pre_post, with a pre score",
+                df as usize + 1
+            ),
+            "{on}"
+        );
     }
+}
+
+/// With `--min-cell 0` every group is published, also one where nobody has a pre score; R's
+/// table has no row for it, and the note counts the groups the test really used.
+#[test]
+fn attrition_note_counts_the_groups_the_test_used() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("export.csv");
+    let mut text = String::from("id,location,trigger_group,pre_score,post_score\n");
+    for i in 0..30 {
+        let location = ["A", "B", "C"][i % 3];
+        let post = if i % 4 == 0 {
+            String::new()
+        } else {
+            (3 + i % 5).to_string()
+        };
+        text.push_str(&format!("P{i},{location},T,{},{post}\n", 4 + i % 6));
+    }
+    // Location D: two people with a post score only.
+    text.push_str("P90,D,T,,5\nP91,D,T,,6\n");
+    std::fs::write(&input, text).expect("write");
+    let out = analyse(&input, &["--min-cell", "0"]);
+    let path = out.path().join("attrition.csv");
+    let r = row_where(&path, &[("timepoint", "post"), ("compared_on", "location")]);
+    assert_eq!(&r[column(&path, "df")], "2");
+    assert_eq!(
+        &r[column(&path, "note")],
+        "3 groups: those published in comparisons.csv for pre_post, with a pre score"
+    );
 }
 
 #[test]
@@ -1505,9 +1545,14 @@ fn item_reliability_equals_psych_alpha_in_memory_and_streaming() {
         close(&pre[3], 0.53242800280964642, 1e-13);
         close(&pre[4], 0.20986031930763205, 1e-10);
         close(&pre[5], 0.737032751859372, 1e-10);
-        // Post has no complete set of items: no alpha, and a note.
-        assert_eq!(&rows[1][2], "0");
-        assert!(!rows[1][column(&path, "note")].is_empty());
+        // Post has no complete set of items, follow-up no item columns: items 0, n 0, a note.
+        for row in [&rows[1], &rows[2]] {
+            assert_eq!([&row[1], &row[2]], ["0", "0"]);
+            assert_eq!(
+                &row[column(&path, "note")],
+                "nobody answered every item at this timepoint (or it has no item columns)"
+            );
+        }
         // Three items: no omega, and why.
         assert_eq!(&pre[column(&path, "omega_total")], "");
         assert!(pre[column(&path, "note")].contains("omega needs at least 6 items"));

@@ -12,7 +12,8 @@
 //! - With exact matching, each stratum of the exact variables is matched on its own.
 //!
 //! The MatchIt 4.5.1 that Debian installs compares distances with C's integer `abs` (a
-//! compiler-dependent bug, fixed in 4.5.3), so it takes the lower candidate whenever both
+//! compiler-dependent bug, fixed in 4.5.4: "calipers would not work properly on some
+//! systems", #163), so it takes the lower candidate whenever both
 //! are within one logit and ignores calipers below 1; we follow the intended rule, which the
 //! 4.5.1 source built with `std::abs` implements (tests/data/matching/stdabs/).
 

@@ -541,6 +541,16 @@ pub fn write_item_reliability<W: std::io::Write>(
             continue;
         }
         let mut notes = Vec::new();
+        if s.sums.is_empty() {
+            // Item sums take their width from the first complete answer: none came, whether
+            // the timepoint has item columns nobody completed or only a total column.
+            cells.extend(std::iter::repeat_n(String::new(), 4));
+            cells.push(
+                "nobody answered every item at this timepoint (or it has no item columns)".into(),
+            );
+            w.write_record(&cells)?;
+            continue;
+        }
         match cronbach_alpha(s, conf_level) {
             Some(a) => {
                 cells.push(format_f64(a.alpha));
