@@ -775,3 +775,236 @@ fn balance_withholds_levels_of_fewer_than_min_cell_people() {
         .as_str()
         .is_some_and(|t| t.starts_with("no file holds")));
 }
+
+/// A copy of tests/data/matching/binary/`name` with `edit` applied to each data row's fields
+/// (id, age_band, gender, trigger_group, location_type, pre_score, post_score), and the header
+/// edited the same way.
+fn edited_binary(dir: &Path, name: &str, edit: impl Fn(&mut Vec<String>, bool)) -> PathBuf {
+    let text = std::fs::read_to_string(dir_binary().join(name)).expect("data");
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut fields: Vec<String> = line.split(',').map(String::from).collect();
+        edit(&mut fields, i == 0);
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, out).expect("write");
+    path
+}
+
+fn dir_binary() -> PathBuf {
+    dir().join("binary")
+}
+
+/// `compare SCHEME --comparator COMPARATOR --out OUT ARGS...` (issue #16: as a new user meets it).
+fn compare_cmd(scheme: &Path, comparator: &Path, out: &Path, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = bin();
+    cmd.arg("compare")
+        .arg(scheme)
+        .arg("--comparator")
+        .arg(comparator)
+        .arg("--out")
+        .arg(out)
+        .args(args);
+    cmd
+}
+
+#[test]
+fn without_by_a_missing_trigger_group_is_told_to_come_from_the_default_by() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scheme = edited_binary(dir.path(), "scheme.csv", |f, _| {
+        f.remove(3);
+    });
+    let comparator = dir_binary().join("comparator.csv");
+    let out = dir.path().join("out");
+    let covariates = ["--covariates", "age_band,gender,pre_score", "-q"];
+    compare_cmd(&scheme, &comparator, &out, &covariates)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "scheme.csv: no trigger_group column, which compare groups effect.csv by when --by is not given: name a grouping column of this file with --by COLUMN, or --by \"\" for no groups; columns found: id, age_band, gender, location_type,",
+        ));
+    // Both ways out work: no groups, or another column.
+    compare_cmd(
+        &scheme,
+        &comparator,
+        &out,
+        &[&covariates[..], &["--by", ""]].concat(),
+    )
+    .assert()
+    .success();
+    let groups: Vec<String> = csv_rows(&out.join("compare/effect.csv"))
+        .iter()
+        .map(|r| r["group_by"].clone())
+        .collect();
+    assert_eq!(groups, ["all"]);
+    compare_cmd(
+        &scheme,
+        &comparator,
+        &out,
+        &[&covariates[..], &["--by", "location_type"]].concat(),
+    )
+    .assert()
+    .success();
+    let effects = csv_rows(&out.join("compare/effect.csv"));
+    assert!(effects
+        .iter()
+        .skip(1)
+        .all(|r| r["group_by"] == "location_type"));
+    assert!(effects.len() > 1);
+    // A column named by --covariates keeps the plain message.
+    compare_cmd(
+        &scheme,
+        &comparator,
+        &out,
+        &["--covariates", "trigger_group,pre_score", "-q"],
+    )
+    .assert()
+    .code(1)
+    .stderr(predicates::str::contains(
+        "no trigger_group column, named by --covariates/--exact/--by",
+    ));
+    // The help says what compare's --by is: one column, trigger_group unless given.
+    let help = bin().args(["compare", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&help.get_output().stdout).to_string();
+    let by = help
+        .lines()
+        .find(|l| l.trim_start().starts_with("--by"))
+        .expect("--by in the help");
+    assert!(
+        by.contains("One column") && by.contains("[default: trigger_group]"),
+        "{by}"
+    );
+    assert!(!help.contains("trigger_group,location"), "{help}");
+}
+
+#[test]
+fn scores_outside_the_scale_say_so_and_name_scale() {
+    // Totals five times the UCLA-3's: every pre score is outside 3-9.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let times_five = |f: &mut Vec<String>, header: bool| {
+        if !header {
+            for cell in &mut f[5..7] {
+                *cell = (cell.parse::<u32>().expect("score") * 5).to_string();
+            }
+        }
+    };
+    let scheme = edited_binary(dir.path(), "scheme.csv", times_five);
+    let comparator = edited_binary(dir.path(), "comparator.csv", times_five);
+    let out = dir.path().join("out");
+    let args = ["--covariates", "age_band,gender,pre_score", "-q"];
+    let failed = compare_cmd(&scheme, &comparator, &out, &args)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "error: nothing to match: 150 of 150 scheme users have a pre or post score invalid for --scale ucla3 (items 1-3, totals 3-9); e.g. ",
+        ))
+        .stderr(predicates::str::contains(
+            "scheme.csv line 2: pre_score 35 is outside the total range 3-9; name the scale the scores are on with --scale (loneliness-eval scales lists them; --scale raw takes totals as given)",
+        ));
+    let stderr = String::from_utf8_lossy(&failed.get_output().stderr).to_string();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    compare_cmd(
+        &scheme,
+        &comparator,
+        &out,
+        &[&args[..], &["--scale", "raw"]].concat(),
+    )
+    .assert()
+    .success();
+}
+
+#[test]
+fn the_terminal_prints_p_as_reports_do_and_effect_csv_keeps_every_digit() {
+    // binary/: p = 4.925168910210056e-6 (1:1, no caliper); a simulated study with no
+    // effect: p = 0.41444391504452793.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let study = simulate_comparator::simulate(3, 150, 600, 0.0);
+    std::fs::write(dir.path().join("scheme.csv"), &study.scheme).expect("write");
+    std::fs::write(dir.path().join("comparator.csv"), &study.comparator).expect("write");
+    let cases = [
+        (
+            dir_binary(),
+            vec!["--covariates", "age_band,gender,pre_score"],
+            "), p < 0.001.",
+            "4.925168910210056e-6",
+        ),
+        (
+            dir.path().to_path_buf(),
+            vec![
+                "--covariates",
+                "age_band,gender,trigger_group,pre_score",
+                "--caliper",
+                "0.2",
+            ],
+            "), p = 0.414.",
+            "0.41444391504452793",
+        ),
+    ];
+    for (data, args, printed, written) in cases {
+        let out = dir.path().join("out");
+        let run = compare_cmd(
+            &data.join("scheme.csv"),
+            &data.join("comparator.csv"),
+            &out,
+            &args,
+        )
+        .assert()
+        .success();
+        let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with("Change in score"))
+            .expect("effect line");
+        assert!(line.ends_with(printed), "{line}");
+        let effects = csv_rows(&out.join("compare/effect.csv"));
+        assert_eq!(effects[0]["p"], written);
+    }
+}
+
+#[test]
+fn balance_not_good_enough_says_what_to_try() {
+    // 300 scheme users and only 360 comparators, 1:1 without replacement: the pre score's
+    // standardised difference stays 0.465.
+    let study = simulate_comparator::simulate(5, 300, 360, 1.2);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (scheme, comparator) = (
+        dir.path().join("scheme.csv"),
+        dir.path().join("comparator.csv"),
+    );
+    std::fs::write(&scheme, &study.scheme).expect("write");
+    std::fs::write(&comparator, &study.comparator).expect("write");
+    let out = dir.path().join("out");
+    let stdout = |args: &[&str]| {
+        let run = compare_cmd(&scheme, &comparator, &out, args)
+            .assert()
+            .success();
+        String::from_utf8_lossy(&run.get_output().stdout).to_string()
+    };
+    let covariates = ["--covariates", "age_band,gender,trigger_group,pre_score"];
+    assert!(stdout(&covariates).contains(
+        "Largest standardised difference after matching: 0.465 (pre_score), above 0.1: balance is not good enough to trust the effect; try --replace (a comparator may serve several scheme users) or --caliper 0.2 (matches only within 0.2 SD of the propensity logit), then check balance.csv again.\n"
+    ));
+    // Only options not yet used are suggested; a categorical covariate can be matched exactly.
+    let text = stdout(&[&covariates[..], &["--ratio", "2", "--caliper", "1"]].concat());
+    assert!(text.contains(
+        "; try --replace (a comparator may serve several scheme users), a narrower --caliper than 1 or --ratio 1 (each comparator beyond the first is a worse match), then check balance.csv again.\n"
+    ), "{text}");
+    let text = stdout(&["--covariates", "age_band,gender,trigger_group"]);
+    assert!(text.contains(
+        "(trigger_group = Young parent (18-24)), above 0.1: balance is not good enough to trust the effect; try --replace (a comparator may serve several scheme users), --caliper 0.2 (matches only within 0.2 SD of the propensity logit) or --exact trigger_group, then check balance.csv again.\n"
+    ), "{text}");
+    // Good balance gets no advice.
+    let text = stdout(
+        &[
+            &covariates[..],
+            &["--replace", "--caliper", "1", "--ratio", "3"],
+        ]
+        .concat(),
+    );
+    assert!(
+        text.contains("(age_band = 75+).\n") && !text.contains("try"),
+        "{text}"
+    );
+}

@@ -5,9 +5,9 @@
 //! summary.json, and matches.csv with `--write-matches`; when OUT holds `analyse` results,
 //! their report is rebuilt with a section on the comparison.
 
-use super::common::{expand_inputs, load_named, InputArgs};
+use super::common::{expand_inputs, load_named, InputArgs, Loaded};
 use crate::error::Error;
-use crate::matching::cohort::{build_cohort, Side, PRE_SCORE};
+use crate::matching::cohort::{build_cohort, CohortCounts, Side, PRE_SCORE};
 use crate::matching::{run_matching, MatchOptions};
 use crate::output::compare_tables::{
     write_balance, write_effects, write_matched_means, write_matches, write_matching_flow,
@@ -28,11 +28,19 @@ pub const COMPARE_FILES: [&str; 6] = [
     "summary.json",
 ];
 
+/// The default `--by` of `compare`: the column whose groups get effect rows.
+const DEFAULT_BY: &str = "trigger_group";
+
+/// The options that name the scheme file's columns, as read errors quote them.
+const SCHEME_COLUMNS_FROM: &str = "--covariates/--exact/--by";
+
 /// Options of `compare`.
 #[derive(Debug, Clone, Args)]
+#[command(mut_arg("by", |by| by.help(
+    "One column whose groups of scheme users get their own rows in effect.csv (besides All) [default: trigger_group]; \"\" for none"
+)))]
 pub struct CompareArgs {
-    /// The scheme's export(s), as for `analyse`; `--by` names the groups of effect.csv
-    /// [default: trigger_group].
+    /// The scheme's export(s), as for `analyse` (but `--by` takes one column).
     #[command(flatten)]
     pub input: InputArgs,
     /// Export of comparable people who were not supported (same column conventions).
@@ -109,7 +117,7 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
             .map(|b| b.trim().to_string())
             .filter(|b| !b.is_empty())
             .collect(),
-        None => vec!["trigger_group".to_string()],
+        None => vec![DEFAULT_BY.to_string()],
     };
     // Ids must never become published rows or levels.
     if let Some(id) = covariates
@@ -151,12 +159,16 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
     let mut inputs = expand_inputs(&args.input.inputs)?;
     inputs.push(args.comparator.clone());
     check_out_path(&out, &inputs)?;
-    let scheme = load_named(
-        &args.input.inputs,
-        &settings,
-        true,
-        "--covariates/--exact/--by",
-    )?;
+    let by_defaulted =
+        args.input.by.is_none() && !covariates.iter().chain(&exact).any(|c| c == DEFAULT_BY);
+    let scheme =
+        load_named(&args.input.inputs, &settings, true, SCHEME_COLUMNS_FROM).map_err(|e| {
+            if by_defaulted {
+                default_by_missing(e)
+            } else {
+                e
+            }
+        })?;
     // The comparator needs the covariates and exact columns; effect groups are the scheme
     // users' own, so its file need not have the --by column.
     let mut comparator_settings = settings.clone();
@@ -191,6 +203,12 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
             },
         ],
     );
+    for (side, loaded, who) in [
+        (0, &scheme, "scheme users"),
+        (1, &comparator, "comparator people"),
+    ] {
+        refuse_invalid_scores(&cohort.counts[side], loaded, who)?;
+    }
     let options = MatchOptions {
         ratio: args.ratio,
         replace: args.replace,
@@ -290,11 +308,64 @@ pub fn run(args: &CompareArgs) -> Result<(), Error> {
             eprintln!("warning: {warning}");
         }
         super::print_out(&crate::output::compare_tables::terminal_summary(
-            &cohort, &result,
+            &cohort, &result, &options,
         ))?;
         super::print_out(&format!("Results written to {}/\n", out.display()))?;
     }
     Ok(())
+}
+
+/// The scheme file's read error when it lacks the default `--by` column (and nothing else
+/// named it): says where the column comes from and how to choose another or none.
+fn default_by_missing(error: Error) -> Error {
+    match error {
+        Error::Input { path, message } => Error::Input {
+            message: message.replace(
+                &format!("no {DEFAULT_BY} column, named by {SCHEME_COLUMNS_FROM}"),
+                &format!("no {DEFAULT_BY} column, which compare groups effect.csv by when --by is not given: name a grouping column of this file with --by COLUMN, or --by \"\" for no groups"),
+            ),
+            path,
+        },
+        other => other,
+    }
+}
+
+/// Nobody on a side is eligible and at least half its people's pre or post scores broke the
+/// scale's rules: most likely the scores are on another scale than `--scale` says.
+fn refuse_invalid_scores(counts: &CohortCounts, loaded: &Loaded, who: &str) -> Result<(), Error> {
+    if counts.eligible > 0 || counts.invalid_score == 0 || counts.invalid_score * 2 < counts.people
+    {
+        return Ok(());
+    }
+    let scale = &loaded.scale;
+    let range = match &scale.items {
+        Some(items) => format!(
+            "items {}-{}, totals {}",
+            items.min,
+            items.max,
+            scale.total_range_text()
+        ),
+        None => format!("totals {}", scale.total_range_text()),
+    };
+    let example = loaded
+        .scored
+        .problems
+        .first()
+        .map(|p| {
+            let (file, line) = loaded.export.locate(p.line);
+            format!(
+                "; e.g. {} line {line}: {} {} {}",
+                file.display(),
+                p.column,
+                p.value,
+                p.message
+            )
+        })
+        .unwrap_or_default();
+    Err(Error::Option(format!(
+        "nothing to match: {} of {} {who} have a pre or post score invalid for --scale {} ({range}){example}; name the scale the scores are on with --scale (loneliness-eval scales lists them; --scale raw takes totals as given)",
+        counts.invalid_score, counts.people, scale.name
+    )))
 }
 
 /// What summary.json says of the disclosure rules `compare` applied, for whoever publishes

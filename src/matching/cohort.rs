@@ -71,6 +71,9 @@ pub struct CohortCounts {
     pub no_pre: u64,
     /// Excluded: no valid post score.
     pub no_post: u64,
+    /// Of those excluded for no valid pre or post score, the people whose score was there
+    /// but broke the scale's rules (out of range, not whole, not a number), not missing.
+    pub invalid_score: u64,
     /// Eligible for matching.
     pub eligible: u64,
 }
@@ -171,6 +174,8 @@ pub fn build_cohort(
         counts[s].people = people as u64;
         'people: for p in 0..people {
             let pre = side.scored.valid(Timepoint::Pre, p);
+            let invalid = side.scored.profile(p).1;
+            let refused = |t: Timepoint| u64::from(invalid & (1 << t.index()) != 0);
             let mut values = Vec::with_capacity(covariates.len());
             for covariate in &covariates {
                 let value = if covariate.name == PRE_SCORE {
@@ -188,6 +193,7 @@ pub fn build_cohort(
                     Some(v) => values.push(v),
                     None if covariate.name == PRE_SCORE => {
                         counts[s].no_pre += 1;
+                        counts[s].invalid_score += refused(Timepoint::Pre);
                         continue 'people;
                     }
                     None => {
@@ -210,10 +216,12 @@ pub fn build_cohort(
             }
             let Some(pre) = pre else {
                 counts[s].no_pre += 1;
+                counts[s].invalid_score += refused(Timepoint::Pre);
                 continue;
             };
             let Some(post) = side.scored.valid(Timepoint::Post, p) else {
                 counts[s].no_post += 1;
+                counts[s].invalid_score += refused(Timepoint::Post);
                 continue;
             };
             counts[s].eligible += 1;

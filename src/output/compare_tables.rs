@@ -1,9 +1,9 @@
 //! The tables of `compare`: matching_flow.csv, balance.csv, effect.csv, matches.csv, and the
 //! terminal summary.
 
-use super::number::{format_f64, format_opt};
+use super::number::{format_f64, format_opt, p_text};
 use crate::matching::cohort::Cohort;
-use crate::matching::{BalanceRow, EffectRow, MatchedMean, MatchingResult};
+use crate::matching::{BalanceRow, EffectRow, MatchOptions, MatchedMean, MatchingResult};
 use crate::read::Ids;
 
 /// Writes matching_flow.csv: `stage, scheme, comparator`, every person read accounted for
@@ -185,8 +185,13 @@ pub fn write_matches<W: std::io::Write>(
     Ok(())
 }
 
-/// What `compare` prints: the flow in a line, the worst balance, and the effect.
-pub fn terminal_summary(cohort: &Cohort, result: &MatchingResult) -> String {
+/// What `compare` prints: the flow in a line, the worst balance (with what to try when it is
+/// not good enough), and the effect (p as reports print it; effect.csv keeps every digit).
+pub fn terminal_summary(
+    cohort: &Cohort,
+    result: &MatchingResult,
+    options: &MatchOptions,
+) -> String {
     let [s, c] = &cohort.counts;
     let mut text = format!(
         "Matched {} of {} eligible scheme users to {} of {} comparator people.\n",
@@ -208,23 +213,72 @@ pub fn terminal_summary(cohort: &Cohort, result: &MatchingResult) -> String {
             Some(level) => format!("{} = {level}", row.covariate),
             None => row.covariate.clone(),
         };
+        let before = row
+            .before
+            .smd
+            .filter(|b| b.is_finite() && !row.withheld[0])
+            .map(f64::abs);
+        let (worse, verdict) = if smd > 0.1 {
+            (
+                match before {
+                    Some(b) if b < smd => format!(", worse than {b:.3} before matching"),
+                    _ => String::new(),
+                },
+                format!(
+                    ", above 0.1: balance is not good enough to trust the effect{}",
+                    balance_advice(cohort, row, options)
+                ),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         text.push_str(&format!(
-            "Largest standardised difference after matching: {smd:.3} ({name}){}.\n",
-            if smd > 0.1 {
-                ", above 0.1: balance is not good enough to trust the effect"
-            } else {
-                ""
-            }
+            "Largest standardised difference after matching: {smd:.3} ({name}{worse}){verdict}.\n"
         ));
     }
     if let Some(all) = result.effects.first().and_then(|r| r.effect.as_ref()) {
+        let p = p_text(Some(all.p));
         text.push_str(&format!(
-            "Change in score, scheme minus matched comparator: {:.3} ({:.3} to {:.3}), p = {}.\n",
+            "Change in score, scheme minus matched comparator: {:.3} ({:.3} to {:.3}), p {}.\n",
             all.estimate,
             all.ci.0,
             all.ci.1,
-            format_f64(all.p)
+            match p.strip_prefix('<') {
+                Some(bound) => format!("< {bound}"),
+                None => format!("= {p}"),
+            }
         ));
     }
     text
+}
+
+/// What to try when balance is not good enough, from the options not yet used: reusing
+/// comparators, a caliper (or a narrower one), fewer comparators each, or exact matching on a
+/// categorical covariate.
+fn balance_advice(cohort: &Cohort, worst: &BalanceRow, options: &MatchOptions) -> String {
+    let mut tries = Vec::new();
+    if !options.replace {
+        tries.push("--replace (a comparator may serve several scheme users)".to_string());
+    }
+    match options.caliper {
+        None => tries
+            .push("--caliper 0.2 (matches only within 0.2 SD of the propensity logit)".to_string()),
+        Some(c) => tries.push(format!("a narrower --caliper than {c}")),
+    }
+    if options.ratio > 1 {
+        tries.push("--ratio 1 (each comparator beyond the first is a worse match)".to_string());
+    }
+    if worst.level.is_some()
+        && cohort.covariates.iter().any(|c| c.name == worst.covariate)
+        && !cohort.exact.contains(&worst.covariate)
+    {
+        tries.push(format!("--exact {}", worst.covariate));
+    }
+    let last = tries.pop().unwrap_or_default();
+    let list = if tries.is_empty() {
+        last
+    } else {
+        format!("{} or {last}", tries.join(", "))
+    };
+    format!("; try {list}, then check balance.csv again")
 }
