@@ -3,8 +3,7 @@
 //! scripts/bench.sh.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use loneliness_eval::compare::{compare_groups, CompareOptions};
-use loneliness_eval::pair::pair_groups;
+use loneliness_eval::analyses::comparisons::{compare_groups, CompareOptions};
 use loneliness_eval::read::GroupColumn;
 use loneliness_eval::scale::{Score, Scored};
 use loneliness_eval::stats::effect::ncp_interval;
@@ -12,6 +11,7 @@ use loneliness_eval::stats::padjust::PAdjust;
 use loneliness_eval::stats::paired::{compare_counted, compare_paired, Better};
 use loneliness_eval::stats::tally::tally_pairs;
 use loneliness_eval::stats::wilcoxon::signed_rank;
+use loneliness_eval::summarise::pair_groups;
 
 /// Deterministic pseudo-random UCLA-3-like scores (xorshift), no RNG dependency.
 fn scores(n: usize, seed: u64) -> Vec<f64> {

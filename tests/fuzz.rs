@@ -11,14 +11,15 @@
 //! `LONELINESS_EVAL_FUZZ_SEED` the seed (default: from the clock, printed, so a failure can be
 //! replayed). A failing input is written to the temporary folder and its path printed.
 
-use loneliness_eval::analysis::{analyse_scored, summarise};
-use loneliness_eval::compare::CompareOptions;
+use loneliness_eval::analyses::analyse_scored;
+use loneliness_eval::analyses::comparisons::CompareOptions;
 use loneliness_eval::output::comparisons::write_comparisons;
 use loneliness_eval::read::{read_bytes, read_exports, ReadOptions, SourceInfo};
 use loneliness_eval::scale::{ScaleTable, Scorer};
 use loneliness_eval::stats::padjust::PAdjust;
 use loneliness_eval::stats::paired::Better;
-use loneliness_eval::streaming::read_streaming;
+use loneliness_eval::summarise::streaming::read_streaming;
+use loneliness_eval::summarise::summarise;
 use rand::{Rng, SeedableRng};
 use std::time::{Duration, Instant};
 

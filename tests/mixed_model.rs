@@ -6,8 +6,8 @@
 //! data (1e-6 here) and, on some small groups, at a local minimum or short of the optimum
 //! (checked against `[exact]` only).
 
-use loneliness_eval::grouped::Accumulate;
 use loneliness_eval::stats::mixed::{fit_mixed, MixedSums, PersonScores};
+use loneliness_eval::stats::sums::Accumulate;
 use std::collections::BTreeMap;
 
 fn data_dir() -> std::path::PathBuf {

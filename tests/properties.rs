@@ -1,7 +1,7 @@
 //! Property tests: invariants that must hold for every input, not just the examples.
 
-use loneliness_eval::analysis::analyse_scored;
-use loneliness_eval::compare::CompareOptions;
+use loneliness_eval::analyses::analyse_scored;
+use loneliness_eval::analyses::comparisons::CompareOptions;
 use loneliness_eval::output::comparisons::write_comparisons;
 use loneliness_eval::read::{read_bytes, ReadOptions, SourceInfo};
 use loneliness_eval::scale::{score_items, ScaleTable, Score, Scorer};

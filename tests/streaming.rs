@@ -3,10 +3,10 @@
 //! output files from the real binary.
 
 use assert_cmd::Command;
-use loneliness_eval::analysis::summarise;
 use loneliness_eval::read::{read_exports, ReadOptions};
 use loneliness_eval::scale::{ScaleTable, Scorer};
-use loneliness_eval::streaming::read_streaming;
+use loneliness_eval::summarise::streaming::read_streaming;
+use loneliness_eval::summarise::summarise;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 

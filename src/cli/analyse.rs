@@ -7,13 +7,14 @@
 //! files, and prints a short report.
 
 use super::common::{expand_inputs, load_summaries, InputArgs, Mode};
-use crate::analysis::{analyse_summaries, Analysis};
-use crate::attrition::attrition_rows;
-use crate::between_groups::between_rows;
-use crate::categories::{category_rows, worse_category};
-use crate::compare::CompareOptions;
+use crate::analyses::attrition::attrition_rows;
+use crate::analyses::between_groups::between_rows;
+use crate::analyses::categories::{category_rows, worse_category};
+use crate::analyses::comparisons::CompareOptions;
+use crate::analyses::reliable_change::reliable_rows;
+use crate::analyses::{analyse_summaries, Analysis};
+use crate::disclosure::nested::withhold_nested;
 use crate::error::Error;
-use crate::nested::withhold_nested;
 use crate::output::comparisons::write_comparisons;
 use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
 use crate::output::summary::summary_json;
@@ -23,7 +24,6 @@ use crate::output::tables::{
     write_timepoints, write_transitions,
 };
 use crate::output::{terminal, to_bytes, write_file};
-use crate::reliable::reliable_rows;
 use crate::settings::Settings;
 use crate::stats::padjust::PAdjust;
 use crate::stats::wilcoxon::WilcoxonMethod;
@@ -275,7 +275,10 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
             flow,
             scale,
             settings.conf_level,
-            &crate::results::suppressed_label(settings.min_cell, settings.secondary_suppression),
+            &crate::output::results::suppressed_label(
+                settings.min_cell,
+                settings.secondary_suppression,
+            ),
             shown.map(String::as_str),
         );
         super::print_out(&format!("{report}Results written to {}/\n", out.display()))?;

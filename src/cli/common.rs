@@ -1,11 +1,11 @@
 //! Options shared by the subcommands that read an export, and the read + score steps they share.
 
-use crate::analysis::{summarise, Summaries};
 use crate::error::Error;
 use crate::read::{is_parquet, read_exports, Export, ReadOptions};
 use crate::scale::{Scale, Scored, Scorer};
 use crate::settings::{CliOptions, Settings};
-use crate::streaming::{partitions_for, read_streaming};
+use crate::summarise::streaming::{partitions_for, read_streaming};
+use crate::summarise::{summarise, Summaries};
 use clap::Args;
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@
 use crate::error::Error;
 use crate::output::figures::{figures, write_figures, ChartFormats};
 use crate::output::report::write_reports;
-use crate::results::ResultsDir;
+use crate::output::results::ResultsDir;
 use clap::Args;
 use std::path::PathBuf;
 

@@ -1,7 +1,7 @@
 //! comparisons.csv: one row per group × comparison, the columns of the `analyse` contract.
 
 use super::number::format_opt;
-use crate::compare::ComparisonRow;
+use crate::analyses::comparisons::ComparisonRow;
 
 /// Column names in contract order.
 pub const COLUMNS: [&str; 32] = [

@@ -5,7 +5,7 @@ use super::charts::{
     clamp_axis, padded, render_png, render_svg, score_axis, ChangeHistogram, Chart, IntervalChart,
     IntervalRow, LovePlot, LoveRow, MeansChart, MeansSeries, SlopeChart, StackedChart, StackedRow,
 };
-use crate::results::{ComparisonRecord, ResultsDir};
+use crate::output::results::{ComparisonRecord, ResultsDir};
 use crate::stats::proportion::wilson;
 
 /// Which image formats to write (`--charts`).
@@ -218,7 +218,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
     // of the people who stayed.
     if let Some((_, rows)) = results.further.iter().find(|(n, _)| n == "mixed_model.csv") {
         let model_series = |group_by: &str, group: &str, label: String| {
-            let num = crate::results::csv_number;
+            let num = crate::output::results::csv_number;
             let mut points = [None; 3];
             for (i, term) in ["mean_pre", "mean_post", "mean_followup"]
                 .iter()
@@ -420,8 +420,11 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
         .iter()
         .find(|(n, _)| n == "reliable_change.csv")
     {
-        let (get, num) = (crate::results::csv_cell, crate::results::csv_number);
-        let wanted = |r: &&crate::results::CsvRow| {
+        let (get, num) = (
+            crate::output::results::csv_cell,
+            crate::output::results::csv_number,
+        );
+        let wanted = |r: &&crate::output::results::CsvRow| {
             get(r, "comparison") == "pre_post"
                 && (get(r, "group_by") == "all"
                     || line_by.as_deref() == Some(get(r, "group_by").as_str()))
@@ -478,9 +481,9 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
 
     // 7. The matched comparison, when `compare` was run: balance, then scores over time.
     if let Some(compare) = &results.compare {
-        let get = crate::results::csv_cell;
-        let abs = |r: &crate::results::CsvRow, key: &str| {
-            crate::results::csv_number(r, key).map(f64::abs)
+        let get = crate::output::results::csv_cell;
+        let abs = |r: &crate::output::results::CsvRow, key: &str| {
+            crate::output::results::csv_number(r, key).map(f64::abs)
         };
         let rows: Vec<LoveRow> = compare
             .balance
@@ -510,7 +513,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
                     .iter()
                     .find(|r| get(r, "group") == group && &get(r, "timepoint") == tp)
                     .and_then(|r| {
-                        let num = |k: &str| crate::results::csv_number(r, k);
+                        let num = |k: &str| crate::output::results::csv_number(r, k);
                         Some((num("mean")?, num("ci_low"), num("ci_high")))
                     });
             }

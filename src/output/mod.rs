@@ -7,6 +7,7 @@ pub mod figures;
 pub mod number;
 pub mod publish;
 pub mod report;
+pub mod results;
 pub mod summary;
 pub mod tables;
 pub mod terminal;

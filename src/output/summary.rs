@@ -2,13 +2,13 @@
 //! input's identity, so a published result can be traced to its data and options.
 
 use super::comparisons::{row_cells, COLUMNS};
-use crate::compare::ComparisonRow;
-use crate::flow::Stage;
+use crate::analyses::comparisons::ComparisonRow;
 use crate::model::Comparison;
-use crate::pair::ALL_GROUP_BY;
 use crate::read::{Export, Layout};
 use crate::scale::Scale;
 use crate::settings::Settings;
+use crate::summarise::flow::Stage;
+use crate::summarise::ALL_GROUP_BY;
 use serde::Serialize;
 use serde_json::{Map, Value};
 

@@ -1,9 +1,9 @@
 //! flow.csv and scored.csv.
 
-use crate::flow::Stage;
 use crate::model::Timepoint;
 use crate::read::Export;
 use crate::scale::{Scale, Score, Scored};
+use crate::summarise::flow::Stage;
 
 use super::number::format_f64;
 
@@ -63,7 +63,7 @@ pub fn write_scored<W: std::io::Write>(
 /// Writes timepoints.csv: group_by, group, timepoint, n, mean, sd, ci_low, ci_high, suppressed.
 pub fn write_timepoints<W: std::io::Write>(
     out: W,
-    rows: &[crate::timepoints::TimepointSummary],
+    rows: &[crate::analyses::timepoints::TimepointSummary],
 ) -> csv::Result<()> {
     use super::number::format_opt;
     let mut w = csv::Writer::from_writer(out);
@@ -104,7 +104,7 @@ pub fn write_timepoints<W: std::io::Write>(
 /// Writes distribution.csv: comparison, change_low, change_high, discrete, count (whole sample).
 pub fn write_change_bins<W: std::io::Write>(
     out: W,
-    bins: &[crate::distribution::ChangeBin],
+    bins: &[crate::analyses::distribution::ChangeBin],
 ) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
@@ -130,7 +130,7 @@ pub fn write_change_bins<W: std::io::Write>(
 /// Writes transitions.csv: comparison, earlier, later, count (whole sample).
 pub fn write_transitions<W: std::io::Write>(
     out: W,
-    rows: &[crate::distribution::Transition],
+    rows: &[crate::analyses::distribution::Transition],
 ) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(["comparison", "earlier", "later", "count"])?;
@@ -151,7 +151,7 @@ pub fn write_transitions<W: std::io::Write>(
 /// suppressed, note.
 pub fn write_repeated<W: std::io::Write>(
     out: W,
-    rows: &[crate::repeated::RepeatedRow],
+    rows: &[crate::analyses::repeated::RepeatedRow],
 ) -> csv::Result<()> {
     use super::number::{format_f64, format_opt};
     let mut w = csv::Writer::from_writer(out);
@@ -203,7 +203,7 @@ pub fn write_repeated<W: std::io::Write>(
 /// p_exact, suppressed.
 pub fn write_categories<W: std::io::Write>(
     out: W,
-    rows: &[crate::categories::CategoryRow],
+    rows: &[crate::analyses::categories::CategoryRow],
     worse_category: &str,
 ) -> csv::Result<()> {
     use super::number::format_f64;
@@ -259,7 +259,7 @@ pub fn write_categories<W: std::io::Write>(
 /// suppressed.
 pub fn write_reliable<W: std::io::Write>(
     out: W,
-    rows: &[crate::reliable::ReliableRow],
+    rows: &[crate::analyses::reliable_change::ReliableRow],
 ) -> csv::Result<()> {
     use super::number::format_f64;
     let mut w = csv::Writer::from_writer(out);
@@ -328,10 +328,10 @@ pub fn write_reliable<W: std::io::Write>(
 /// not a question) and post_vs_pre, followup_vs_pre (changes with Satterthwaite t-tests).
 pub fn write_mixed<W: std::io::Write>(
     out: W,
-    rows: &[crate::mixed_model::MixedRow],
+    rows: &[crate::analyses::mixed_model::MixedRow],
 ) -> csv::Result<()> {
     use super::number::{format_f64, format_opt};
-    use crate::mixed_model::Quantity;
+    use crate::analyses::mixed_model::Quantity;
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "group_by",
@@ -395,7 +395,7 @@ pub fn write_mixed<W: std::io::Write>(
 /// ancova_df2, p_ancova, partial_eta_squared, note.
 pub fn write_between<W: std::io::Write>(
     out: W,
-    rows: &[crate::between_groups::BetweenRow],
+    rows: &[crate::analyses::between_groups::BetweenRow],
 ) -> csv::Result<()> {
     use super::number::{format_f64, format_opt};
     let mut w = csv::Writer::from_writer(out);
@@ -452,7 +452,7 @@ pub fn write_between<W: std::io::Write>(
 /// mean_completed, mean_not_completed, test, statistic, df, p, note.
 pub fn write_attrition<W: std::io::Write>(
     out: W,
-    rows: &[crate::attrition::AttritionRow],
+    rows: &[crate::analyses::attrition::AttritionRow],
 ) -> csv::Result<()> {
     use super::number::format_f64;
     let mut w = csv::Writer::from_writer(out);

@@ -3,10 +3,10 @@
 
 use super::number::{fixed, p_text};
 use super::summary::headline;
-use crate::compare::ComparisonRow;
-use crate::flow::Stage;
+use crate::analyses::comparisons::ComparisonRow;
 use crate::model::Comparison;
 use crate::scale::Scale;
+use crate::summarise::flow::Stage;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 
 /// Renders the terminal report. `group_by` chooses which grouping column's rows to show

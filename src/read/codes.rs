@@ -6,7 +6,7 @@
 //! file. Codes are kept in one byte until a column has more than 256 levels, then two, then
 //! four; widening copies the codes once.
 
-use crate::memory::{reserve_huge, widened};
+use crate::read::memory::{reserve_huge, widened};
 
 /// The group codes of a column, person by person.
 #[derive(Debug, Clone, PartialEq, Eq)]

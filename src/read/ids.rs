@@ -52,7 +52,7 @@ impl Ends {
             Ends::Short(e) => match u32::try_from(end) {
                 Ok(end) => e.push(end),
                 Err(_) => {
-                    let mut long: Vec<u64> = crate::memory::widened(std::mem::take(e));
+                    let mut long: Vec<u64> = crate::read::memory::widened(std::mem::take(e));
                     long.push(end as u64);
                     *self = Ends::Long(long);
                 }
@@ -63,8 +63,8 @@ impl Ends {
 
     fn reserve(&mut self, additional: usize) {
         match self {
-            Ends::Short(e) => crate::memory::reserve_huge(e, additional),
-            Ends::Long(e) => crate::memory::reserve_huge(e, additional),
+            Ends::Short(e) => crate::read::memory::reserve_huge(e, additional),
+            Ends::Long(e) => crate::read::memory::reserve_huge(e, additional),
         }
     }
 }
@@ -154,7 +154,7 @@ impl IdIndex {
     /// Makes room for `additional` more ids of about `bytes_each` bytes.
     pub fn reserve(&mut self, additional: usize, bytes_each: usize) {
         self.ids.ends.reserve(additional);
-        crate::memory::reserve_huge_text(&mut self.ids.text, additional * bytes_each);
+        crate::read::memory::reserve_huge_text(&mut self.ids.text, additional * bytes_each);
         self.grow_to(self.ids.len() + additional);
     }
 
@@ -250,7 +250,7 @@ impl IdIndex {
 /// on a different 4 KiB page, and the page-table walks were what the lookups waited on.
 fn zeroed_slots(n: usize) -> Vec<u64> {
     let mut slots = Vec::new();
-    crate::memory::reserve_huge(&mut slots, n);
+    crate::read::memory::reserve_huge(&mut slots, n);
     slots.resize(n, 0);
     slots
 }

@@ -5,6 +5,7 @@ mod bulk;
 mod codes;
 mod columns;
 mod ids;
+pub mod memory;
 mod parallel;
 mod parquet;
 mod scan;

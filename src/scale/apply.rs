@@ -2,9 +2,9 @@
 //! column and value so `validate` can list them and `analyse` can count them.
 
 use super::{score_items, score_total, ItemProblem, Scale, Score};
-use crate::grouped::ValueRange;
 use crate::model::Timepoint;
 use crate::read::{parse_cell, Cell, CellSink, Source, TimepointCells, TotalScorer};
+use crate::scale::ValueRange;
 use crate::stats::alpha::ItemSums;
 use foldhash::{HashMap, HashMapExt};
 
@@ -157,8 +157,8 @@ impl ScoreColumn {
 
     fn reserve(&mut self, people: usize) {
         match &mut self.0 {
-            Repr::Coded { codes, .. } => crate::memory::reserve_huge(codes, people),
-            Repr::Wide(scores) => crate::memory::reserve_huge(scores, people),
+            Repr::Coded { codes, .. } => crate::read::memory::reserve_huge(codes, people),
+            Repr::Wide(scores) => crate::read::memory::reserve_huge(scores, people),
         }
     }
 
@@ -185,7 +185,7 @@ impl ScoreColumn {
 
     /// Switches to 8 bytes per person, once the codes are used up.
     fn widen(&mut self) {
-        // The room reserved for the whole file is kept, as [`crate::memory::widened`] does.
+        // The room reserved for the whole file is kept, as [`crate::read::memory::widened`] does.
         let room = match &self.0 {
             Repr::Coded { codes, .. } => codes.capacity(),
             Repr::Wide(scores) => scores.capacity(),

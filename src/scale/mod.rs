@@ -2,9 +2,11 @@
 //! one set of rules applied to whichever entry is chosen.
 
 mod apply;
+pub mod range;
 mod score;
 
 pub use apply::{CellProblem, ScoreColumn, Scored, Scorer, StatusCounts};
+pub use range::ValueRange;
 pub use score::{score_items, score_total, ItemProblem, Score};
 
 use crate::error::Error;

@@ -4,7 +4,7 @@
 
 use super::between::pf_upper;
 use super::roots::brent;
-use crate::grouped::Additive;
+use crate::stats::sums::Additive;
 
 /// Sums over people who answered every item (item scores after reversal).
 #[derive(Debug, Clone, Default, PartialEq)]

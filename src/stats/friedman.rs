@@ -13,7 +13,7 @@
 //! which for k = 3 and doubled rank sums D_j = 2 R_j is `6 sum((D_j - 4n)^2) / (24 n - ties)`,
 //! on k - 1 = 2 degrees of freedom, where the chi-squared upper tail is `exp(-x / 2)`.
 
-use crate::grouped::Additive;
+use crate::stats::sums::Additive;
 
 /// The sums the test needs, for some set of people with all three scores.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -18,9 +18,9 @@
 //! numerically (numDeriv); here the first derivatives are analytic and the second ones are
 //! central differences of them, so the two agree to the accuracy of numDeriv.
 
-use crate::grouped::{Accumulate, Additive};
 use crate::stats::dist::{pt_two_sided, qt_upper};
 use crate::stats::roots::brent;
+use crate::stats::sums::{Accumulate, Additive};
 use nalgebra::{DMatrix, DVector, Matrix2, SymmetricEigen, Vector2};
 
 /// Scores are summed in units of 1e-9 so that sums are exact integers, the same in any order

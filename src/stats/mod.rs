@@ -18,6 +18,7 @@ pub mod proportion;
 pub mod roots;
 pub mod rounding;
 pub mod special;
+pub mod sums;
 pub mod tally;
 pub mod ttest;
 pub mod wilcoxon;

@@ -6,7 +6,7 @@ mod text;
 
 use super::figures::Rendered;
 use crate::error::Error;
-use crate::results::ResultsDir;
+use crate::output::results::ResultsDir;
 
 /// Writes report.html and report.md into the results folder.
 pub fn write_reports(results: &ResultsDir, figures: &[Rendered]) -> Result<(), Error> {

@@ -3,7 +3,7 @@
 
 use crate::output::figures::by_label;
 use crate::output::number::{fixed, p_text};
-use crate::results::{ComparisonRecord, ResultsDir};
+use crate::output::results::{ComparisonRecord, ResultsDir};
 
 /// A table with a title; `suppressed[i]` marks rows withheld for disclosure control.
 #[derive(Debug, Clone, PartialEq)]
@@ -245,8 +245,11 @@ impl Content {
 /// lonely or not before and after, reliable change, differences between groups, attrition
 /// and item reliability; whole-sample rows (and groups where a table is small).
 fn further_tables(results: &ResultsDir) -> Vec<Table> {
-    type Row = crate::results::CsvRow;
-    let (cell, num) = (crate::results::csv_cell, crate::results::csv_number);
+    type Row = crate::output::results::CsvRow;
+    let (cell, num) = (
+        crate::output::results::csv_cell,
+        crate::output::results::csv_number,
+    );
     // Files without a `suppressed` column have no withheld rows.
     let suppressed = |r: &Row| cell(r, "suppressed") == "true";
     let label = results.summary.settings.suppressed_label();
@@ -426,8 +429,11 @@ fn further_tables(results: &ResultsDir) -> Vec<Table> {
 
 /// The mixed model, one line per group (whole sample and trigger groups): its means at each
 /// timepoint and the changes from pre with their intervals and adjusted p-values.
-fn mixed_table(rows: &[crate::results::CsvRow], label: &str) -> Table {
-    let (cell, num) = (crate::results::csv_cell, crate::results::csv_number);
+fn mixed_table(rows: &[crate::output::results::CsvRow], label: &str) -> Table {
+    let (cell, num) = (
+        crate::output::results::csv_cell,
+        crate::output::results::csv_number,
+    );
     let mut groups: Vec<(String, String)> = Vec::new();
     for r in rows {
         let key = (cell(r, "group_by"), cell(r, "group"));
@@ -438,7 +444,7 @@ fn mixed_table(rows: &[crate::results::CsvRow], label: &str) -> Table {
     let mut out_rows = Vec::new();
     let mut suppressed = Vec::new();
     for (group_by, group) in groups {
-        let of_group: Vec<&crate::results::CsvRow> = rows
+        let of_group: Vec<&crate::output::results::CsvRow> = rows
             .iter()
             .filter(|r| cell(r, "group_by") == group_by && cell(r, "group") == group)
             .collect();
@@ -494,8 +500,11 @@ fn mixed_table(rows: &[crate::results::CsvRow], label: &str) -> Table {
 /// the effect overall and by group, from the `compare/` folder.
 fn compared(results: &ResultsDir) -> Option<(Vec<String>, Vec<Table>)> {
     let c = results.compare.as_ref()?;
-    type Row = crate::results::CsvRow;
-    let (cell, num) = (crate::results::csv_cell, crate::results::csv_number);
+    type Row = crate::output::results::CsvRow;
+    let (cell, num) = (
+        crate::output::results::csv_cell,
+        crate::output::results::csv_number,
+    );
     let flow = |stage: &str, side: &str| {
         c.flow
             .iter()

@@ -8,10 +8,10 @@
 //! the in-memory path's, byte for byte. Memory is that of one partition (about 64 MiB of input
 //! each, up to 512 partitions) plus the group names, exclusions and problems found.
 
-use crate::analysis::{summarise, Summaries};
 use crate::error::Error;
 use crate::read::{spill_exports, Export, ReadOptions, SpillTo};
 use crate::scale::{CellProblem, Scale, Scorer};
+use crate::summarise::{summarise, Summaries};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 

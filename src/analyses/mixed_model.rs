@@ -4,13 +4,11 @@
 //! which is what makes the follow-up estimate fairer under attrition than a paired test on
 //! completers alone (if dropping out depends on earlier scores, not on the missing one).
 
-use crate::compare::withheld_in_families;
-use crate::grouped::{sum_groups, GroupTotals, Profiles};
+use crate::disclosure::groups::withheld_in_families;
 use crate::model::Timepoint;
-use crate::read::GroupColumn;
-use crate::scale::Scored;
-use crate::stats::mixed::{fit_mixed, Contrast, MixedFit, MixedSums, PersonScores, Term};
+use crate::stats::mixed::{fit_mixed, Contrast, MixedFit, MixedSums, Term};
 use crate::stats::padjust::{p_adjust_by_family, PAdjust};
+use crate::summarise::GroupTotals;
 
 /// What a row of mixed_model.csv reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,18 +77,6 @@ pub struct MixedRow {
     pub suppressed: bool,
     /// Why there is no estimate, if there is none and the row is not suppressed.
     pub note: &'static str,
-}
-
-/// The model sums of everyone with a valid score, per group.
-pub fn mixed_sums(groups: &[GroupColumn], scored: &Scored) -> Vec<GroupTotals<MixedSums>> {
-    sum_groups(groups, scored.scores[0].len(), |p| {
-        PersonScores::new(scored.valid_triple(p))
-    })
-}
-
-/// [`mixed_sums`] from people counted by profile (the same sums).
-pub fn mixed_sums_of(profiles: &Profiles, groups: &[GroupColumn]) -> Vec<GroupTotals<MixedSums>> {
-    profiles.sum(groups, |scores| PersonScores::new(*scores))
 }
 
 /// The rows of mixed_model.csv, with disclosure control as in comparisons.csv (on people)

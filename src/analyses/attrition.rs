@@ -3,12 +3,12 @@
 //! group mix (chi-squared test per grouping column), so readers can judge whether completers
 //! differ from those lost. Derived from the counts behind timepoints.csv and comparisons.csv.
 
-use crate::compare::withheld_counts;
-use crate::grouped::SlotCounts;
+use crate::disclosure::groups::withheld_counts;
 use crate::model::Timepoint;
-use crate::pair::ALL_GROUP_BY;
 use crate::stats::between::{chisq_independence, welch_t};
 use crate::stats::describe::weighted_mean_sd;
+use crate::summarise::SlotCounts;
+use crate::summarise::ALL_GROUP_BY;
 
 /// One row of attrition.csv.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,8 +58,8 @@ pub fn attrition_rows(
     let mut rows = Vec::new();
     for (comparison, timepoint) in [(0, Timepoint::Post), (1, Timepoint::Followup)] {
         // Baseline scores of everyone with one, and of those who also have the later one.
-        let with_pre = find(scores, ALL_GROUP_BY, crate::pair::ALL_GROUP, 0);
-        let completed_pairs = find(pairs, ALL_GROUP_BY, crate::pair::ALL_GROUP, comparison);
+        let with_pre = find(scores, ALL_GROUP_BY, crate::summarise::ALL_GROUP, 0);
+        let completed_pairs = find(pairs, ALL_GROUP_BY, crate::summarise::ALL_GROUP, comparison);
         let mut completed: Vec<(f64, u64)> = Vec::new();
         for &((a, _), c) in completed_pairs {
             match completed.last_mut() {

@@ -17,14 +17,14 @@
 //! by which category they stay in: the tables never publish that split, and categories.csv's
 //! own protection covers its 2x2 table.
 
-use crate::analysis::Analysis;
-use crate::categories::{in_worse_category, CategoryRow};
+use crate::analyses::categories::{in_worse_category, CategoryRow};
+use crate::analyses::distribution::{distributions, whole_sample_hidden};
+use crate::analyses::reliable_change::{reliable_class, yardsticks, ReliableRow};
+use crate::analyses::Analysis;
 use crate::disclosure::{families_of, withheld_partitions, CountRow};
-use crate::distribution::{distributions, whole_sample_hidden};
-use crate::grouped::SlotCounts;
-use crate::pair::{paired_groups, ALL_GROUP_BY};
-use crate::reliable::{reliable_class, yardsticks, ReliableRow};
 use crate::scale::Scale;
+use crate::summarise::SlotCounts;
+use crate::summarise::{paired_groups, ALL_GROUP_BY};
 
 /// Cells per row, by key: move (3: stayed, out of the worse category, into it) × direction
 /// (3) × reliable change (4: better, none, worse, no yardstick); most keys stay empty.

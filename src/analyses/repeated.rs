@@ -3,12 +3,10 @@
 //! differ and Kendall's W (repeated.csv). Complements the paired comparisons, which each use
 //! everyone with the two timepoints they compare.
 
-use crate::compare::withheld_in_families;
-use crate::grouped::{sum_groups, GroupTotals, Profiles, ScoreTriple};
-use crate::read::GroupColumn;
-use crate::scale::Scored;
+use crate::disclosure::groups::withheld_in_families;
 use crate::stats::friedman::{friedman, Friedman, FriedmanSums, NoFriedman};
 use crate::stats::padjust::{p_adjust_by_family, PAdjust};
+use crate::summarise::GroupTotals;
 
 /// One row of repeated.csv.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,27 +25,6 @@ pub struct RepeatedRow {
     pub suppressed: bool,
     /// Why there is no test, if there is none and the row is not suppressed.
     pub note: &'static str,
-}
-
-/// The Friedman sums of everyone with all three valid scores, per group.
-pub fn friedman_sums(groups: &[GroupColumn], scored: &Scored) -> Vec<GroupTotals<FriedmanSums>> {
-    sum_groups(groups, scored.scores[0].len(), |p| {
-        friedman_of(&scored.valid_triple(p))
-    })
-}
-
-/// [`friedman_sums`] from people counted by profile (the same sums).
-pub fn friedman_sums_of(
-    profiles: &Profiles,
-    groups: &[GroupColumn],
-) -> Vec<GroupTotals<FriedmanSums>> {
-    profiles.sum(groups, friedman_of)
-}
-
-/// A person's part of the Friedman sums, if they have all three scores.
-fn friedman_of(scores: &ScoreTriple) -> Option<FriedmanSums> {
-    let [pre, post, followup] = *scores;
-    Some(FriedmanSums::of_person([pre?, post?, followup?]))
 }
 
 /// The rows of repeated.csv from the sums, with disclosure control as in comparisons.csv and

@@ -2,12 +2,10 @@
 //! picture. Each timepoint uses everyone with a valid score then (not only complete cases),
 //! so attrition shows; the paired comparisons answer the within-person question.
 
-use crate::grouped::{tally_groups, Profiles, Slot, SlotCounts, ValueRange};
 use crate::model::Timepoint;
-use crate::read::GroupColumn;
-use crate::scale::Scored;
 use crate::stats::describe::weighted_mean_sd;
 use crate::stats::ttest::paired_t;
+use crate::summarise::SlotCounts;
 
 /// One row of timepoints.csv.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,28 +50,6 @@ fn summarise(values: &[(f64, u64)], conf_level: f64, min_cell: usize) -> Option<
     })
 }
 
-/// Counts of each score per group and timepoint (slot = timepoint index; the later value
-/// of each pair is 0), in the order of comparisons.csv. `range` bounds every valid score,
-/// when known.
-pub fn score_counts(
-    groups: &[GroupColumn],
-    scored: &Scored,
-    range: Option<ValueRange>,
-) -> Vec<SlotCounts> {
-    let people = scored.scores[0].len();
-    tally_groups(
-        groups,
-        people,
-        |p, slot| scored.valid(Timepoint::ALL[slot], p).map(|v| (v, 0.0)),
-        range.map(|r| (r, ValueRange::Whole(0, 0))),
-    )
-}
-
-/// [`score_counts`] from people counted by profile (the same counts).
-pub fn score_counts_of(profiles: &Profiles, groups: &[GroupColumn]) -> Vec<SlotCounts> {
-    profiles.tally(groups, Timepoint::ALL.map(|tp| Slot::Single(tp.index())))
-}
-
 /// Summaries in the order of comparisons.csv: whole sample, then each grouping column's
 /// groups sorted by name; timepoints in time order within each group. Scores are counted per
 /// distinct value (sorted), so the summaries do not depend on row order.
@@ -83,7 +59,7 @@ pub fn timepoint_summaries(
     min_cell: usize,
     secondary: bool,
 ) -> Vec<TimepointSummary> {
-    let hidden = crate::compare::withheld_counts(counts, min_cell, secondary);
+    let hidden = crate::disclosure::groups::withheld_counts(counts, min_cell, secondary);
     counts
         .iter()
         .zip(hidden)

@@ -1,9 +1,10 @@
 //! People × timepoints → paired samples per group and comparison, in output order.
 
-use crate::grouped::{tally_groups, Profiles, Slot, SlotCounts, ValueRange};
 use crate::model::Comparison;
 use crate::read::GroupColumn;
 use crate::scale::Scored;
+use crate::scale::ValueRange;
+use crate::summarise::{tally_groups, Profiles, Slot, SlotCounts};
 
 /// `group_by` value of the whole-sample rows.
 pub const ALL_GROUP_BY: &str = "all";

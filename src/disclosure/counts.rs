@@ -97,7 +97,7 @@ pub fn protect_counts(rows: &[CountRow], families: &[Family], min_cell: u64) -> 
 /// grouping column and slot, which add up to the whole sample's row of the slot (`all`, in
 /// no family).
 pub fn families_of(keys: &[(&str, usize)]) -> Vec<Family> {
-    let all = crate::pair::ALL_GROUP_BY;
+    let all = crate::summarise::ALL_GROUP_BY;
     let mut families: Vec<(&str, usize)> =
         keys.iter().copied().filter(|&(by, _)| by != all).collect();
     families.sort_unstable();

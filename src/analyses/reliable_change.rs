@@ -9,14 +9,14 @@
 //! yardstick) and r the scale's reliability. |RCI| > 1.96 is a reliable change. Counts come
 //! from the pair counts behind comparisons.csv, so they need no pass of their own.
 
-use crate::categories::{in_worse_category, worse_category};
-use crate::compare::withheld_counts;
+use crate::analyses::categories::{in_worse_category, worse_category};
+use crate::disclosure::groups::withheld_counts;
 use crate::disclosure::{families_of, withheld_partitions, CountRow};
-use crate::grouped::SlotCounts;
 use crate::model::Comparison;
-use crate::pair::ALL_GROUP_BY;
 use crate::scale::Scale;
 use crate::stats::describe::weighted_mean_sd;
+use crate::summarise::SlotCounts;
+use crate::summarise::ALL_GROUP_BY;
 
 /// |RCI| beyond which a change is reliable (two-sided 5%).
 pub const RCI_CRITICAL: f64 = 1.96;

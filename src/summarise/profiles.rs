@@ -7,11 +7,13 @@
 //! Everything counted is a whole number, so the results are exactly those of the passes over
 //! people ([`tally_groups`], [`sum_groups`]), which remain for fractional scores.
 
-use super::{marginals, totals_by_group, Accumulate, Cells, Entry, GroupTotals, CHUNK};
+use super::tally::{marginals, totals_by_group, Cells, Entry, GroupTotals, CHUNK};
 #[cfg(doc)]
-use super::{sum_groups, tally_groups};
-use super::{SlotCounts, ValueRange, SLOTS};
+use super::tally::{sum_groups, tally_groups};
+use super::tally::{SlotCounts, SLOTS};
 use crate::read::{GroupCodes, GroupColumn};
+use crate::scale::ValueRange;
+use crate::stats::sums::Accumulate;
 use rayon::prelude::*;
 
 /// Profiles counted in a dense array (per core) up to this many; beyond it the passes go
@@ -336,10 +338,11 @@ impl<'a> ByteIndex<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{sum_groups, tally_groups, Additive};
     use super::*;
     use crate::stats::friedman::FriedmanSums;
     use crate::stats::mixed::{MixedSums, PersonScores};
+    use crate::stats::sums::Additive;
+    use crate::summarise::{sum_groups, tally_groups};
 
     fn column(name: &str, levels: usize, codes: Vec<u32>) -> GroupColumn {
         GroupColumn {

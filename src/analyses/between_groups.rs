@@ -3,11 +3,11 @@
 //! and the ANCOVA of the later score on the earlier one plus group, over the groups published
 //! in comparisons.csv (withheld groups take no part, so nothing about them can be read back).
 
-use crate::compare::withheld_counts;
-use crate::grouped::SlotCounts;
+use crate::disclosure::groups::withheld_counts;
 use crate::model::Comparison;
-use crate::pair::ALL_GROUP_BY;
 use crate::stats::between::{ancova, kruskal_wallis, welch_anova, FTest, KruskalWallis};
+use crate::summarise::SlotCounts;
+use crate::summarise::ALL_GROUP_BY;
 
 /// One row of between_groups.csv.
 #[derive(Debug, Clone, PartialEq)]

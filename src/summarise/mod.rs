@@ -1,38 +1,41 @@
-//! The analysis after reading and scoring: flow, pairs and comparisons in one call, so the
-//! CLI, tests and future inputs (several files, streams) share one path.
+//! Summarise: the scored people → the counts and sums every analysis reads, for the whole
+//! sample and every group, in one pass split across cores. Everything here adds: one file's
+//! summaries are the sum of its streaming partitions', several files' the sum of theirs.
+//!
+//! - [`tally`]: counts of (earlier, later) pairs or single scores per group and slot, dense
+//!   when scores are small whole numbers; totals of any [`Additive`] per group.
+//! - [`profiles`]: people counted by their groups and three score codes, from which every
+//!   tally follows by weighting (whole-number scales).
+//! - [`pairs`]: paired samples per group and comparison; [`scores`]: scores per timepoint;
+//!   [`models`]: Friedman and mixed-model sums.
+//! - [`flow`]: the participant flow (records read, excluded, kept; who has which scores).
+//! - [`streaming`]: the same summaries from partitions on disk, for inputs larger than memory.
 
-use crate::compare::{compare_groups, CompareOptions, ComparisonRow};
-use crate::distribution::{distributions, whole_sample_hidden, ChangeBin, Transition};
-use crate::flow::{participant_flow, Stage};
-use crate::grouped::{merge_counts, merge_totals, Additive, GroupTotals, Profiles, SlotCounts};
-use crate::mixed_model::{mixed_rows, mixed_sums, mixed_sums_of, MixedRow};
-use crate::pair::{pair_counts, pair_counts_of, paired_groups};
+pub mod flow;
+pub mod models;
+pub mod pairs;
+pub mod profiles;
+pub mod scores;
+pub mod streaming;
+pub mod tally;
+
+pub use pairs::{
+    pair_counts, pair_counts_of, pair_groups, paired_groups, PairedGroup, ALL_GROUP, ALL_GROUP_BY,
+};
+pub use profiles::{Profiles, ScoreTriple, Slot};
+pub use tally::{
+    merge_counts, merge_totals, sorted_counts, sum_groups, tally_groups, CountedPairs, GroupTotals,
+    SlotCounts, SLOTS,
+};
+
 use crate::read::Export;
-use crate::repeated::{friedman_sums, friedman_sums_of, repeated_rows, RepeatedRow};
 use crate::scale::{Scored, StatusCounts};
 use crate::stats::alpha::ItemSums;
 use crate::stats::friedman::FriedmanSums;
 use crate::stats::mixed::MixedSums;
-use crate::timepoints::{score_counts, score_counts_of, timepoint_summaries, TimepointSummary};
-
-/// The results `analyse` writes.
-#[derive(Debug, Clone)]
-pub struct Analysis {
-    /// Participant flow.
-    pub flow: Vec<Stage>,
-    /// comparisons.csv rows in output order.
-    pub rows: Vec<ComparisonRow>,
-    /// timepoints.csv rows.
-    pub timepoints: Vec<TimepointSummary>,
-    /// Whole-sample change histogram.
-    pub change_bins: Vec<ChangeBin>,
-    /// Whole-sample (earlier, later) counts.
-    pub transitions: Vec<Transition>,
-    /// repeated.csv rows.
-    pub repeated: Vec<RepeatedRow>,
-    /// mixed_model.csv rows.
-    pub mixed: Vec<MixedRow>,
-}
+use crate::stats::sums::Additive;
+use models::{friedman_sums, friedman_sums_of, mixed_sums, mixed_sums_of};
+use scores::{score_counts, score_counts_of};
 
 /// What the analysis needs to know about people, as counts that add: one file's summaries
 /// are the sum of its partitions' (streaming mode), several files' the sum of theirs.
@@ -144,61 +147,5 @@ impl Summaries {
             item_sums,
             mixed: merge_totals(mixed, by),
         }
-    }
-}
-
-/// Runs flow, pairing, comparisons and descriptive summaries on a scored export.
-pub fn analyse_scored(export: &Export, scored: &Scored, options: &CompareOptions) -> Analysis {
-    analyse_summaries(export, &summarise(export, scored), options)
-}
-
-/// Runs flow, comparisons and descriptive summaries from counts.
-pub fn analyse_summaries(
-    export: &Export,
-    summaries: &Summaries,
-    options: &CompareOptions,
-) -> Analysis {
-    let flow = participant_flow(export, &summaries.status);
-    let groups = paired_groups(&summaries.pairs);
-    // The comparisons (most of the time: the dz intervals) beside the model fits.
-    let (rows, (timepoints, mixed)) = rayon::join(
-        || compare_groups(&groups, options),
-        || {
-            let timepoints = timepoint_summaries(
-                &summaries.scores,
-                options.conf_level,
-                options.min_cell,
-                options.secondary,
-            );
-            let mixed = mixed_rows(
-                &summaries.mixed,
-                options.conf_level,
-                options.min_cell,
-                options.secondary,
-                options.p_adjust,
-            );
-            (timepoints, mixed)
-        },
-    );
-    let (change_bins, transitions) = distributions(
-        &groups,
-        options.min_cell,
-        options.better,
-        whole_sample_hidden(&rows),
-    );
-    let repeated = repeated_rows(
-        &summaries.repeated,
-        options.min_cell,
-        options.secondary,
-        options.p_adjust,
-    );
-    Analysis {
-        flow,
-        rows,
-        timepoints,
-        change_bins,
-        transitions,
-        repeated,
-        mixed,
     }
 }

@@ -2,10 +2,10 @@
 //! change value and of each (earlier, later) pair of scores. Counts are all a chart needs, so
 //! `report` can redraw the charts from a results folder without person-level data.
 
-use crate::compare::ComparisonRow;
+use crate::analyses::comparisons::ComparisonRow;
 use crate::model::Comparison;
-use crate::pair::{PairedGroup, ALL_GROUP_BY};
 use crate::stats::paired::Better;
+use crate::summarise::{PairedGroup, ALL_GROUP_BY};
 
 /// Number of bins per axis when values are not whole numbers.
 pub const BINS: usize = 30;
@@ -61,7 +61,7 @@ pub fn distributions(
     let mut transitions = Vec::new();
     for g in groups
         .iter()
-        .filter(|g| g.group_by == crate::pair::ALL_GROUP_BY)
+        .filter(|g| g.group_by == crate::summarise::ALL_GROUP_BY)
     {
         // A change overflows only for raw scores beyond ±8e307; such a pair cannot be drawn.
         let changes: Vec<(f64, u64)> = g

@@ -4,12 +4,12 @@
 //! of the change with its exact binomial version. Computed from the pair counts behind
 //! comparisons.csv, so it needs no pass of its own and streams like them.
 
-use crate::compare::withheld_in_families;
+use crate::disclosure::groups::withheld_in_families;
 use crate::disclosure::{families_of, withheld_partitions, CountRow};
-use crate::grouped::SlotCounts;
 use crate::model::Comparison;
 use crate::scale::{Category, Scale};
 use crate::stats::mcnemar::{mcnemar, McNemar};
+use crate::summarise::SlotCounts;
 
 /// One row of categories.csv.
 #[derive(Debug, Clone, PartialEq)]

@@ -14,8 +14,8 @@ use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use std::ops::Range;
 
-mod profiles;
-pub use profiles::{Profiles, ScoreTriple, Slot};
+use crate::scale::ValueRange;
+use crate::stats::sums::{Accumulate, Additive};
 
 /// Distinct (earlier, later) pairs with their counts, sorted by (earlier, later).
 pub type CountedPairs = Vec<((f64, f64), u64)>;
@@ -47,50 +47,7 @@ pub const SLOTS: usize = 3;
 const MAX_DENSE: u64 = 1 << 21;
 
 /// People per unit of parallel work.
-const CHUNK: usize = 1 << 16;
-
-/// Where a set of values lies: whether all are small whole numbers (the tallies can then
-/// count in a dense array) and between which bounds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ValueRange {
-    /// No value yet.
-    #[default]
-    Empty,
-    /// Whole numbers below 10^9 in size, from the first bound to the second.
-    Whole(i64, i64),
-    /// Some value is not such a number.
-    Other,
-}
-
-impl ValueRange {
-    /// Takes in one more value.
-    #[inline]
-    pub fn add(&mut self, v: f64) {
-        *self = self.merge(ValueRange::of(v));
-    }
-
-    /// The range of one value.
-    #[inline]
-    pub fn of(v: f64) -> ValueRange {
-        if crate::stats::is_whole(v) && v.abs() < 1e9 {
-            ValueRange::Whole(v as i64, v as i64)
-        } else {
-            ValueRange::Other
-        }
-    }
-
-    /// The range of the values of both.
-    #[inline]
-    pub fn merge(self, other: ValueRange) -> ValueRange {
-        match (self, other) {
-            (ValueRange::Other, _) | (_, ValueRange::Other) => ValueRange::Other,
-            (ValueRange::Empty, r) | (r, ValueRange::Empty) => r,
-            (ValueRange::Whole(a, b), ValueRange::Whole(c, d)) => {
-                ValueRange::Whole(a.min(c), b.max(d))
-            }
-        }
-    }
-}
+pub(super) const CHUNK: usize = 1 << 16;
 
 /// Tallies `pair(person, slot)` for the whole sample and every group. Returns the whole sample
 /// first, then each column's groups sorted by name (the order of `levels`), slots in order
@@ -113,48 +70,6 @@ pub fn tally_groups(
         None => count_sparse(&cells, groups, people, &pair),
     };
     marginals(groups, &cells, entries)
-}
-
-/// A per-person quantity that adds: what [`sum_groups`] totals per group.
-pub trait Additive: Default + Clone + Send {
-    /// Adds another set of people's totals.
-    fn add(&mut self, other: &Self);
-
-    /// Adds `times` copies of `other` ([`Profiles`] count people with the same scores
-    /// together), by doubling: about 2 log2(times) adds. Totals that can multiply do better.
-    fn add_times(&mut self, other: &Self, times: u64) {
-        let (mut power, mut k) = (other.clone(), times);
-        while k > 0 {
-            if k & 1 == 1 {
-                self.add(&power);
-            }
-            k >>= 1;
-            if k > 0 {
-                let twice = power.clone();
-                power.add(&twice);
-            }
-        }
-    }
-}
-
-/// A total that one person's item (of another type than the total) adds to, so a person can
-/// cost a few numbers while the total holds many (see [`sum_groups`]).
-pub trait Accumulate<I>: Additive {
-    /// Adds one person's item.
-    fn add_item(&mut self, item: &I);
-
-    /// Adds `times` people with the same item.
-    fn add_item_times(&mut self, item: &I, times: u64);
-}
-
-impl<S: Additive> Accumulate<S> for S {
-    fn add_item(&mut self, item: &S) {
-        self.add(item);
-    }
-
-    fn add_item_times(&mut self, item: &S, times: u64) {
-        self.add_times(item, times);
-    }
 }
 
 /// The totals of one group.
@@ -239,7 +154,7 @@ pub fn sum_groups<S: Accumulate<I>, I>(
 
 /// The whole sample's and each group's totals from the totals of the cells that hold people
 /// (in cell order), in the order of [`sum_groups`].
-fn totals_by_group<S: Additive>(
+pub(super) fn totals_by_group<S: Additive>(
     groups: &[GroupColumn],
     cells: &Cells,
     cell_totals: Vec<(u64, S)>,
@@ -257,8 +172,8 @@ fn totals_by_group<S: Additive>(
         }
     }
     let mut out = vec![GroupTotals {
-        group_by: crate::pair::ALL_GROUP_BY.to_string(),
-        group: crate::pair::ALL_GROUP.to_string(),
+        group_by: crate::summarise::ALL_GROUP_BY.to_string(),
+        group: crate::summarise::ALL_GROUP.to_string(),
         totals: whole,
     }];
     for (column, totals) in groups.iter().zip(by_group) {
@@ -322,16 +237,16 @@ fn output_order(by: &[String], group_by: &str, group: &str) -> (usize, Vec<u8>) 
 }
 
 /// One counted (cell, slot, earlier, later) combination.
-struct Entry {
-    cell: u64,
-    slot: usize,
-    pair: (f64, f64),
-    count: u64,
+pub(super) struct Entry {
+    pub(super) cell: u64,
+    pub(super) slot: usize,
+    pub(super) pair: (f64, f64),
+    pub(super) count: u64,
 }
 
 /// Numbers the combinations of group codes: mixed radix when the product of level counts is
 /// small (no memory per person), otherwise a dictionary of the combinations that occur.
-enum Cells {
+pub(super) enum Cells {
     Radix {
         levels: Vec<u64>,
         count: u64,
@@ -343,7 +258,7 @@ enum Cells {
 }
 
 impl Cells {
-    fn new(groups: &[GroupColumn], people: usize) -> Cells {
+    pub(super) fn new(groups: &[GroupColumn], people: usize) -> Cells {
         let levels: Vec<u64> = groups.iter().map(|g| g.levels.len() as u64).collect();
         let product = levels
             .iter()
@@ -373,14 +288,14 @@ impl Cells {
         }
     }
 
-    fn count(&self) -> u64 {
+    pub(super) fn count(&self) -> u64 {
         match self {
             Cells::Radix { count, .. } => *count,
             Cells::Dictionary { codes, .. } => codes.len() as u64,
         }
     }
 
-    fn of(&self, groups: &[GroupColumn], p: usize) -> u64 {
+    pub(super) fn of(&self, groups: &[GroupColumn], p: usize) -> u64 {
         match self {
             Cells::Radix { levels, .. } => groups
                 .iter()
@@ -391,7 +306,7 @@ impl Cells {
     }
 
     /// The group codes of cell `c`, in column order.
-    fn codes(&self, c: u64) -> Vec<u32> {
+    pub(super) fn codes(&self, c: u64) -> Vec<u32> {
         match self {
             Cells::Radix { levels, .. } => {
                 let mut codes = vec![0u32; levels.len()];
@@ -408,7 +323,7 @@ impl Cells {
 }
 
 /// Chunks of people for the parallel pass.
-fn chunks(people: usize) -> impl IndexedParallelIterator<Item = Range<usize>> {
+pub(super) fn chunks(people: usize) -> impl IndexedParallelIterator<Item = Range<usize>> {
     (0..people.div_ceil(CHUNK))
         .into_par_iter()
         .map(move |c| c * CHUNK..((c + 1) * CHUNK).min(people))
@@ -595,7 +510,11 @@ fn count_sparse(
 }
 
 /// Sums the cells into the whole sample and each group, sorted and in output order.
-fn marginals(groups: &[GroupColumn], cells: &Cells, entries: Vec<Entry>) -> Vec<SlotCounts> {
+pub(super) fn marginals(
+    groups: &[GroupColumn],
+    cells: &Cells,
+    entries: Vec<Entry>,
+) -> Vec<SlotCounts> {
     let mut whole: [CountedPairs; SLOTS] = Default::default();
     let mut by_group: Vec<Vec<[CountedPairs; SLOTS]>> = groups
         .iter()
@@ -610,8 +529,8 @@ fn marginals(groups: &[GroupColumn], cells: &Cells, entries: Vec<Entry>) -> Vec<
     let mut out = Vec::new();
     for (slot, pairs) in whole.into_iter().enumerate() {
         out.push(SlotCounts {
-            group_by: crate::pair::ALL_GROUP_BY.to_string(),
-            group: crate::pair::ALL_GROUP.to_string(),
+            group_by: crate::summarise::ALL_GROUP_BY.to_string(),
+            group: crate::summarise::ALL_GROUP.to_string(),
             slot,
             pairs: sorted_counts(pairs),
         });

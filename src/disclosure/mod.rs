@@ -1,0 +1,15 @@
+//! Disclosure: what may be published. Results are published, so no number may describe, or
+//! let a reader derive, a group of fewer than `--min-cell` people.
+//!
+//! - [`groups`]: which groups are withheld whole (primary: too few people; secondary:
+//!   while the withheld total of a column could be found by subtraction).
+//! - [`counts`]: which count cells of published rows are blanked so no small count can be
+//!   recovered from a row's or a column's totals.
+//! - [`nested`]: counts that follow from several tables together (comparisons, categories,
+//!   reliable change) by subtraction.
+
+pub mod counts;
+pub mod groups;
+pub mod nested;
+
+pub use counts::{families_of, protect_counts, withheld_partitions, CountRow, Family};
