@@ -7,7 +7,7 @@
 use crate::disclosure::groups::withheld_in_families;
 use crate::disclosure::{families_of, withheld_partitions, CountRow};
 use crate::model::Comparison;
-use crate::scale::{Category, Scale};
+use crate::scale::{in_worse_category, worse_category, Scale};
 use crate::stats::mcnemar::{mcnemar, McNemar};
 use crate::summarise::SlotCounts;
 
@@ -37,25 +37,6 @@ pub struct CategoryRow {
     /// The counts and test withheld, `n` published (`--secondary-suppression`: a cell of the
     /// 2x2 table or one derivable from the other groups would be below min-cell).
     pub counts_withheld: bool,
-}
-
-/// The worse of a scale's two categories (the higher one when higher totals are worse);
-/// `None` unless the scale has exactly two.
-pub fn worse_category(scale: &Scale) -> Option<&Category> {
-    let [a, b] = scale.categories.as_slice() else {
-        return None;
-    };
-    let higher = if a.min > b.min { a } else { b };
-    let lower = if a.min > b.min { b } else { a };
-    Some(if scale.higher_is_worse { higher } else { lower })
-}
-
-/// Whether a total lies in the worse of the scale's two categories: `None` when the scale
-/// has not exactly two, or the total is in neither (custom scales). categories.csv, reliable
-/// change's recovered / deteriorated and the disclosure control across them split people by it.
-pub fn in_worse_category(scale: &Scale) -> impl Fn(f64) -> Option<bool> + '_ {
-    let worse = worse_category(scale);
-    move |v| worse.and_then(|w| scale.category(v).map(|label| label == w.label))
 }
 
 /// categories.csv rows from the pair counts (`summaries.pairs`), in their order; `None` when

@@ -21,6 +21,7 @@ pub mod categories;
 pub mod comparisons;
 pub mod distribution;
 pub mod mixed_model;
+pub mod nested;
 pub mod reliable_change;
 pub mod repeated;
 pub mod timepoints;

@@ -9,64 +9,12 @@
 //! yardstick) and r the scale's reliability. |RCI| > 1.96 is a reliable change. Counts come
 //! from the pair counts behind comparisons.csv, so they need no pass of their own.
 
-use crate::analyses::categories::{in_worse_category, worse_category};
 use crate::disclosure::groups::withheld_counts;
 use crate::disclosure::{families_of, withheld_partitions, CountRow};
 use crate::model::Comparison;
-use crate::scale::Scale;
-use crate::stats::describe::weighted_mean_sd;
+use crate::scale::{in_worse_category, worse_category, Scale};
+use crate::summarise::yardsticks::{reliable_class, yardsticks, Yardstick};
 use crate::summarise::SlotCounts;
-use crate::summarise::ALL_GROUP_BY;
-
-/// |RCI| beyond which a change is reliable (two-sided 5%).
-pub const RCI_CRITICAL: f64 = 1.96;
-
-/// The yardstick of one comparison.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Yardstick {
-    /// Reliability used.
-    pub reliability: f64,
-    /// SD of the earlier scores of the whole sample in the comparison.
-    pub sd_earlier: f64,
-    /// Standard error of a difference: sqrt(2) * SD * sqrt(1 - r).
-    pub s_diff: f64,
-}
-
-/// Each comparison's yardstick (by slot) for reliability `r`, from the whole sample's
-/// earlier scores; `None` where they have no spread.
-pub fn yardsticks(pairs: &[SlotCounts], r: f64) -> [Option<Yardstick>; 3] {
-    std::array::from_fn(|slot| {
-        let whole = pairs
-            .iter()
-            .find(|c| c.group_by == ALL_GROUP_BY && c.slot == slot)?;
-        let earlier: Vec<(f64, u64)> = whole.pairs.iter().map(|&((a, _), c)| (a, c)).collect();
-        let sd = weighted_mean_sd(&earlier)?.sd()?;
-        let s_diff = std::f64::consts::SQRT_2 * sd * (1.0 - r).sqrt();
-        (s_diff > 0.0).then_some(Yardstick {
-            reliability: r,
-            sd_earlier: sd,
-            s_diff,
-        })
-    })
-}
-
-/// A change from `a` to `b` judged by `y`: 0 reliably better, 1 no reliable change, 2
-/// reliably worse.
-pub fn reliable_class(a: f64, b: f64, y: &Yardstick, lower_is_better: bool) -> usize {
-    let rci = (b - a) / y.s_diff;
-    let better = if lower_is_better {
-        rci < 0.0
-    } else {
-        rci > 0.0
-    };
-    if rci.abs() <= RCI_CRITICAL {
-        1
-    } else if better {
-        0
-    } else {
-        2
-    }
-}
 
 /// One row of reliable_change.csv.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,11 +9,11 @@
 use super::common::{expand_inputs, load_summaries, InputArgs, Mode};
 use crate::analyses::attrition::attrition_rows;
 use crate::analyses::between_groups::between_rows;
-use crate::analyses::categories::{category_rows, worse_category};
+use crate::analyses::categories::category_rows;
 use crate::analyses::comparisons::CompareOptions;
+use crate::analyses::nested::withhold_nested;
 use crate::analyses::reliable_change::reliable_rows;
 use crate::analyses::{analyse_summaries, Analysis};
-use crate::disclosure::nested::withhold_nested;
 use crate::error::Error;
 use crate::output::comparisons::write_comparisons;
 use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
@@ -24,6 +24,7 @@ use crate::output::tables::{
     write_timepoints, write_transitions,
 };
 use crate::output::{terminal, to_bytes, write_file};
+use crate::scale::worse_category;
 use crate::settings::Settings;
 use crate::stats::padjust::PAdjust;
 use crate::stats::wilcoxon::WilcoxonMethod;

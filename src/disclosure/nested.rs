@@ -13,18 +13,15 @@
 //! combinations left out (improved without a reliable change and without a move is improved
 //! minus reliably better minus the non-reliable moves out). A row with a cell, or a family's
 //! total less its published rows with a cell, of 1 to min-cell - 1 people loses its counts in
-//! all three tables (its size stays published). The cells do not split the people who stay
+//! all three tables (its size stays published; `analyses::nested` applies this to the
+//! tables). The cells do not split the people who stay
 //! by which category they stay in: the tables never publish that split, and categories.csv's
 //! own protection covers its 2x2 table.
 
-use crate::analyses::categories::{in_worse_category, CategoryRow};
-use crate::analyses::distribution::{distributions, whole_sample_hidden};
-use crate::analyses::reliable_change::{reliable_class, yardsticks, ReliableRow};
-use crate::analyses::Analysis;
-use crate::disclosure::{families_of, withheld_partitions, CountRow};
-use crate::scale::Scale;
+use super::{families_of, withheld_partitions, CountRow};
+use crate::scale::{in_worse_category, Scale};
+use crate::summarise::yardsticks::{reliable_class, yardsticks};
 use crate::summarise::SlotCounts;
-use crate::summarise::{paired_groups, ALL_GROUP_BY};
 
 /// Cells per row, by key: move (3: stayed, out of the worse category, into it) × direction
 /// (3) × reliable change (4: better, none, worse, no yardstick); most keys stay empty.
@@ -72,44 +69,4 @@ pub fn nested_withheld(
         .zip(suppressed)
         .map(|(withheld, &suppressed)| withheld && !suppressed)
         .collect()
-}
-
-/// Withholds, in all three tables, the counts of the rows [`nested_withheld`] names: the
-/// improved / unchanged / worse counts of `analysis.rows`, and the counts and tests of the
-/// category and reliable-change rows (when the scale has them). Where the whole sample's rows
-/// are among them, its histogram and transitions are drawn again so that they do not give
-/// those counts back.
-pub fn withhold_nested(
-    analysis: &mut Analysis,
-    categories: Option<&mut [CategoryRow]>,
-    reliable: Option<&mut [ReliableRow]>,
-    (pairs, scale, reliability): (&[SlotCounts], &Scale, Option<f64>),
-    min_cell: usize,
-) {
-    let suppressed: Vec<bool> = analysis.rows.iter().map(|r| r.suppressed()).collect();
-    let nested = nested_withheld(pairs, scale, reliability, &suppressed, min_cell);
-    let mut whole_sample_changed = false;
-    let (mut categories, mut reliable) = (categories, reliable);
-    for (i, _) in nested.iter().enumerate().filter(|(_, &w)| w) {
-        let row = &mut analysis.rows[i];
-        row.hidden_counts = [true; 3];
-        whole_sample_changed |= row.group_by == ALL_GROUP_BY;
-        if let Some(row) = categories.as_deref_mut().and_then(|rows| rows.get_mut(i)) {
-            row.counts_withheld |= !row.suppressed;
-            row.test = None;
-        }
-        if let Some(row) = reliable.as_deref_mut().and_then(|rows| rows.get_mut(i)) {
-            row.counts_withheld |= !row.suppressed;
-        }
-    }
-    if whole_sample_changed {
-        let (bins, transitions) = distributions(
-            &paired_groups(pairs),
-            min_cell,
-            scale.better(),
-            whole_sample_hidden(&analysis.rows),
-        );
-        analysis.change_bins = bins;
-        analysis.transitions = transitions;
-    }
 }

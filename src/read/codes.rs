@@ -90,7 +90,7 @@ impl GroupCodes {
         }
     }
 
-    /// Makes room for `people` more, asking for huge pages (see [`crate::memory`]).
+    /// Makes room for `people` more, asking for huge pages (see [`crate::read::memory`]).
     pub fn reserve(&mut self, people: usize) {
         match self {
             GroupCodes::Narrow(c) => reserve_huge(c, people),

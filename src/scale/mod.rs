@@ -312,6 +312,25 @@ impl ScaleTable {
     }
 }
 
+/// The worse of a scale's two categories (the higher one when higher totals are worse);
+/// `None` unless the scale has exactly two.
+pub fn worse_category(scale: &Scale) -> Option<&Category> {
+    let [a, b] = scale.categories.as_slice() else {
+        return None;
+    };
+    let higher = if a.min > b.min { a } else { b };
+    let lower = if a.min > b.min { b } else { a };
+    Some(if scale.higher_is_worse { higher } else { lower })
+}
+
+/// Whether a total lies in the worse of the scale's two categories: `None` when the scale
+/// has not exactly two, or the total is in neither (custom scales). categories.csv, reliable
+/// change's recovered / deteriorated and the disclosure control across them split people by it.
+pub fn in_worse_category(scale: &Scale) -> impl Fn(f64) -> Option<bool> + '_ {
+    let worse = worse_category(scale);
+    move |v| worse.and_then(|w| scale.category(v).map(|label| label == w.label))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

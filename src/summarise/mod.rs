@@ -8,6 +8,7 @@
 //!   tally follows by weighting (whole-number scales).
 //! - [`pairs`]: paired samples per group and comparison; [`scores`]: scores per timepoint;
 //!   [`models`]: Friedman and mixed-model sums.
+//! - [`yardsticks`]: each comparison's yardstick of reliable change.
 //! - [`flow`]: the participant flow (records read, excluded, kept; who has which scores).
 //! - [`streaming`]: the same summaries from partitions on disk, for inputs larger than memory.
 
@@ -18,6 +19,7 @@ pub mod profiles;
 pub mod scores;
 pub mod streaming;
 pub mod tally;
+pub mod yardsticks;
 
 pub use pairs::{
     pair_counts, pair_counts_of, pair_groups, paired_groups, PairedGroup, ALL_GROUP, ALL_GROUP_BY,
