@@ -1,0 +1,473 @@
+//! Accumulates people as records arrive: ids and duplicates, group codes, exclusions with
+//! their line and reason, and the cells handed to the scoring stage.
+
+use super::*;
+
+/// Accumulates people as records arrive.
+pub(super) struct Builder {
+    pub(super) width: usize,
+    pub(super) ids: ids::IdIndex,
+    /// Long layout: which timepoints each person already has.
+    pub(super) seen: Vec<[bool; 3]>,
+    pub(super) group_levels: Vec<HashMap<String, u32>>,
+    pub(super) group_codes: Vec<GroupCodes>,
+    pub(super) responses: [Responses; 3],
+    pub(super) excluded: Vec<Excluded>,
+    pub(super) rows_read: u64,
+    pub(super) rows_kept: u64,
+    pub(super) layout: Layout,
+    pub(super) id: usize,
+    pub(super) timepoint: Option<usize>,
+    pub(super) groups: Vec<usize>,
+    pub(super) by_names: Vec<String>,
+    /// Long layout: rows whose group value differs from the person's first row, per column.
+    pub(super) group_conflicts: Vec<u64>,
+    pub(super) warnings: Vec<RowWarning>,
+    pub(super) cell_columns: [Vec<usize>; 3],
+    /// Cells of the record being handed to the sink, reused.
+    pub(super) cell_buffer: Vec<Cell>,
+    /// The distinct total columns, which the parallel reader's workers score ahead.
+    pub(super) ahead_columns: Vec<usize>,
+    /// Per timepoint, its total column's place in `ahead_columns`.
+    pub(super) ahead_slot: [Option<usize>; 3],
+    /// Per grouping column, the global code of each block-local code of the block being
+    /// kept ([`UNMAPPED`] until a kept person has it).
+    pub(super) block_levels: Vec<Vec<u32>>,
+    /// What [`Builder::keep_block`] reuses.
+    pub(super) bulk: bulk::BulkBuffers,
+}
+
+/// A block-local group code with no global code yet.
+pub(super) const UNMAPPED: u32 = u32::MAX;
+
+impl Builder {
+    pub(super) fn new(header: &Header, plan: &Plan, options: &ReadOptions) -> Builder {
+        let cell_columns: [Vec<usize>; 3] = std::array::from_fn(|t| {
+            plan.sources[t]
+                .as_ref()
+                .map(Source::columns)
+                .unwrap_or_default()
+        });
+        let responses = std::array::from_fn(|t| Responses {
+            source: plan.sources[t].clone(),
+            width: cell_columns[t].len(),
+            column_names: cell_columns[t]
+                .iter()
+                .map(|&c| header.names[c].clone())
+                .collect(),
+        });
+        let mut ahead_columns = Vec::new();
+        let ahead_slot = plan.sources.clone().map(|source| match source {
+            Some(Source::Total(col)) => Some(
+                ahead_columns
+                    .iter()
+                    .position(|&c| c == col)
+                    .unwrap_or_else(|| {
+                        ahead_columns.push(col);
+                        ahead_columns.len() - 1
+                    }),
+            ),
+            _ => None,
+        });
+        Builder {
+            width: header.names.len(),
+            ids: ids::IdIndex::default(),
+            seen: Vec::new(),
+            group_levels: (0..options.by.len()).map(|_| HashMap::new()).collect(),
+            group_codes: vec![GroupCodes::default(); options.by.len()],
+            responses,
+            excluded: Vec::new(),
+            rows_read: 0,
+            rows_kept: 0,
+            layout: plan.layout,
+            id: plan.id,
+            timepoint: plan.timepoint,
+            groups: plan.groups.clone(),
+            by_names: options.by.clone(),
+            group_conflicts: vec![0; options.by.len()],
+            warnings: Vec::new(),
+            cell_columns,
+            cell_buffer: Vec::new(),
+            ahead_columns,
+            ahead_slot,
+            block_levels: vec![Vec::new(); options.by.len()],
+            bulk: bulk::BulkBuffers::default(),
+        }
+    }
+
+    /// A new block's records follow: its local group codes start unmapped.
+    pub(super) fn start_block(&mut self) {
+        for map in &mut self.block_levels {
+            map.clear();
+        }
+    }
+
+    /// Excludes a wide record whose id an earlier record has.
+    pub(super) fn exclude_repeat(&mut self, line: u64, id: &str) {
+        self.exclude(line, Exclusion::DuplicateId, format!("repeats id {id:?}"));
+    }
+
+    pub(super) fn exclude(&mut self, line: u64, reason: Exclusion, detail: String) {
+        self.excluded.push(Excluded {
+            line,
+            reason,
+            detail,
+        });
+    }
+
+    /// Adds records in order with their ids' hashes ([`Builder::id_hash`], computed first),
+    /// prefetching each one's table slot a few records ahead, so the lookups do not wait on
+    /// memory one by one. Blank records never get here (the parsers skip them; partitions
+    /// hold none).
+    pub(super) fn add_batch<'a, R: Fields>(
+        &mut self,
+        batch: impl Iterator<Item = (R, u64, Option<Ahead<'a>>)>,
+        hashes: &[Option<ids::IdHash>],
+        sink: &mut dyn CellSink,
+    ) {
+        for (i, (record, line, ahead)) in batch.enumerate() {
+            if let Some(&Some(next)) = hashes.get(i + PREFETCH_AHEAD) {
+                self.ids.prefetch(next);
+            }
+            self.add(&record, line, hashes[i], ahead.as_ref(), sink);
+        }
+    }
+
+    /// [`Builder::add_batch`] for records whose ids are not hashed yet (the csv parser's):
+    /// hashes them into `hashes` first.
+    pub(super) fn hash_and_add<R: Fields>(
+        &mut self,
+        batch: impl Iterator<Item = (R, u64)> + Clone,
+        hashes: &mut Vec<Option<ids::IdHash>>,
+        sink: &mut dyn CellSink,
+    ) {
+        hashes.clear();
+        hashes.extend(batch.clone().map(|(record, _)| self.id_hash(&record)));
+        self.add_batch(
+            batch.map(|(record, line)| (record, line, None)),
+            hashes,
+            sink,
+        );
+    }
+
+    /// The hash of a record's id, if it has one (computed ahead of [`Builder::add`]).
+    pub(super) fn id_hash(&self, record: &impl Fields) -> Option<ids::IdHash> {
+        id_hash(self.ids.hasher(), self.id, record)
+    }
+
+    pub(super) fn add(
+        &mut self,
+        record: &impl Fields,
+        line: u64,
+        hash: Option<ids::IdHash>,
+        ahead: Option<&Ahead<'_>>,
+        sink: &mut dyn CellSink,
+    ) {
+        self.rows_read += 1;
+        if record.count() != self.width {
+            let detail = format!(
+                "{} fields where the header has {}",
+                record.count(),
+                self.width
+            );
+            self.exclude(line, Exclusion::Malformed, detail);
+            return;
+        }
+        let id = trim(record.field(self.id));
+        let Some(hash) = hash.filter(|_| !id.is_empty()) else {
+            self.exclude(line, Exclusion::MissingId, "blank id".into());
+            return;
+        };
+        let timepoint = match (self.layout, self.timepoint) {
+            (Layout::Long, Some(col)) => {
+                let text = record.field(col);
+                match Timepoint::from_alias(text) {
+                    Some(tp) => Some(tp),
+                    None => {
+                        let detail = format!(
+                            "timepoint {:?} is not one of pre|baseline|initial|start, post|end|exit|final, followup|follow-up|follow_up|fu",
+                            text.trim()
+                        );
+                        self.exclude(line, Exclusion::UnknownTimepoint, detail);
+                        return;
+                    }
+                }
+            }
+            _ => None,
+        };
+        let person = match (self.ids.find_or_insert(id, hash), timepoint) {
+            ((p, true), _) => {
+                self.new_person(record, ahead, sink);
+                p
+            }
+            ((p, false), Some(tp)) if !self.seen[p][tp.index()] => {
+                self.check_groups_agree(p, record, line);
+                p
+            }
+            ((_, false), Some(tp)) => {
+                self.exclude(
+                    line,
+                    Exclusion::DuplicateId,
+                    format!("repeats id {id:?} at {}", tp.name()),
+                );
+                return;
+            }
+            ((_, false), None) => {
+                self.exclude_repeat(line, id);
+                return;
+            }
+        };
+        self.rows_kept += 1;
+        match timepoint {
+            Some(tp) => {
+                self.seen[person][tp.index()] = true;
+                self.fill(person, tp, record, line, ahead, sink);
+            }
+            None => {
+                for tp in Timepoint::ALL {
+                    self.fill(person, tp, record, line, ahead, sink);
+                }
+            }
+        }
+    }
+
+    /// Makes room for about `records` more records of `bytes_each` bytes.
+    pub(super) fn reserve(&mut self, records: usize, bytes_each: usize, sink: &mut dyn CellSink) {
+        let people = if self.layout == Layout::Long {
+            records / 2
+        } else {
+            records
+        };
+        self.ids.reserve(people, (bytes_each / 4).max(4));
+        if self.layout == Layout::Long {
+            self.seen.reserve(people);
+        }
+        for codes in &mut self.group_codes {
+            codes.reserve(people);
+        }
+        sink.reserve(people);
+    }
+
+    /// Long layout: notes a person whose later row names other groups than their first row
+    /// (which is the one used).
+    pub(super) fn check_groups_agree(&mut self, person: usize, record: &impl Fields, line: u64) {
+        for (g, &col) in self.groups.iter().enumerate() {
+            let text = record.field(col);
+            let value = group_value(text);
+            let first = self.group_codes[g].get(person);
+            if self.group_levels[g].get(value) != Some(&first) {
+                self.group_conflicts[g] += 1;
+                let first_value = self.group_levels[g]
+                    .iter()
+                    .find(|(_, &c)| c == first)
+                    .map_or("", |(v, _)| v.as_str());
+                self.warnings.push(RowWarning {
+                    line,
+                    message: format!(
+                        "column {}: {value:?} differs from {first_value:?} in the first row of id {:?}; the first row's value is used",
+                        self.by_names[g],
+                        self.ids.get(person)
+                    ),
+                });
+            }
+        }
+    }
+
+    pub(super) fn new_person(
+        &mut self,
+        record: &impl Fields,
+        ahead: Option<&Ahead<'_>>,
+        sink: &mut dyn CellSink,
+    ) {
+        for (g, &col) in self.groups.iter().enumerate() {
+            let code = match ahead {
+                // Coded on a worker: its block-local code, mapped once per block.
+                Some(ahead) => block_code(
+                    &mut self.block_levels[g],
+                    &mut self.group_levels[g],
+                    ahead.groups[g] as usize,
+                    &ahead.levels[g],
+                ),
+                None => global_code(&mut self.group_levels[g], group_value(record.field(col))),
+            };
+            self.group_codes[g].push(code);
+        }
+        if self.layout == Layout::Long {
+            // Which timepoints a person has rows for matters only in the long layout.
+            self.seen.push([false; 3]);
+        }
+        sink.person_added();
+    }
+
+    pub(super) fn fill(
+        &mut self,
+        person: usize,
+        tp: Timepoint,
+        record: &dyn Fields,
+        line: u64,
+        ahead: Option<&Ahead<'_>>,
+        sink: &mut dyn CellSink,
+    ) {
+        let columns = &self.cell_columns[tp.index()];
+        if columns.is_empty() {
+            return;
+        }
+        if let (Some(ahead), Some(slot)) = (ahead, self.ahead_slot[tp.index()]) {
+            if let Some(score) = ahead
+                .totals
+                .get(slot)
+                .and_then(|&bits| AheadScore::decode(bits))
+            {
+                return sink.total(person, tp, score);
+            }
+        }
+        self.cell_buffer.clear();
+        self.cell_buffer
+            .extend(columns.iter().map(|&col| parse_cell(record.field(col))));
+        sink.cells(TimepointCells {
+            person,
+            timepoint: tp,
+            cells: &self.cell_buffer,
+            line,
+            responses: &self.responses[tp.index()],
+            record,
+            columns,
+        });
+    }
+
+    pub(super) fn finish(
+        self,
+        source: SourceInfo,
+        files: Vec<SourceFile>,
+        delimiter: u8,
+        mut plan: Plan,
+    ) -> Export {
+        plan.notices = notices(
+            &plan.notices,
+            self.rows_read,
+            &self.by_names,
+            &self.group_conflicts,
+        );
+        let ids = self.ids.into_ids();
+        let groups = self
+            .group_levels
+            .into_iter()
+            .zip(self.group_codes)
+            .zip(self.by_names)
+            .map(|((levels, codes), name)| sort_levels(name, levels, codes))
+            .collect();
+        Export {
+            source,
+            files,
+            layout: self.layout,
+            delimiter,
+            rows_read: self.rows_read,
+            rows_kept: self.rows_kept,
+            excluded: self.excluded,
+            people: ids.len() as u64,
+            ids,
+            groups,
+            group_conflicts: self.group_conflicts,
+            responses: self.responses,
+            notices: plan.notices,
+            warnings: self.warnings,
+        }
+    }
+}
+
+/// The notices of a read: the plan's, then whether there were no rows and how many rows gave
+/// a person another group than their first row.
+pub(super) fn notices(
+    plan: &[String],
+    rows_read: u64,
+    by: &[String],
+    conflicts: &[u64],
+) -> Vec<String> {
+    let mut notices = plan.to_vec();
+    if rows_read == 0 {
+        notices.push("the file has a header but no data rows".into());
+    }
+    for (name, &conflicts) in by.iter().zip(conflicts) {
+        if conflicts > 0 {
+            notices.push(format!(
+                "{conflicts} row{} give a person another {name} than their first row; the first row's value is used",
+                if conflicts == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    notices
+}
+
+/// The hash of a record's id (its `id_column`, trimmed), if it has a non-blank one.
+pub(super) fn id_hash(
+    hasher: &ids::IdHasher,
+    id_column: usize,
+    record: &impl Fields,
+) -> Option<ids::IdHash> {
+    let id = trim(record.get(id_column)?);
+    (!id.is_empty()).then(|| hasher.hash(id))
+}
+
+/// A blank record (a blank line, or only delimiters and spaces): skipped, not counted.
+pub(super) fn is_blank(record: &impl Fields) -> bool {
+    (0..record.count()).all(|i| record.field(i).bytes().all(|b| b.is_ascii_whitespace()))
+}
+
+/// The global code of block-local code `local` (naming `block_levels[local]`), mapped in
+/// `map` the first time a kept person has it.
+#[inline]
+pub(super) fn block_code(
+    map: &mut Vec<u32>,
+    levels: &mut HashMap<String, u32>,
+    local: usize,
+    block_levels: &[String],
+) -> u32 {
+    if map.len() <= local {
+        map.resize(local + 1, UNMAPPED);
+    }
+    if map[local] == UNMAPPED {
+        map[local] = global_code(levels, &block_levels[local]);
+    }
+    map[local]
+}
+
+/// The code of group `value` in a column's `levels`, numbered in order of first appearance.
+pub(super) fn global_code(levels: &mut HashMap<String, u32>, value: &str) -> u32 {
+    match levels.get(value) {
+        Some(&code) => code,
+        None => {
+            let code = levels.len() as u32;
+            levels.insert(value.to_string(), code);
+            code
+        }
+    }
+}
+
+/// A grouping cell as a group name: trimmed, and [`MISSING_GROUP`] when blank.
+pub(crate) fn group_value(text: &str) -> &str {
+    match trim(text) {
+        "" => MISSING_GROUP,
+        v => v,
+    }
+}
+
+/// Re-codes a column so that codes follow the levels sorted by UTF-8 bytes (R's radix sort),
+/// which makes "groups sorted by name" a walk over codes.
+pub(super) fn sort_levels(
+    name: String,
+    levels: HashMap<String, u32>,
+    mut codes: GroupCodes,
+) -> GroupColumn {
+    let mut by_code: Vec<(String, u32)> = levels.into_iter().collect();
+    by_code.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut new_code = vec![0u32; by_code.len()];
+    for (rank, (_, old)) in by_code.iter().enumerate() {
+        new_code[*old as usize] = rank as u32;
+    }
+    codes.remap(&new_code);
+    GroupColumn {
+        name,
+        levels: by_code.into_iter().map(|(l, _)| l).collect(),
+        codes,
+    }
+}

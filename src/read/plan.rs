@@ -1,0 +1,140 @@
+//! Which columns hold what, decided from the header before any row is read: the id, the
+//! grouping columns, each timepoint's total or items, or a long layout's timepoint column.
+
+use super::*;
+
+/// Which columns hold what, decided from the header before any row is read.
+#[derive(Clone)]
+pub(super) struct Plan {
+    pub(super) layout: Layout,
+    pub(super) id: usize,
+    pub(super) timepoint: Option<usize>,
+    pub(super) groups: Vec<usize>,
+    pub(super) sources: [Option<Source>; 3],
+    pub(super) notices: Vec<String>,
+}
+
+/// Whether `key` is a column name the reader looks for, so `--column key=...` can take effect.
+pub(super) fn is_expected_column(key: &str, by: &[String]) -> bool {
+    let key = key.trim().to_ascii_lowercase();
+    let fixed = [
+        "id",
+        "timepoint",
+        "score",
+        "pre_score",
+        "post_score",
+        "followup_score",
+    ];
+    let item = |rest: &str| {
+        rest.strip_prefix('q')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    fixed.contains(&key.as_str())
+        || by.iter().any(|b| b.eq_ignore_ascii_case(&key))
+        || item(&key)
+        || ["pre_", "post_", "followup_"]
+            .iter()
+            .any(|p| key.strip_prefix(p).is_some_and(item))
+}
+
+impl Plan {
+    pub(super) fn new(header: &Header, options: &ReadOptions) -> Result<Plan, String> {
+        let found = || format!("columns found: {}", header.names.join(", "));
+        for key in options.renames.keys() {
+            if !is_expected_column(key, &options.by) {
+                return Err(format!(
+                    "--column {key}=...: {key:?} is not a column this tool reads (expected id, pre_score, post_score, followup_score, pre_q1.., timepoint, score, q1.. or a --by column)"
+                ));
+            }
+        }
+        if let Some((key, wanted)) = header.dangling_renames().first() {
+            return Err(format!(
+                "--column {key}={wanted:?}: no column {wanted:?} in the header; {}",
+                found()
+            ));
+        }
+        // Collect every missing column before reporting, so one run shows all of them.
+        let mut problems: Vec<String> = Vec::new();
+        let id = header.find("id");
+        if id.is_none() {
+            let hint = header
+                .suggest("id")
+                .map(|s| format!(" (did you mean {s:?}? use --column id={s:?})"))
+                .unwrap_or_default();
+            problems.push(format!("no id column{hint}"));
+        }
+        let mut groups = Vec::new();
+        for b in &options.by {
+            match header.find(b) {
+                Some(c) => groups.push(c),
+                None if !options.by_option.is_empty() => {
+                    let flag = options.by_option;
+                    let hint = match header.suggest(b) {
+                        Some(s) => format!(" (did you mean {s:?}? use --column {b}={s:?})"),
+                        None => String::new(),
+                    };
+                    problems.push(format!("no {b} column, named by {flag}{hint}"));
+                }
+                None => {
+                    let hint = match header.suggest(b) {
+                        Some(s) => format!(" (did you mean {s:?}? use --column {b}={s:?} or --by {s:?})"),
+                        None => " (name another column with --by, or --by \"\" for the whole sample only)".into(),
+                    };
+                    problems.push(format!("no {b} column for --by{hint}"));
+                }
+            }
+        }
+        let timepoint = header.find("timepoint");
+        let mut notices = Vec::new();
+        let layout = if timepoint.is_some() {
+            Layout::Long
+        } else {
+            Layout::Wide
+        };
+        let sources = match layout {
+            Layout::Long => match header.long_source(options.item_count) {
+                Ok(Some(source)) => [Some(source.clone()), Some(source.clone()), Some(source)],
+                Ok(None) => {
+                    problems.push("long layout (a timepoint column) but no score column: expected score or q1..qK".into());
+                    [None, None, None]
+                }
+                Err(e) => return Err(e),
+            },
+            Layout::Wide => {
+                let sources = header.wide_sources(options.item_count)?;
+                if sources.iter().all(Option::is_none) {
+                    let hint = header
+                        .suggest("pre_score")
+                        .map(|s| format!(" (did you mean {s:?}? use --column pre_score={s:?})"))
+                        .unwrap_or_default();
+                    problems.push(format!(
+                        "no score columns: expected pre_score, post_score, followup_score, or pre_q1.. items, or a timepoint column for the long layout{hint}"
+                    ));
+                }
+                for tp in Timepoint::ALL {
+                    let total = format!("{}_score", tp.name());
+                    if matches!(sources[tp.index()], Some(Source::Items(_)))
+                        && header.find(&total).is_some()
+                    {
+                        notices.push(format!(
+                            "{total} ignored: {} is scored from its item columns",
+                            tp.name()
+                        ));
+                    }
+                }
+                sources
+            }
+        };
+        match id {
+            Some(id) if problems.is_empty() => Ok(Plan {
+                layout,
+                id,
+                timepoint,
+                groups,
+                sources,
+                notices,
+            }),
+            _ => Err(format!("{}; {}", problems.join("; "), found())),
+        }
+    }
+}
