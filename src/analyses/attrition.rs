@@ -147,3 +147,14 @@ pub fn attrition_rows(
     }
     rows
 }
+
+/// attrition.csv for a run.
+pub fn rows(context: &super::Context) -> Vec<AttritionRow> {
+    attrition_rows(
+        &context.summaries.scores,
+        &context.summaries.pairs,
+        context.by,
+        context.options.min_cell,
+        context.options.secondary,
+    )
+}

@@ -94,3 +94,12 @@ pub fn between_rows(pairs: &[SlotCounts], min_cell: usize, secondary: bool) -> V
         })
         .collect()
 }
+
+/// between_groups.csv for a run.
+pub fn rows(context: &super::Context) -> Vec<BetweenRow> {
+    between_rows(
+        &context.summaries.pairs,
+        context.options.min_cell,
+        context.options.secondary,
+    )
+}

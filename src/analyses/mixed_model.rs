@@ -156,3 +156,15 @@ fn adjust_changes(rows: &mut [MixedRow], method: PAdjust) {
         row.p_adj = adjusted;
     }
 }
+
+/// mixed_model.csv for a run.
+pub fn rows(context: &super::Context) -> Vec<MixedRow> {
+    let options = context.options;
+    mixed_rows(
+        &context.summaries.mixed,
+        options.conf_level,
+        options.min_cell,
+        options.secondary,
+        options.p_adjust,
+    )
+}

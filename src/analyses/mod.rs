@@ -13,13 +13,20 @@
 //! | [`attrition`] | attrition.csv: who was lost to follow-up |
 //! | [`distribution`] | distribution.csv and transitions.csv: the whole sample's changes |
 //!
-//! Groups the disclosure rule withholds are never analysed (their rows are empty).
+//! | [`item_reliability`] | item_reliability.csv: Cronbach's alpha and omega per timepoint |
+//!
+//! Each file applies the disclosure rules ([`crate::disclosure`]) to its own rows: groups the
+//! rule withholds are never analysed (their rows are empty). [`nested`] applies the rule for
+//! counts nested across comparisons, categories and reliable change. [`Analysis`] holds the
+//! tables protected together; every other table is `rows(&Context)` of its file, listed
+//! with its writer in `output::tables::TABLES`.
 
 pub mod attrition;
 pub mod between_groups;
 pub mod categories;
 pub mod comparisons;
 pub mod distribution;
+pub mod item_reliability;
 pub mod mixed_model;
 pub mod nested;
 pub mod reliable_change;
@@ -27,16 +34,37 @@ pub mod repeated;
 pub mod timepoints;
 
 use crate::read::Export;
-use crate::scale::Scored;
+use crate::scale::{Scale, Scored};
 use crate::summarise::flow::{participant_flow, Stage};
 use crate::summarise::{paired_groups, summarise, Summaries};
+use categories::{category_rows, CategoryRow};
 use comparisons::{compare_groups, CompareOptions, ComparisonRow};
 use distribution::{distributions, whole_sample_hidden, ChangeBin, Transition};
-use mixed_model::{mixed_rows, MixedRow};
-use repeated::{repeated_rows, RepeatedRow};
+use reliable_change::{reliable_rows, ReliableRow};
 use timepoints::{timepoint_summaries, TimepointSummary};
 
-/// The results `analyse` writes.
+/// What every analysis is computed from: the summaries of the people, the scale they were
+/// scored on and the run's options. Each table beside the protected ones is a function of
+/// this alone (`rows(&Context)` in its file), so adding one needs nothing else from here.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    /// The read stage's output (sources, exclusions, grouping columns).
+    pub export: &'a Export,
+    /// Counts and sums per group.
+    pub summaries: &'a Summaries,
+    /// The scale scored.
+    pub scale: &'a Scale,
+    /// Confidence level, disclosure threshold and rule, p-value adjustment, Wilcoxon mode.
+    pub options: &'a CompareOptions,
+    /// `--reliability`, for reliable change (the scale's own when `None`).
+    pub reliability: Option<f64>,
+    /// The grouping columns, in order.
+    pub by: &'a [String],
+}
+
+/// The tables read by summary.json, the terminal and the whole-sample charts, and those whose
+/// counts split the same people and so are protected together (comparisons.csv,
+/// categories.csv, reliable_change.csv; see [`nested`]).
 #[derive(Debug, Clone)]
 pub struct Analysis {
     /// Participant flow.
@@ -49,18 +77,44 @@ pub struct Analysis {
     pub change_bins: Vec<ChangeBin>,
     /// Whole-sample (earlier, later) counts.
     pub transitions: Vec<Transition>,
-    /// repeated.csv rows.
-    pub repeated: Vec<RepeatedRow>,
-    /// mixed_model.csv rows.
-    pub mixed: Vec<MixedRow>,
+    /// categories.csv rows, for scales with two categories.
+    pub categories: Option<Vec<CategoryRow>>,
+    /// reliable_change.csv rows, when the scale (or `--reliability`) gives a reliability.
+    pub reliable: Option<Vec<ReliableRow>>,
 }
 
-/// Runs flow, pairing, comparisons and descriptive summaries on a scored export.
+/// The protected tables of a run: each applies the disclosure rules to its own rows, and
+/// under `--secondary-suppression` the rule for counts nested across tables applies to the
+/// three that split the same people.
+pub fn analyse(context: &Context) -> Analysis {
+    let Context {
+        summaries,
+        scale,
+        options,
+        reliability,
+        ..
+    } = *context;
+    let (min_cell, secondary) = (options.min_cell, options.secondary);
+    let mut analysis = analyse_summaries(context.export, summaries, options);
+    analysis.categories = category_rows(&summaries.pairs, scale, min_cell, secondary);
+    analysis.reliable = reliable_rows(&summaries.pairs, scale, reliability, min_cell, secondary);
+    if secondary {
+        nested::withhold_nested(
+            &mut analysis,
+            (&summaries.pairs, scale, reliability),
+            min_cell,
+        );
+    }
+    analysis
+}
+
+/// [`analyse_summaries`] on a scored export.
 pub fn analyse_scored(export: &Export, scored: &Scored, options: &CompareOptions) -> Analysis {
     analyse_summaries(export, &summarise(export, scored), options)
 }
 
-/// Runs flow, comparisons and descriptive summaries from counts.
+/// The flow, comparisons, timepoints and whole-sample distributions from the summaries (no
+/// categories or reliable change, which need the scale: [`analyse`]).
 pub fn analyse_summaries(
     export: &Export,
     summaries: &Summaries,
@@ -68,24 +122,16 @@ pub fn analyse_summaries(
 ) -> Analysis {
     let flow = participant_flow(export, &summaries.status);
     let groups = paired_groups(&summaries.pairs);
-    // The comparisons (most of the time: the dz intervals) beside the model fits.
-    let (rows, (timepoints, mixed)) = rayon::join(
+    // The comparisons (most of the time: the dz intervals) beside the timepoints.
+    let (rows, timepoints) = rayon::join(
         || compare_groups(&groups, options),
         || {
-            let timepoints = timepoint_summaries(
+            timepoint_summaries(
                 &summaries.scores,
                 options.conf_level,
                 options.min_cell,
                 options.secondary,
-            );
-            let mixed = mixed_rows(
-                &summaries.mixed,
-                options.conf_level,
-                options.min_cell,
-                options.secondary,
-                options.p_adjust,
-            );
-            (timepoints, mixed)
+            )
         },
     );
     let (change_bins, transitions) = distributions(
@@ -94,19 +140,13 @@ pub fn analyse_summaries(
         options.better,
         whole_sample_hidden(&rows),
     );
-    let repeated = repeated_rows(
-        &summaries.repeated,
-        options.min_cell,
-        options.secondary,
-        options.p_adjust,
-    );
     Analysis {
         flow,
         rows,
         timepoints,
         change_bins,
         transitions,
-        repeated,
-        mixed,
+        categories: None,
+        reliable: None,
     }
 }

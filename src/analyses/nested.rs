@@ -2,9 +2,7 @@
 //! reliable_change.csv ([`crate::disclosure::nested`]) to those tables, under
 //! `--secondary-suppression`: the rows it names lose their counts in all three.
 
-use super::categories::CategoryRow;
 use super::distribution::{distributions, whole_sample_hidden};
-use super::reliable_change::ReliableRow;
 use super::Analysis;
 use crate::disclosure::nested::nested_withheld;
 use crate::scale::Scale;
@@ -17,24 +15,25 @@ use crate::summarise::{paired_groups, SlotCounts, ALL_GROUP_BY};
 /// those counts back.
 pub fn withhold_nested(
     analysis: &mut Analysis,
-    categories: Option<&mut [CategoryRow]>,
-    reliable: Option<&mut [ReliableRow]>,
     (pairs, scale, reliability): (&[SlotCounts], &Scale, Option<f64>),
     min_cell: usize,
 ) {
     let suppressed: Vec<bool> = analysis.rows.iter().map(|r| r.suppressed()).collect();
     let nested = nested_withheld(pairs, scale, reliability, &suppressed, min_cell);
     let mut whole_sample_changed = false;
-    let (mut categories, mut reliable) = (categories, reliable);
     for (i, _) in nested.iter().enumerate().filter(|(_, &w)| w) {
         let row = &mut analysis.rows[i];
         row.hidden_counts = [true; 3];
         whole_sample_changed |= row.group_by == ALL_GROUP_BY;
-        if let Some(row) = categories.as_deref_mut().and_then(|rows| rows.get_mut(i)) {
+        if let Some(row) = analysis
+            .categories
+            .as_mut()
+            .and_then(|rows| rows.get_mut(i))
+        {
             row.counts_withheld |= !row.suppressed;
             row.test = None;
         }
-        if let Some(row) = reliable.as_deref_mut().and_then(|rows| rows.get_mut(i)) {
+        if let Some(row) = analysis.reliable.as_mut().and_then(|rows| rows.get_mut(i)) {
             row.counts_withheld |= !row.suppressed;
         }
     }

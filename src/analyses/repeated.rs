@@ -70,3 +70,14 @@ pub fn repeated_rows(
     }
     rows
 }
+
+/// repeated.csv for a run.
+pub fn rows(context: &super::Context) -> Vec<RepeatedRow> {
+    let options = context.options;
+    repeated_rows(
+        &context.summaries.repeated,
+        options.min_cell,
+        options.secondary,
+        options.p_adjust,
+    )
+}

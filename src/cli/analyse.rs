@@ -1,30 +1,16 @@
 //! `loneliness-eval analyse data.csv`: the whole evaluation, from export to tables.
 //!
-//! Reads and scores the export, pairs each person's timepoints, runs the paired comparisons
-//! for the whole sample and every group, and writes comparisons.csv, flow.csv,
-//! timepoints.csv, distribution.csv, transitions.csv and summary.json (and scored.csv with
-//! --write-scored) under --out, then the charts and report.html / report.md drawn from those
-//! files, and prints a short report.
+//! The plan of a run: read, score and summarise the export; analyse (each table applying
+//! the disclosure rules); write every table, summary.json and the charts and reports drawn
+//! from them into a staging folder, publish it under --out at once; print a short report.
 
-use super::common::{expand_inputs, load_summaries, InputArgs, Mode};
-use crate::analyses::attrition::attrition_rows;
-use crate::analyses::between_groups::between_rows;
-use crate::analyses::categories::category_rows;
+use super::common::{expand_inputs, load_summaries, InputArgs, Mode, Summarised};
 use crate::analyses::comparisons::CompareOptions;
-use crate::analyses::nested::withhold_nested;
-use crate::analyses::reliable_change::reliable_rows;
-use crate::analyses::{analyse_summaries, Analysis};
+use crate::analyses::{analyse, Analysis, Context};
 use crate::error::Error;
-use crate::output::comparisons::write_comparisons;
+use crate::output::files::write_all;
 use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
-use crate::output::summary::summary_json;
-use crate::output::tables::{
-    write_attrition, write_between, write_categories, write_change_bins, write_flow,
-    write_item_reliability, write_mixed, write_reliable, write_repeated, write_scored,
-    write_timepoints, write_transitions,
-};
-use crate::output::{terminal, to_bytes, write_file};
-use crate::scale::worse_category;
+use crate::output::terminal;
 use crate::settings::Settings;
 use crate::stats::padjust::PAdjust;
 use crate::stats::wilcoxon::WilcoxonMethod;
@@ -90,7 +76,56 @@ pub struct AnalyseArgs {
 
 /// Runs `analyse`; returns `false` when `--strict` found problems (and wrote nothing).
 pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
-    let settings = Settings::resolve(crate::settings::CliOptions {
+    let settings = resolve(args)?;
+    let mut timer = PhaseTimer::from_env();
+    check_out_path(&settings.out, &expand_inputs(&args.input.inputs)?)?;
+    // Read, score and summarise (in memory, or streamed for inputs larger than memory).
+    let mode = match args.streaming {
+        true => Mode::Streaming(args.partitions.filter(|&n| n > 0)),
+        false => Mode::Auto,
+    };
+    let loaded = load_summaries(&args.input.inputs, &settings, settings.quiet, mode)?;
+    timer.lap("read and score");
+    if args.strict && !clean(&loaded) {
+        return Ok(false);
+    }
+    // Analyse: each table applies the disclosure rules to its own rows, and the rule for
+    // counts nested across tables applies to the three that split the same people.
+    let options = compare_options(&settings, &loaded.scale);
+    let context = Context {
+        export: &loaded.export,
+        summaries: &loaded.summaries,
+        scale: &loaded.scale,
+        options: &options,
+        reliability: settings.reliability,
+        by: &settings.by,
+    };
+    let analysis = analyse(&context);
+    timer.lap("analyse");
+    // Write every file into a staging folder, draw the charts and reports from those files
+    // (exactly as `report` would), then move them into place at once.
+    check_out_contents(&settings.out, &loaded.export.source.sha256, args.force)?;
+    let stage = stage(&settings.out)?;
+    write_all(
+        &stage,
+        &context,
+        &analysis,
+        &settings,
+        loaded.scored.as_ref(),
+    )?;
+    timer.lap("write tables");
+    super::report::build(&stage, &args.report)?;
+    publish(&settings.out)?;
+    timer.lap("charts and reports");
+    if !settings.quiet {
+        print_summary(&settings, &loaded.export, &loaded.scale, &analysis)?;
+    }
+    Ok(true)
+}
+
+/// The run's settings: command line over config file over defaults.
+fn resolve(args: &AnalyseArgs) -> Result<Settings, Error> {
+    Settings::resolve(crate::settings::CliOptions {
         out: args.out.clone(),
         p_adjust: args.p_adjust,
         conf_level: args.conf_level,
@@ -101,190 +136,71 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         wilcoxon: args.wilcoxon,
         quiet: args.quiet,
         ..args.input.cli_options()
-    })?;
-    let mut timer = PhaseTimer::from_env();
-    let mode = if args.streaming {
-        Mode::Streaming(args.partitions.filter(|&n| n > 0))
-    } else {
-        Mode::Auto
-    };
-    check_out_path(&settings.out, &expand_inputs(&args.input.inputs)?)?;
-    let loaded = load_summaries(&args.input.inputs, &settings, settings.quiet, mode)?;
-    let (scale, export) = (&loaded.scale, &loaded.export);
-    let options = CompareOptions {
+    })
+}
+
+/// The options every analysis reads.
+fn compare_options(settings: &Settings, scale: &crate::scale::Scale) -> CompareOptions {
+    CompareOptions {
         conf_level: settings.conf_level,
         min_cell: settings.min_cell,
         p_adjust: settings.p_adjust,
         better: scale.better(),
         secondary: settings.secondary_suppression,
         wilcoxon: settings.wilcoxon,
-    };
-    timer.lap("read and score");
-    if args.strict {
-        let invalid: u64 = loaded.summaries.status.invalid.iter().sum();
-        let (excluded, warnings) = (export.excluded.len(), export.warnings.len());
-        let empty = export.rows_read == 0;
-        if excluded > 0 || invalid > 0 || warnings > 0 || empty {
-            eprintln!(
-                "error: --strict: {excluded} excluded record{}, {invalid} invalid score{}, {warnings} other warning{}{}; nothing written (loneliness-eval validate lists them)",
-                if excluded == 1 { "" } else { "s" },
-                if invalid == 1 { "" } else { "s" },
-                if warnings == 1 { "" } else { "s" },
-                if empty { ", no data rows" } else { "" },
-            );
-            return Ok(false);
-        }
     }
-    let mut analysis = analyse_summaries(export, &loaded.summaries, &options);
-    let pairs = &loaded.summaries.pairs;
-    let (min_cell, secondary) = (settings.min_cell, settings.secondary_suppression);
-    let mut category_rows = category_rows(pairs, scale, min_cell, secondary);
-    let mut reliable_rows = reliable_rows(pairs, scale, settings.reliability, min_cell, secondary);
-    if secondary {
-        // Counts nested across comparisons.csv, categories.csv and reliable_change.csv.
-        withhold_nested(
-            &mut analysis,
-            category_rows.as_deref_mut(),
-            reliable_rows.as_deref_mut(),
-            (pairs, scale, settings.reliability),
-            min_cell,
-        );
-    }
-    timer.lap("analyse");
-    let Analysis { flow, rows, .. } = &analysis;
+}
 
-    let out = &settings.out;
-    check_out_contents(out, &export.source.sha256, args.force)?;
-    // Everything is written to a staging folder and moved into place once complete.
-    let stage = stage(out)?;
-    write_file(
-        &stage,
-        "comparisons.csv",
-        &to_bytes(|w| write_comparisons(w, rows)),
-    )?;
-    write_file(&stage, "flow.csv", &to_bytes(|w| write_flow(w, flow)))?;
-    write_file(
-        &stage,
-        "timepoints.csv",
-        &to_bytes(|w| write_timepoints(w, &analysis.timepoints)),
-    )?;
-    write_file(
-        &stage,
-        "distribution.csv",
-        &to_bytes(|w| write_change_bins(w, &analysis.change_bins)),
-    )?;
-    write_file(
-        &stage,
-        "transitions.csv",
-        &to_bytes(|w| write_transitions(w, &analysis.transitions)),
-    )?;
-    write_file(
-        &stage,
-        "repeated.csv",
-        &to_bytes(|w| write_repeated(w, &analysis.repeated)),
-    )?;
-    write_file(
-        &stage,
-        "mixed_model.csv",
-        &to_bytes(|w| write_mixed(w, &analysis.mixed)),
-    )?;
-    // Scales with two categories (lonely / not lonely) also get categories.csv; for others
-    // no file is staged, so publishing removes one left by an earlier run.
-    if let (Some(worse), Some(category_rows)) = (worse_category(scale), &category_rows) {
-        write_file(
-            &stage,
-            "categories.csv",
-            &to_bytes(|w| write_categories(w, category_rows, &worse.label)),
-        )?;
+/// `--strict`: whether the input has no excluded record, invalid score or other warning (and
+/// data rows); if not, says so on stderr.
+fn clean(loaded: &Summarised) -> bool {
+    let export = &loaded.export;
+    let invalid: u64 = loaded.summaries.status.invalid.iter().sum();
+    let (excluded, warnings) = (export.excluded.len(), export.warnings.len());
+    let empty = export.rows_read == 0;
+    if excluded == 0 && invalid == 0 && warnings == 0 && !empty {
+        return true;
     }
-    if let Some(rows) = &reliable_rows {
-        write_file(
-            &stage,
-            "reliable_change.csv",
-            &to_bytes(|w| write_reliable(w, rows)),
-        )?;
-    }
-    let between = between_rows(
-        &loaded.summaries.pairs,
-        settings.min_cell,
-        settings.secondary_suppression,
+    eprintln!(
+        "error: --strict: {excluded} excluded record{}, {invalid} invalid score{}, {warnings} other warning{}{}; nothing written (loneliness-eval validate lists them)",
+        if excluded == 1 { "" } else { "s" },
+        if invalid == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+        if empty { ", no data rows" } else { "" },
     );
-    write_file(
-        &stage,
-        "between_groups.csv",
-        &to_bytes(|w| write_between(w, &between)),
-    )?;
-    let attrition = attrition_rows(
-        &loaded.summaries.scores,
-        &loaded.summaries.pairs,
-        &settings.by,
-        settings.min_cell,
-        settings.secondary_suppression,
-    );
-    write_file(
-        &stage,
-        "attrition.csv",
-        &to_bytes(|w| write_attrition(w, &attrition)),
-    )?;
-    // Item scales read from item columns: Cronbach's alpha per timepoint.
-    if loaded.summaries.item_sums.iter().any(|s| s.sums.len() >= 2) {
-        write_file(
-            &stage,
-            "item_reliability.csv",
-            &to_bytes(|w| {
-                write_item_reliability(
-                    w,
-                    &loaded.summaries.item_sums,
-                    settings.conf_level,
-                    settings.min_cell,
-                )
-            }),
-        )?;
-    }
-    // Without --write-scored no scored.csv is staged, so publishing removes an earlier one:
-    // it holds ids and would no longer match these results.
-    if let (true, Some(scored)) = (settings.write_scored, &loaded.scored) {
-        write_file(
-            &stage,
-            "scored.csv",
-            &to_bytes(|w| write_scored(w, export, scored, scale)),
-        )?;
-    }
-    let summary =
-        summary_json(export, &settings, scale, flow, rows).map_err(|e| Error::Render {
-            what: "summary.json".into(),
-            why: e.to_string(),
-        })?;
-    write_file(&stage, "summary.json", summary.as_bytes())?;
-    timer.lap("write tables");
-    // Charts and reports are drawn from the files just written, exactly as `report` would.
-    super::report::build(&stage, &args.report)?;
-    publish(out)?;
-    timer.lap("charts and reports");
+    false
+}
 
-    if !settings.quiet {
-        for notice in &export.notices {
-            eprintln!("note: {notice}");
-        }
-        let shown = settings
-            .by
-            .iter()
-            .find(|b| b.eq_ignore_ascii_case("trigger_group"))
-            .or(settings.by.first());
-        let report = terminal::render(
-            rows,
-            flow,
-            scale,
-            settings.conf_level,
-            &crate::output::results::suppressed_label(
-                settings.min_cell,
-                settings.secondary_suppression,
-            ),
-            shown.map(String::as_str),
-        );
-        super::print_out(&format!("{report}Results written to {}/\n", out.display()))?;
+/// The notices, the headline table and where the results are.
+fn print_summary(
+    settings: &Settings,
+    export: &crate::read::Export,
+    scale: &crate::scale::Scale,
+    analysis: &Analysis,
+) -> Result<(), Error> {
+    for notice in &export.notices {
+        eprintln!("note: {notice}");
     }
-    Ok(true)
+    let shown = settings
+        .by
+        .iter()
+        .find(|b| b.eq_ignore_ascii_case("trigger_group"))
+        .or(settings.by.first());
+    let report = terminal::render(
+        &analysis.rows,
+        &analysis.flow,
+        scale,
+        settings.conf_level,
+        &crate::output::results::suppressed_label(
+            settings.min_cell,
+            settings.secondary_suppression,
+        ),
+        shown.map(String::as_str),
+    );
+    super::print_out(&format!(
+        "{report}Results written to {}/\n",
+        settings.out.display()
+    ))
 }
 
 /// Wall time per phase on stderr when `LONELINESS_EVAL_TIMINGS` is set: where a slow run

@@ -4,6 +4,7 @@ pub mod charts;
 pub mod compare_tables;
 pub mod comparisons;
 pub mod figures;
+pub mod files;
 pub mod number;
 pub mod publish;
 pub mod report;

@@ -504,14 +504,10 @@ pub fn write_attrition<W: std::io::Write>(
 /// scales; people who answered every item at that timepoint).
 pub fn write_item_reliability<W: std::io::Write>(
     out: W,
-    sums: &[crate::stats::alpha::ItemSums; 3],
-    conf_level: f64,
+    rows: &[crate::analyses::item_reliability::ItemReliabilityRow],
     min_cell: usize,
 ) -> csv::Result<()> {
-    use super::number::format_f64;
-    use crate::model::Timepoint;
-    use crate::stats::alpha::cronbach_alpha;
-    use crate::stats::omega::omega_total;
+    use super::number::{format_f64, format_opt};
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "timepoint",
@@ -523,16 +519,13 @@ pub fn write_item_reliability<W: std::io::Write>(
         "omega_total",
         "note",
     ])?;
-    for tp in Timepoint::ALL {
-        let s = &sums[tp.index()];
+    for row in rows {
         let mut cells = vec![
-            tp.name().to_string(),
-            s.sums.len().to_string(),
-            s.n.to_string(),
+            row.timepoint.name().to_string(),
+            row.items.to_string(),
+            row.n.map(|n| n.to_string()).unwrap_or_default(),
         ];
-        // Withheld below min-cell, like every other group of people (n = 0 needs no hiding).
-        if s.n > 0 && (s.n as usize) < min_cell {
-            cells[2] = String::new();
+        if row.withheld {
             cells.extend(std::iter::repeat_n(String::new(), 4));
             cells.push(format!(
                 "fewer than {min_cell} people with every item answered: withheld"
@@ -540,45 +533,14 @@ pub fn write_item_reliability<W: std::io::Write>(
             w.write_record(&cells)?;
             continue;
         }
-        let mut notes = Vec::new();
-        if s.sums.is_empty() {
-            // Item sums take their width from the first complete answer: none came, whether
-            // the timepoint has item columns nobody completed or only a total column.
-            cells.extend(std::iter::repeat_n(String::new(), 4));
-            cells.push(
-                "nobody answered every item at this timepoint (or it has no item columns)".into(),
-            );
-            w.write_record(&cells)?;
-            continue;
-        }
-        match cronbach_alpha(s, conf_level) {
-            Some(a) => {
-                cells.push(format_f64(a.alpha));
-                match a.ci {
-                    Some((lo, hi)) => cells.extend([format_f64(lo), format_f64(hi)]),
-                    None => cells.extend([String::new(), String::new()]),
-                }
-            }
-            None => {
-                cells.extend([String::new(), String::new(), String::new()]);
-                notes.push("fewer than two people with every item answered, or no spread");
-            }
-        }
-        match omega_total(s) {
-            Ok(omega) => {
-                cells.push(format_f64(omega.total));
-                if omega.heywood {
-                    notes.push("omega: an item's uniqueness is at its lower bound (Heywood case; psych warns too)");
-                }
-            }
-            Err(why) => {
-                cells.push(String::new());
-                if s.n > 0 {
-                    notes.push(why.note());
-                }
-            }
-        }
-        cells.push(notes.join("; "));
+        let ci = row.alpha.and_then(|a| a.1);
+        cells.extend([
+            format_opt(row.alpha.map(|a| a.0)),
+            format_opt(ci.map(|c| c.0)),
+            format_opt(ci.map(|c| c.1)),
+            row.omega_total.map(format_f64).unwrap_or_default(),
+            row.notes.join("; "),
+        ]);
         w.write_record(&cells)?;
     }
     w.flush()?;
