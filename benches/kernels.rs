@@ -3,7 +3,8 @@
 //! scripts/bench.sh.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use loneliness_eval::analyses::comparisons::{compare_groups, CompareOptions};
+use loneliness_eval::analyses::comparisons::compare_groups;
+use loneliness_eval::analyses::AnalysisOptions;
 use loneliness_eval::read::GroupColumn;
 use loneliness_eval::scale::{Score, Scored};
 use loneliness_eval::stats::effect::ncp_interval;
@@ -109,7 +110,7 @@ fn aggregation(c: &mut Criterion) {
         codes: (0..people).map(|p| ((p * 7919) % levels) as u32).collect(),
     };
     let groups = vec![column("trigger_group", 5), column("location", 37)];
-    let options = CompareOptions {
+    let options = AnalysisOptions {
         conf_level: 0.95,
         min_cell: 10,
         p_adjust: PAdjust::Holm,

@@ -12,7 +12,7 @@
 //! replayed). A failing input is written to the temporary folder and its path printed.
 
 use loneliness_eval::analyses::analyse_scored;
-use loneliness_eval::analyses::comparisons::CompareOptions;
+use loneliness_eval::analyses::AnalysisOptions;
 use loneliness_eval::output::comparisons::write_comparisons;
 use loneliness_eval::read::{read_bytes, read_exports, ReadOptions, SourceInfo};
 use loneliness_eval::scale::{ScaleTable, Scorer};
@@ -125,7 +125,7 @@ fn check(input: &[u8], streaming: bool, dir: &std::path::Path) -> Result<(), Str
     {
         return Err("a timepoint's scores do not cover every person".into());
     }
-    let options_compare = CompareOptions {
+    let options_compare = AnalysisOptions {
         conf_level: 0.95,
         min_cell: 2,
         p_adjust: PAdjust::Holm,

@@ -1,7 +1,7 @@
 //! Property tests: invariants that must hold for every input, not just the examples.
 
 use loneliness_eval::analyses::analyse_scored;
-use loneliness_eval::analyses::comparisons::CompareOptions;
+use loneliness_eval::analyses::AnalysisOptions;
 use loneliness_eval::output::comparisons::write_comparisons;
 use loneliness_eval::read::{read_bytes, ReadOptions, SourceInfo};
 use loneliness_eval::scale::{score_items, ScaleTable, Score, Scorer};
@@ -104,7 +104,7 @@ fn comparisons(csv_text: &str, min_cell: usize) -> String {
     let export =
         read_bytes(csv_text.as_bytes(), source(), &options, &mut scorer).expect("valid export");
     let scored = scorer.finish();
-    let compare = CompareOptions {
+    let compare = AnalysisOptions {
         conf_level: 0.95,
         min_cell,
         p_adjust: PAdjust::Holm,

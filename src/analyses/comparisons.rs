@@ -1,29 +1,12 @@
 //! Statistics for every paired group, disclosure control and p-value adjustment per family.
 
+use super::AnalysisOptions;
 use crate::disclosure::groups::withheld_in_families;
 use crate::model::Comparison;
 use crate::stats::padjust::{p_adjust_by_family, PAdjust};
 use crate::stats::paired::{compare_counted, Better, PairedComparison};
 use crate::summarise::PairedGroup;
 use rayon::prelude::*;
-
-/// Settings that change the statistics.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CompareOptions {
-    /// Confidence level of the intervals.
-    pub conf_level: f64,
-    /// Groups with fewer people than this are suppressed; 0 turns suppression off.
-    pub min_cell: usize,
-    /// Adjustment within each (group_by, comparison) family.
-    pub p_adjust: PAdjust,
-    /// Direction of improvement.
-    pub better: Better,
-    /// Also withhold groups whose size could be found by subtracting the published groups
-    /// of their family from the whole sample (see [`withheld`]).
-    pub secondary: bool,
-    /// Which signed-rank p-value to report.
-    pub wilcoxon: crate::stats::wilcoxon::WilcoxonMethod,
-}
 
 /// One row of comparisons.csv.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +46,7 @@ impl ComparisonRow {
 }
 
 /// Computes every row. Suppressed groups are never analysed, so nothing about them can leak.
-pub fn compare_groups(groups: &[PairedGroup], options: &CompareOptions) -> Vec<ComparisonRow> {
+pub fn compare_groups(groups: &[PairedGroup], options: &AnalysisOptions) -> Vec<ComparisonRow> {
     let sizes: Vec<usize> = groups.iter().map(PairedGroup::n).collect();
     let keys: Vec<(&str, usize)> = groups
         .iter()

@@ -12,14 +12,13 @@
 //! | [`between_groups`] | between_groups.csv: Kruskal-Wallis, Welch's ANOVA, ANCOVA |
 //! | [`attrition`] | attrition.csv: who was lost to follow-up |
 //! | [`distribution`] | distribution.csv and transitions.csv: the whole sample's changes |
-//!
 //! | [`item_reliability`] | item_reliability.csv: Cronbach's alpha and omega per timepoint |
 //!
 //! Each file applies the disclosure rules ([`crate::disclosure`]) to its own rows: groups the
 //! rule withholds are never analysed (their rows are empty). [`nested`] applies the rule for
 //! counts nested across comparisons, categories and reliable change. [`Analysis`] holds the
 //! tables protected together; every other table is `rows(&Context)` of its file, listed
-//! with its writer in `output::tables::TABLES`.
+//! with its writer in `output::files::TABLES`.
 
 pub mod attrition;
 pub mod between_groups;
@@ -35,13 +34,33 @@ pub mod timepoints;
 
 use crate::read::Export;
 use crate::scale::{Scale, Scored};
+use crate::stats::padjust::PAdjust;
+use crate::stats::paired::Better;
 use crate::summarise::flow::{participant_flow, Stage};
 use crate::summarise::{paired_groups, summarise, Summaries};
 use categories::{category_rows, CategoryRow};
-use comparisons::{compare_groups, CompareOptions, ComparisonRow};
+use comparisons::{compare_groups, ComparisonRow};
 use distribution::{distributions, whole_sample_hidden, ChangeBin, Transition};
 use reliable_change::{reliable_rows, ReliableRow};
 use timepoints::{timepoint_summaries, TimepointSummary};
+
+/// The run's settings that change the statistics of every analysis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnalysisOptions {
+    /// Confidence level of the intervals.
+    pub conf_level: f64,
+    /// Groups with fewer people than this are suppressed; 0 turns suppression off.
+    pub min_cell: usize,
+    /// Adjustment within each (group_by, comparison) family.
+    pub p_adjust: PAdjust,
+    /// Direction of improvement.
+    pub better: Better,
+    /// Also withhold groups whose size could be found by subtracting the published groups
+    /// of their family from the whole sample (see [`crate::disclosure::groups`]).
+    pub secondary: bool,
+    /// Which signed-rank p-value to report.
+    pub wilcoxon: crate::stats::wilcoxon::WilcoxonMethod,
+}
 
 /// What every analysis is computed from: the summaries of the people, the scale they were
 /// scored on and the run's options. Each table beside the protected ones is a function of
@@ -55,7 +74,7 @@ pub struct Context<'a> {
     /// The scale scored.
     pub scale: &'a Scale,
     /// Confidence level, disclosure threshold and rule, p-value adjustment, Wilcoxon mode.
-    pub options: &'a CompareOptions,
+    pub options: &'a AnalysisOptions,
     /// `--reliability`, for reliable change (the scale's own when `None`).
     pub reliability: Option<f64>,
     /// The grouping columns, in order.
@@ -109,7 +128,7 @@ pub fn analyse(context: &Context) -> Analysis {
 }
 
 /// [`analyse_summaries`] on a scored export.
-pub fn analyse_scored(export: &Export, scored: &Scored, options: &CompareOptions) -> Analysis {
+pub fn analyse_scored(export: &Export, scored: &Scored, options: &AnalysisOptions) -> Analysis {
     analyse_summaries(export, &summarise(export, scored), options)
 }
 
@@ -118,7 +137,7 @@ pub fn analyse_scored(export: &Export, scored: &Scored, options: &CompareOptions
 pub fn analyse_summaries(
     export: &Export,
     summaries: &Summaries,
-    options: &CompareOptions,
+    options: &AnalysisOptions,
 ) -> Analysis {
     let flow = participant_flow(export, &summaries.status);
     let groups = paired_groups(&summaries.pairs);

@@ -5,7 +5,7 @@
 //! from them into a staging folder, publish it under --out at once; print a short report.
 
 use super::common::{expand_inputs, load_summaries, InputArgs, Mode, Summarised};
-use crate::analyses::comparisons::CompareOptions;
+use crate::analyses::AnalysisOptions;
 use crate::analyses::{analyse, Analysis, Context};
 use crate::error::Error;
 use crate::output::files::write_all;
@@ -91,7 +91,7 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
     }
     // Analyse: each table applies the disclosure rules to its own rows, and the rule for
     // counts nested across tables applies to the three that split the same people.
-    let options = compare_options(&settings, &loaded.scale);
+    let options = analysis_options(&settings, &loaded.scale);
     let context = Context {
         export: &loaded.export,
         summaries: &loaded.summaries,
@@ -140,8 +140,8 @@ fn resolve(args: &AnalyseArgs) -> Result<Settings, Error> {
 }
 
 /// The options every analysis reads.
-fn compare_options(settings: &Settings, scale: &crate::scale::Scale) -> CompareOptions {
-    CompareOptions {
+fn analysis_options(settings: &Settings, scale: &crate::scale::Scale) -> AnalysisOptions {
+    AnalysisOptions {
         conf_level: settings.conf_level,
         min_cell: settings.min_cell,
         p_adjust: settings.p_adjust,

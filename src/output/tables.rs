@@ -1,4 +1,6 @@
-//! flow.csv and scored.csv.
+//! The CSV writers of every table but comparisons.csv (its own file, [`super::comparisons`]):
+//! flow, timepoints, repeated, mixed model, categories, reliable change, between groups,
+//! attrition, item reliability, distribution and transitions, and scored.csv.
 
 use crate::model::Timepoint;
 use crate::read::Export;

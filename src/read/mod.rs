@@ -1,4 +1,4 @@
-//! CSV export → a typed table of people, their groups and their raw responses per timepoint.
+//! The export (CSV or Parquet, one file or several) → a typed table of people, their groups and their raw responses per timepoint.
 //! Every record is accounted for: kept, or excluded and counted with the reason and line.
 
 mod blocks;

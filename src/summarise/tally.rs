@@ -614,10 +614,9 @@ mod tests {
         out
     }
 
-    #[test]
-    fn dense_sparse_and_dictionary_cells_agree_with_brute_force() {
-        let people = 200_000;
-        let groups = vec![
+    /// Two grouping columns of 3 and 2 levels that cross every way.
+    fn three_by_two(people: usize) -> Vec<GroupColumn> {
+        vec![
             column(
                 "a",
                 &["x", "y", "z"],
@@ -628,7 +627,13 @@ mod tests {
                 &["p", "q"],
                 (0..people).map(|p| (p / 7 % 2) as u32).collect(),
             ),
-        ];
+        ]
+    }
+
+    #[test]
+    fn dense_sparse_and_dictionary_cells_agree_with_brute_force() {
+        let people = 200_000;
+        let groups = three_by_two(people);
         // Whole numbers in a narrow range: dense.
         let whole = |p: usize, slot: usize| {
             (p % (slot + 2) != 0).then_some(((p % 7) as f64 + 3.0, ((p / 3) % 7) as f64))
@@ -691,18 +696,7 @@ mod tests {
     #[test]
     fn sums_per_group_in_both_cell_numberings() {
         let people = 3000;
-        let dense = vec![
-            column(
-                "a",
-                &["x", "y", "z"],
-                (0..people).map(|p| (p % 3) as u32).collect(),
-            ),
-            column(
-                "b",
-                &["p", "q"],
-                (0..people).map(|p| (p / 7 % 2) as u32).collect(),
-            ),
-        ];
+        let dense = three_by_two(people);
         let dictionary = vec![GroupColumn {
             name: "id".into(),
             levels: (0..100_000).map(|l| format!("{l:06}")).collect(),
