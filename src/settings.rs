@@ -46,6 +46,10 @@ pub struct ConfigFile {
     pub max_rows: Option<u64>,
     /// `--max-record-bytes`.
     pub max_record_bytes: Option<u64>,
+    /// `--sheet`: a workbook's sheet, by name, or by number as text (`sheet = "2"`).
+    pub sheet: Option<String>,
+    /// `--header-row`.
+    pub header_row: Option<u32>,
     /// `--column` renames as a table: `pre_score = "Initial UCLA"`.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
@@ -108,6 +112,10 @@ pub struct CliOptions {
     pub max_rows: Option<u64>,
     /// `--max-record-bytes`.
     pub max_record_bytes: Option<u64>,
+    /// `--sheet`.
+    pub sheet: Option<String>,
+    /// `--header-row`.
+    pub header_row: Option<u32>,
     /// `--column key=Header`, repeatable.
     pub columns: Vec<String>,
     /// `--write-scored`.
@@ -157,6 +165,12 @@ pub struct Settings {
     /// Refuse a record (or line) longer than this many bytes.
     #[serde(skip)]
     pub max_record_bytes: u64,
+    /// A workbook's sheet, when named (else the first with the needed columns).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// A workbook's header row, when given (else found among the first rows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u32>,
     /// Column renames.
     pub columns: BTreeMap<String, String>,
     /// Whether scored.csv is written.
@@ -292,6 +306,15 @@ impl Settings {
                 .max_record_bytes
                 .or(config.max_record_bytes)
                 .unwrap_or(DEFAULT_MAX_RECORD_BYTES),
+            sheet: cli.sheet.or(config.sheet),
+            header_row: match cli.header_row.or(config.header_row) {
+                Some(0) => {
+                    return Err(Error::Option(
+                        "--header-row 0: rows are numbered from 1, as Excel shows them".into(),
+                    ))
+                }
+                row => row,
+            },
             columns,
             write_scored: cli.write_scored || config.write_scored.unwrap_or(false),
             secondary_suppression: cli.secondary_suppression

@@ -265,8 +265,8 @@ fn score_cells_are_numbers_missing_codes_or_invalid() {
         ("0x7", "invalid"),
         ("\u{221e}", "invalid"),
         ("inf", "invalid"),
-        ("#N/A", "invalid"),
-        ("#DIV/0!", "invalid"),
+        ("#N/A", "missing"), // an Excel error value, as "Save as CSV" writes an error cell
+        ("#DIV/0!", "missing"),
         ("2024-01-05", "invalid"),
         ("05/01/2024", "invalid"),
         ("7,0", "invalid"),

@@ -1,7 +1,7 @@
 //! Options shared by the subcommands that read an export, and the read + score steps they share.
 
 use crate::error::Error;
-use crate::read::{is_parquet, read_exports, Export, ReadOptions};
+use crate::read::{is_parquet, read_exports, workbook_format, Export, ReadOptions};
 use crate::scale::{Scale, Scored, Scorer};
 use crate::settings::{CliOptions, Settings};
 use crate::summarise::streaming::{partitions_for, read_streaming};
@@ -12,7 +12,8 @@ use std::path::PathBuf;
 /// How to read and score an export.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// The export: CSV with a header row, or Parquet (*.parquet). Wide: id, trigger_group, location, pre_score,
+    /// The export: CSV with a header row, Parquet (*.parquet), or a workbook (*.xlsx, *.xlsm,
+    /// *.xlsb, *.xls, *.ods; see --sheet). Wide: id, trigger_group, location, pre_score,
     /// post_score, followup_score (or pre_q1.. items). Long: id, groups, timepoint
     /// (pre|baseline|initial|start, post|end|exit|final, followup|follow-up|follow_up|fu) and
     /// score (or q1..). Missing: empty, NA, N/A, NaN, null, -99, -9, -1. Several files (or a
@@ -41,6 +42,14 @@ pub struct InputArgs {
     /// Prorate a timepoint with up to N missing items (mean of answered items × item count).
     #[arg(long, value_name = "N")]
     pub max_missing_items: Option<usize>,
+    /// A workbook's sheet, by name or number (from 1) [default: the first sheet with the
+    /// needed columns].
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
+    /// A workbook's header row (from 1, as Excel numbers rows) when title rows sit above it
+    /// [default: found among the first 30 rows].
+    #[arg(long, value_name = "N")]
+    pub header_row: Option<u32>,
     /// Refuse an input with more than N data rows (a limit for shared machines and CI).
     #[arg(long, value_name = "N")]
     pub max_rows: Option<u64>,
@@ -62,6 +71,8 @@ impl InputArgs {
             max_missing_items: self.max_missing_items,
             max_rows: self.max_rows,
             max_record_bytes: self.max_record_bytes,
+            sheet: self.sheet.clone(),
+            header_row: self.header_row,
             ..CliOptions::default()
         }
     }
@@ -221,13 +232,16 @@ pub fn load_summaries(
 
 /// Bytes the in-memory path needs for these inputs, roughly: 1.5 times a CSV file (1.0 measured
 /// on wide totals; long layouts and item columns take more), 12 times a Parquet file
-/// (compressed about eightfold).
+/// (compressed about eightfold), 24 times a workbook (compressed about eightfold, and every
+/// cell of the sheet held at once while it is read).
 fn memory_needed(paths: &[PathBuf]) -> u64 {
     paths
         .iter()
         .map(|p| {
             let bytes = std::fs::metadata(p).map_or(0, |m| m.len());
-            if is_parquet(p) {
+            if workbook_format(p).is_some() {
+                bytes.saturating_mul(24)
+            } else if is_parquet(p) {
                 bytes.saturating_mul(12)
             } else {
                 bytes.saturating_mul(3) / 2
@@ -272,6 +286,8 @@ fn prepare(settings: &Settings) -> Result<(Scale, ReadOptions), Error> {
         by_option: "",
         sequential: false,
         block_bytes: None,
+        sheet: settings.sheet.clone(),
+        header_row: settings.header_row,
     };
     Ok((scale, read_options))
 }

@@ -352,10 +352,9 @@ fn refuse_invalid_scores(counts: &CohortCounts, loaded: &Loaded, who: &str) -> R
         .problems
         .first()
         .map(|p| {
-            let (file, line) = loaded.export.locate(p.line);
             format!(
-                "; e.g. {} line {line}: {} {} {}",
-                file.display(),
+                "; e.g. {}: {} {} {}",
+                loaded.export.place(p.line, Some(&p.column)),
                 p.column,
                 p.value,
                 p.message

@@ -10,6 +10,8 @@ use crate::settings::Settings;
 pub struct Problem {
     /// Line where the record starts.
     pub line: u64,
+    /// The column the problem is in, if one (names the cell in a workbook).
+    pub column: Option<String>,
     /// The message after the line.
     pub message: String,
 }
@@ -29,20 +31,24 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
         .iter()
         .map(|e| Problem {
             line: e.line,
+            column: None,
             message: format!("record excluded ({}): {}", e.reason.stage(), e.detail),
         })
         .collect();
     problems.extend(loaded.scored.problems.iter().map(|p| Problem {
         line: p.line,
+        column: Some(p.column.clone()),
         message: format!("column {}: {:?} {}", p.column, p.value, p.message),
     }));
     problems.extend(loaded.export.warnings.iter().map(|w| Problem {
         line: w.line,
+        column: None,
         message: w.message.clone(),
     }));
     if loaded.export.rows_read == 0 {
         problems.push(Problem {
             line: 1,
+            column: None,
             message: "the file has a header but no data rows".into(),
         });
     }
@@ -50,8 +56,8 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
     problems.sort_by_key(|p| p.line);
     let mut text = String::new();
     for p in &problems {
-        let (file, line) = export.locate(p.line);
-        text.push_str(&format!("{} line {line}, {}\n", file.display(), p.message));
+        let place = export.place(p.line, p.column.as_deref());
+        text.push_str(&format!("{place}, {}\n", p.message));
     }
     text.push_str(&if problems.is_empty() {
         format!(

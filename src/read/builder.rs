@@ -443,10 +443,12 @@ pub(super) fn global_code(levels: &mut HashMap<String, u32>, value: &str) -> u32
     }
 }
 
-/// A grouping cell as a group name: trimmed, and [`MISSING_GROUP`] when blank.
+/// A grouping cell as a group name: trimmed, and [`MISSING_GROUP`] when blank or an Excel
+/// error value (`#N/A` is no group).
 pub(crate) fn group_value(text: &str) -> &str {
     match trim(text) {
         "" => MISSING_GROUP,
+        v if super::value::is_excel_error(v) => MISSING_GROUP,
         v => v,
     }
 }

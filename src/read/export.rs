@@ -32,6 +32,10 @@ pub struct ReadOptions {
     /// Read every record with the csv parser on one thread, even where the parallel reader
     /// could (for tests that compare the two).
     pub sequential: bool,
+    /// `--sheet`: a workbook's sheet by name or number (from 1).
+    pub sheet: Option<String>,
+    /// `--header-row`: a workbook's header row (from 1), when title rows sit above it.
+    pub header_row: Option<u32>,
     /// Block size of the parallel reader (default 1 MiB); tests use tiny blocks to put
     /// block boundaries at every kind of place.
     pub block_bytes: Option<usize>,
@@ -62,8 +66,11 @@ pub struct SourceFile {
     pub bytes: u64,
     /// SHA-256 of the file, hex.
     pub sha256: String,
-    /// `csv` or `parquet`.
+    /// `csv`, `parquet`, or the workbook's format (`xlsx`, `xls`, `ods` ...).
     pub format: &'static str,
+    /// A workbook's sheet and header row (absent for CSV and Parquet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<SheetPlace>,
     /// Lines of earlier files: line `k` of this file is line `first_line + k` of the run.
     #[serde(skip)]
     pub first_line: u64,
@@ -323,6 +330,22 @@ impl Export {
         match file {
             Some(f) => (f.path.as_path(), line - f.first_line),
             None => (self.source.path.as_path(), line),
+        }
+    }
+
+    /// Where line `line` of the run is, for a message: `exports/a.csv line 214` for a CSV or
+    /// Parquet file; for a workbook `clients.xlsx Clients!H214`, the cell of `column` (a
+    /// header name), or `clients.xlsx Clients row 214` without one.
+    pub fn place(&self, line: u64, column: Option<&str>) -> String {
+        let (path, line) = self.locate(line);
+        let sheet = self
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .and_then(|f| f.sheet.as_ref());
+        match sheet {
+            Some(sheet) => format!("{} {}", path.display(), sheet.cell(line, column)),
+            None => format!("{} line {line}", path.display()),
         }
     }
 

@@ -1,4 +1,4 @@
-//! Reading whole inputs: one or several files (CSV or Parquet) read as their concatenation,
+//! Reading whole inputs: one or several files (CSV, Parquet or workbooks) read as their concatenation,
 //! or spilled into partitions on disk for inputs larger than memory; checksums and the
 //! per-file record of what was read.
 
@@ -205,9 +205,21 @@ pub(super) fn read_files(
     let mut first_line = 0u64;
     for path in paths {
         let base = done;
-        let format = if is_parquet(path) { "parquet" } else { "csv" };
-        let parsed = if format == "parquet" {
-            parquet::parse_parquet(
+        let mut sheet = None;
+        let format = match workbook::workbook_format(path) {
+            Some(format) => format,
+            None if is_parquet(path) => "parquet",
+            None => "csv",
+        };
+        let sheet_options = options.sheet.is_some() || options.header_row.is_some();
+        if sheet_options && matches!(format, "csv" | "parquet") {
+            return Err(Error::input(
+                path,
+                format!("--sheet and --header-row apply to workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods); this file is read as {format}"),
+            ));
+        }
+        let parsed = match format {
+            "parquet" => parquet::parse_parquet(
                 path,
                 options,
                 &mut state,
@@ -215,21 +227,35 @@ pub(super) fn read_files(
                 combined.take(),
                 sink,
                 &mut |d| progress(base + d, total),
-            )?
-        } else {
-            let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            let size = file.metadata().map_or(0, |m| m.len());
-            parse_file(
-                file,
-                path,
-                size,
-                options,
-                &mut state,
-                first_line,
-                combined.take(),
-                sink,
-                &mut |d| progress(base + d, total),
-            )?
+            )?,
+            "csv" => {
+                let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+                let size = file.metadata().map_or(0, |m| m.len());
+                parse_file(
+                    file,
+                    path,
+                    size,
+                    options,
+                    &mut state,
+                    first_line,
+                    combined.take(),
+                    sink,
+                    &mut |d| progress(base + d, total),
+                )?
+            }
+            _ => {
+                let (parsed, place) = workbook::parse_workbook(
+                    path,
+                    options,
+                    &mut state,
+                    first_line,
+                    combined.take(),
+                    sink,
+                    &mut |d| progress(base + d, total),
+                )?;
+                sheet = Some(place);
+                parsed
+            }
         };
         combined = parsed.combined;
         files.push(SourceFile {
@@ -241,6 +267,7 @@ pub(super) fn read_files(
             bytes: parsed.bytes,
             sha256: parsed.sha256,
             format,
+            sheet,
             first_line,
         });
         first_line += parsed.lines;
@@ -290,6 +317,7 @@ pub fn read_bytes(
         bytes: parsed.bytes,
         sha256: parsed.sha256,
         format: "csv",
+        sheet: None,
         first_line: 0,
     };
     let Reading {

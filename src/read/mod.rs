@@ -1,4 +1,4 @@
-//! The export (CSV or Parquet, one file or several) → a typed table of people, their groups and their raw responses per timepoint.
+//! The export (CSV, Parquet or a workbook; one file or several) → a typed table of people, their groups and their raw responses per timepoint.
 //! Every record is accounted for: kept, or excluded and counted with the reason and line.
 
 mod blocks;
@@ -10,6 +10,7 @@ mod csv_file;
 mod export;
 mod files;
 mod ids;
+mod keeper;
 pub mod memory;
 mod parallel;
 mod parquet;
@@ -18,6 +19,7 @@ mod scan;
 mod spill;
 mod stream;
 mod value;
+mod workbook;
 
 pub use codes::GroupCodes;
 
@@ -25,7 +27,8 @@ pub use columns::{Layout, Source};
 pub use ids::Ids;
 pub use parquet::is_parquet;
 pub use spill::SpillTo;
-pub use value::{parse_cell, trim, Cell, MISSING_CODES};
+pub use value::{is_excel_error, parse_cell, trim, Cell, MISSING_CODES};
+pub use workbook::{column_letters, workbook_format, SheetPlace};
 
 use crate::error::Error;
 use crate::model::Timepoint;

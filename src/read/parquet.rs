@@ -8,12 +8,13 @@
 //! displays them. Line numbers count as in that CSV export: the header is line 1, row `k`
 //! (from 0) is line `k + 2`, counted within each file.
 
+use super::keeper::{hash_file, Keeper};
 use super::{start_file, CellSink, Parsed, ReadOptions, Reading};
 use crate::error::Error;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 use parquet::schema::types::Type;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use std::io::Read;
 use std::path::Path;
 
@@ -70,15 +71,7 @@ pub(super) fn parse_parquet(
 
     // Every column is decoded: a row is blank (skipped, as in the CSV export) only when all
     // of its cells are, the ones the plan does not read included.
-    let mut keeper = Keeper {
-        builder,
-        spill: spill.as_mut(),
-        read_so_far,
-        max_rows: options.max_rows,
-        sink,
-        hashes: Vec::new(),
-        path,
-    };
+    let mut keeper = Keeper::new(builder, spill.as_mut(), read_so_far, options, sink, path);
     if let Some(kinds) = flat_columns(metadata.schema_descr()) {
         let mut keep = |batch: &Columns, first: u64| {
             keeper.keep((0..batch.rows).map(|row| (Row { batch, row }, first + row as u64)))
@@ -157,73 +150,6 @@ pub(super) fn parse_parquet(
         sha256,
         combined,
     })
-}
-
-/// Where a Parquet file's records go, whichever way they were decoded.
-struct Keeper<'a> {
-    builder: &'a mut super::Builder,
-    /// Streaming mode's partitions, which take every non-blank record.
-    spill: Option<&'a mut super::spill::Spill>,
-    /// Non-blank records of the run so far, for `--max-rows`.
-    read_so_far: &'a mut u64,
-    max_rows: Option<u64>,
-    sink: &'a mut dyn CellSink,
-    hashes: Vec<Option<super::ids::IdHash>>,
-    path: &'a Path,
-}
-
-impl Keeper<'_> {
-    /// Keeps records (with their line numbers) in order, skipping blank ones as a CSV
-    /// export's blank records are skipped.
-    fn keep<R: super::Fields>(
-        &mut self,
-        records: impl Iterator<Item = (R, u64)> + Clone,
-    ) -> Result<(), Error> {
-        let records = records.filter(|(record, _)| !super::is_blank(record));
-        for _ in records.clone() {
-            *self.read_so_far += 1;
-            if let Some(max) = self.max_rows.filter(|&max| *self.read_so_far > max) {
-                return Err(Error::input(self.path, super::too_many_rows(max)));
-            }
-        }
-        match self.spill.as_deref_mut() {
-            Some(spill) => {
-                for (record, line) in records {
-                    let hash = self.builder.id_hash(&record);
-                    spill
-                        .write(&record, line, hash)
-                        .map_err(|e| Error::io(spill.path(0), e))?;
-                }
-            }
-            None => self
-                .builder
-                .hash_and_add(records, &mut self.hashes, self.sink),
-        }
-        Ok(())
-    }
-}
-
-/// Size and SHA-256 of the file (and the running digest over several files).
-fn hash_file(
-    path: &Path,
-    mut combined: Option<Sha256>,
-) -> Result<(u64, String, Option<Sha256>), Error> {
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut bytes = 0u64;
-    loop {
-        let n = file.read(&mut buffer).map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        if let Some(c) = combined.as_mut() {
-            c.update(&buffer[..n]);
-        }
-        bytes += n as u64;
-    }
-    Ok((bytes, format!("{:x}", hasher.finalize()), combined))
 }
 
 /// A value as the text a CSV export would hold (see the module documentation).

@@ -3,7 +3,7 @@
 /// A parsed score or item cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cell {
-    /// Empty or a missing code (NA, N/A, NaN, null, -99, -9, -1).
+    /// Empty, a missing code (NA, N/A, NaN, null, -99, -9, -1) or an Excel error value.
     Missing,
     /// Text that is neither a number nor a missing code.
     NotNumber,
@@ -13,6 +13,33 @@ pub enum Cell {
 
 /// Missing codes, matched against the trimmed text in any case.
 pub const MISSING_CODES: [&str; 8] = ["", "na", "n/a", "nan", "null", "-99", "-9", "-1"];
+
+/// Excel's error values, which a workbook's error cells hold and Excel's "Save as CSV" writes:
+/// missing wherever they stand (a score, an item, a grouping value), never a number or a name.
+pub const EXCEL_ERRORS: [&str; 16] = [
+    "#N/A",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#DATA!",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+];
+
+/// Whether the trimmed text is an Excel error value (in any case).
+#[inline]
+pub fn is_excel_error(text: &str) -> bool {
+    text.starts_with('#') && EXCEL_ERRORS.iter().any(|e| text.eq_ignore_ascii_case(e))
+}
 
 /// Classifies a cell. A number is an optional sign, ASCII digits with an optional fraction and
 /// an optional exponent, surrounded by optional whitespace: ` 7 `, `7.0`, `+7` and `7e0` are 7;
@@ -32,6 +59,9 @@ pub fn parse_cell(raw: &str) -> Cell {
         .iter()
         .any(|code| text.eq_ignore_ascii_case(code))
     {
+        return Cell::Missing;
+    }
+    if is_excel_error(text) {
         return Cell::Missing;
     }
     if !is_decimal_number(text.as_bytes()) {
@@ -103,13 +133,25 @@ mod tests {
             assert_eq!(parse_cell(text), Cell::Number(7.0), "{text:?}");
         }
         for text in [
-            "", "  ", "NA", "n/a", "NaN", "NULL", "-99", "-9", "-1", " na ",
+            "",
+            "  ",
+            "NA",
+            "n/a",
+            "NaN",
+            "NULL",
+            "-99",
+            "-9",
+            "-1",
+            " na ",
+            "#N/A",
+            " #div/0! ",
+            "#VALUE!",
         ] {
             assert_eq!(parse_cell(text), Cell::Missing, "{text:?}");
         }
         for text in [
-            "inf", "-inf", "infinity", "1,000", "1_000", "0x7", "seven", "٧", "#N/A", "7 7", "e5",
-            "-", "1e", "-99.0x",
+            "inf", "-inf", "infinity", "1,000", "1_000", "0x7", "seven", "٧", "#N/A!", "#", "7 7",
+            "e5", "-", "1e", "-99.0x",
         ] {
             assert_eq!(parse_cell(text), Cell::NotNumber, "{text:?}");
         }
