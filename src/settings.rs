@@ -2,6 +2,8 @@
 //! the defaults. Every value is checked here, once, so later stages can trust them.
 
 use crate::error::Error;
+use crate::model::Timepoint;
+use crate::read::{normalise_words, Vocabulary};
 use crate::scale::{Scale, ScaleDef, ScaleTable};
 use crate::stats::padjust::PAdjust;
 use crate::stats::wilcoxon::WilcoxonMethod;
@@ -63,9 +65,41 @@ pub struct ConfigFile {
     pub wilcoxon: Option<WilcoxonMethod>,
     /// `--quiet`.
     pub quiet: Option<bool>,
+    /// Missing codes for every column, on top of the built-in ones: numbers or text.
+    #[serde(default)]
+    pub missing_codes: Vec<toml::Value>,
+    /// Missing codes for one column: `gender = ["Unknown"]`.
+    #[serde(default)]
+    pub column_missing_codes: BTreeMap<String, Vec<toml::Value>>,
+    /// Answer labels of item columns beyond the scale's own: `"Not at all" = 1`.
+    #[serde(default)]
+    pub labels: BTreeMap<String, f64>,
+    /// A long layout's timepoint values: `"End of support" = "post"`, `"Interim" = "ignore"`.
+    #[serde(default)]
+    pub timepoints: BTreeMap<String, String>,
+    /// Grouping values renamed, per column: `[recode.trigger_group] "Bereaved" = "Bereavement"`.
+    #[serde(default)]
+    pub recode: BTreeMap<String, BTreeMap<String, String>>,
+    /// Merge grouping values that differ only in case, spacing or trailing punctuation.
+    pub normalise_groups: Option<bool>,
+    /// Records excluded by value or `*` pattern, per column: `id = ["TEST*"]`.
+    #[serde(default)]
+    pub exclude: BTreeMap<String, Vec<String>>,
     /// Custom scale definitions.
     #[serde(default)]
     pub scales: Vec<ScaleDef>,
+}
+
+/// A missing code as written in the config: a number or text.
+fn code_text(value: &toml::Value) -> Result<String, Error> {
+    match value {
+        toml::Value::String(s) => Ok(s.clone()),
+        toml::Value::Integer(i) => Ok(i.to_string()),
+        toml::Value::Float(f) => Ok(f.to_string()),
+        other => Err(Error::Option(format!(
+            "missing code {other}: expected a number or text, such as 99 or \"Prefer not to say\""
+        ))),
+    }
 }
 
 impl ConfigFile {
@@ -116,6 +150,8 @@ pub struct CliOptions {
     pub sheet: Option<String>,
     /// `--header-row`.
     pub header_row: Option<u32>,
+    /// `--missing-code VALUE` or `COLUMN=VALUE`, repeatable.
+    pub missing_codes: Vec<String>,
     /// `--column key=Header`, repeatable.
     pub columns: Vec<String>,
     /// `--write-scored`.
@@ -187,6 +223,12 @@ pub struct Settings {
     /// Custom scales from the config.
     #[serde(skip)]
     pub custom_scales: Vec<ScaleDef>,
+    /// The export's own words for values, and exclusion rules.
+    #[serde(skip_serializing_if = "Vocabulary::is_empty")]
+    pub vocabulary: Vocabulary,
+    /// Answer labels beyond the scale's own (normalised text → code).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, f64>,
 }
 
 fn serialize_encoding<S: serde::Serializer>(
@@ -230,6 +272,7 @@ impl Settings {
             Some(path) => ConfigFile::load(path)?,
             None => ConfigFile::default(),
         };
+        let vocabulary = vocabulary(&config, &cli.missing_codes)?;
         let conf_level = cli
             .conf_level
             .or(config.conf_level)
@@ -329,16 +372,70 @@ impl Settings {
             },
             wilcoxon: cli.wilcoxon.or(config.wilcoxon).unwrap_or_default(),
             quiet: cli.quiet || config.quiet.unwrap_or(false),
+            vocabulary,
+            labels: config
+                .labels
+                .iter()
+                .map(|(label, &code)| (normalise_words(label), code))
+                .collect(),
             custom_scales: config.scales,
         })
     }
 
-    /// The chosen scale from the built-in and custom table.
+    /// The chosen scale from the built-in and custom table, with the config's answer labels.
     pub fn scale(&self) -> Result<Scale, Error> {
-        ScaleTable::builtin()
+        let mut scale = ScaleTable::builtin()
             .with_custom(self.custom_scales.clone())
-            .get(&self.scale)
+            .get(&self.scale)?;
+        scale.add_labels(&self.labels)?;
+        Ok(scale)
     }
+}
+
+/// The config's words for values (and `--missing-code`), checked.
+fn vocabulary(config: &ConfigFile, cli_codes: &[String]) -> Result<Vocabulary, Error> {
+    let mut missing = config
+        .missing_codes
+        .iter()
+        .map(code_text)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut column_missing = BTreeMap::new();
+    for (column, codes) in &config.column_missing_codes {
+        let codes = codes.iter().map(code_text).collect::<Result<Vec<_>, _>>()?;
+        column_missing.insert(column.clone(), codes);
+    }
+    for code in cli_codes {
+        match code.split_once('=') {
+            Some((column, code)) => column_missing
+                .entry(column.trim().to_string())
+                .or_insert_with(Vec::new)
+                .push(code.trim().to_string()),
+            None => missing.push(code.trim().to_string()),
+        }
+    }
+    let mut timepoints = BTreeMap::new();
+    for (value, to) in &config.timepoints {
+        let tp = match to.trim().to_ascii_lowercase().as_str() {
+            "ignore" => None,
+            other => match Timepoint::from_alias(other) {
+                Some(tp) => Some(tp),
+                None => {
+                    return Err(Error::Option(format!(
+                        "[timepoints] {value:?} = {to:?}: expected pre, post, followup or ignore"
+                    )))
+                }
+            },
+        };
+        timepoints.insert(value.clone(), tp);
+    }
+    Ok(Vocabulary {
+        missing,
+        column_missing,
+        timepoints,
+        recode: config.recode.clone(),
+        normalise_groups: config.normalise_groups.unwrap_or(false),
+        exclude: config.exclude.clone(),
+    })
 }
 
 /// `,` `;` `|`, `tab` or `\t`: one ASCII character.

@@ -82,7 +82,8 @@ fn each_workbook_gives_the_results_of_its_csv_twin() {
     let flow = std::fs::read_to_string(twin.join("flow.csv")).expect("flow");
     assert!(flow.contains("\nrows_read,400,"), "{flow}");
     assert!(flow.contains("\ninvalid_post,7,"), "{flow}");
-    assert!(flow.contains("\ninvalid_pre,6,"), "{flow}");
+    // "Often" in a pre item is the answer label of 3, not a problem.
+    assert!(flow.contains("\ninvalid_pre,0,"), "{flow}");
     for name in ["clients.xlsx", "clients.xls", "clients.ods"] {
         let out = dir.path().join(name);
         analyse(&fixture(name), &out, &[]);
@@ -186,6 +187,7 @@ fn problems_name_the_sheets_cells() {
             "{name}: {first}"
         );
         // The same problems, in the same order, whatever the format.
-        assert_eq!(stdout.lines().count(), 14, "{name}: {stdout}");
+        // 7 out-of-range items and the closing line.
+        assert_eq!(stdout.lines().count(), 8, "{name}: {stdout}");
     }
 }

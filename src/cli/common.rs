@@ -50,6 +50,11 @@ pub struct InputArgs {
     /// [default: found among the first 30 rows].
     #[arg(long, value_name = "N")]
     pub header_row: Option<u32>,
+    /// A missing code on top of the built-in ones (NA, -99 ...), for every column, or for one
+    /// as COLUMN=VALUE: --missing-code 99 --missing-code "gender=Prefer not to say"
+    /// (repeatable).
+    #[arg(long = "missing-code", value_name = "[COLUMN=]VALUE")]
+    pub missing_codes: Vec<String>,
     /// Refuse an input with more than N data rows (a limit for shared machines and CI).
     #[arg(long, value_name = "N")]
     pub max_rows: Option<u64>,
@@ -73,6 +78,7 @@ impl InputArgs {
             max_record_bytes: self.max_record_bytes,
             sheet: self.sheet.clone(),
             header_row: self.header_row,
+            missing_codes: self.missing_codes.clone(),
             ..CliOptions::default()
         }
     }
@@ -200,6 +206,11 @@ pub fn load_summaries(
             summaries,
         });
     };
+    if settings.vocabulary.normalise_groups {
+        return Err(Error::Option(
+            "normalise-groups picks each group's most common spelling over the whole file, which streaming mode does not hold; merge the spellings with [recode.<column>] tables instead, or run in memory".into(),
+        ));
+    }
     if settings.write_scored {
         return Err(Error::Option(
             "--write-scored lists every person, which streaming mode does not keep; run without --streaming (in memory) to write scored.csv".into(),
@@ -288,6 +299,7 @@ fn prepare(settings: &Settings) -> Result<(Scale, ReadOptions), Error> {
         block_bytes: None,
         sheet: settings.sheet.clone(),
         header_row: settings.header_row,
+        vocabulary: settings.vocabulary.clone(),
     };
     Ok((scale, read_options))
 }

@@ -54,6 +54,11 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
     }
     // By line; within a line, in the order found (timepoints, then columns, left to right).
     problems.sort_by_key(|p| p.line);
+    // Notices (near-duplicate group spellings, the sheet read) are not problems, but are
+    // what a person checking an export wants to see.
+    for notice in &export.notices {
+        eprintln!("note: {notice}");
+    }
     let mut text = String::new();
     for p in &problems {
         let place = export.place(p.line, p.column.as_deref());

@@ -35,6 +35,8 @@ pub(super) struct Builder {
     pub(super) block_levels: Vec<Vec<u32>>,
     /// What [`Builder::keep_block`] reuses.
     pub(super) bulk: bulk::BulkBuffers,
+    /// The config's words for values, resolved against the header.
+    pub(super) vocabulary: vocabulary::Resolved,
 }
 
 /// A block-local group code with no global code yet.
@@ -92,6 +94,7 @@ impl Builder {
             ahead_slot,
             block_levels: vec![Vec::new(); options.by.len()],
             bulk: bulk::BulkBuffers::default(),
+            vocabulary: plan.vocabulary.clone(),
         }
     }
 
@@ -173,6 +176,16 @@ impl Builder {
             self.exclude(line, Exclusion::Malformed, detail);
             return;
         }
+        if let Some(rule) = self
+            .vocabulary
+            .exclude
+            .iter()
+            .find(|rule| rule.matches(record.field(rule.column)))
+        {
+            let detail = rule.name.clone();
+            self.exclude(line, Exclusion::ByRule, detail);
+            return;
+        }
         let id = trim(record.field(self.id));
         let Some(hash) = hash.filter(|_| !id.is_empty()) else {
             self.exclude(line, Exclusion::MissingId, "blank id".into());
@@ -181,12 +194,23 @@ impl Builder {
         let timepoint = match (self.layout, self.timepoint) {
             (Layout::Long, Some(col)) => {
                 let text = record.field(col);
-                match Timepoint::from_alias(text) {
+                let mapped = self.vocabulary.timepoint(text);
+                match mapped.unwrap_or_else(|| Timepoint::from_alias(text)) {
                     Some(tp) => Some(tp),
+                    None if mapped.is_some() => {
+                        let detail = format!("timepoint {:?} is mapped to ignore", text.trim());
+                        self.exclude(line, Exclusion::IgnoredTimepoint, detail);
+                        return;
+                    }
                     None => {
                         let detail = format!(
-                            "timepoint {:?} is not one of pre|baseline|initial|start, post|end|exit|final, followup|follow-up|follow_up|fu",
-                            text.trim()
+                            "timepoint {:?} is not one of pre|baseline|initial|start, post|end|exit|final, followup|follow-up|follow_up|fu{}",
+                            text.trim(),
+                            if self.vocabulary.timepoints.is_empty() {
+                                " (map it in the config's [timepoints] table)"
+                            } else {
+                                " nor in the config's [timepoints]"
+                            }
                         );
                         self.exclude(line, Exclusion::UnknownTimepoint, detail);
                         return;
@@ -255,7 +279,17 @@ impl Builder {
             let text = record.field(col);
             let value = group_value(text);
             let first = self.group_codes[g].get(person);
-            if self.group_levels[g].get(value) != Some(&first) {
+            let differs = if self.vocabulary.renames_groups() {
+                let first_value = self.group_levels[g]
+                    .iter()
+                    .find(|(_, &c)| c == first)
+                    .map_or("", |(v, _)| v.as_str());
+                self.vocabulary.group_name(g, col, value)
+                    != self.vocabulary.group_name(g, col, first_value)
+            } else {
+                self.group_levels[g].get(value) != Some(&first)
+            };
+            if differs {
                 self.group_conflicts[g] += 1;
                 let first_value = self.group_levels[g]
                     .iter()
@@ -322,8 +356,18 @@ impl Builder {
             }
         }
         self.cell_buffer.clear();
-        self.cell_buffer
-            .extend(columns.iter().map(|&col| parse_cell(record.field(col))));
+        if self.vocabulary.missing.is_empty() {
+            self.cell_buffer
+                .extend(columns.iter().map(|&col| parse_cell(record.field(col))));
+        } else {
+            let vocabulary = &self.vocabulary;
+            self.cell_buffer.extend(columns.iter().map(
+                |&col| match vocabulary.missing_codes(col) {
+                    Some(codes) => codes.parse(record.field(col)),
+                    None => parse_cell(record.field(col)),
+                },
+            ));
+        }
         sink.cells(TimepointCells {
             person,
             timepoint: tp,
@@ -349,13 +393,26 @@ impl Builder {
             &self.group_conflicts,
         );
         let ids = self.ids.into_ids();
-        let groups = self
+        let vocabulary = &self.vocabulary;
+        let groups: Vec<GroupColumn> = self
             .group_levels
             .into_iter()
             .zip(self.group_codes)
             .zip(self.by_names)
-            .map(|((levels, codes), name)| sort_levels(name, levels, codes))
+            .zip(&self.groups)
+            .enumerate()
+            .map(|(g, (((levels, mut codes), name), &column))| {
+                let levels = if vocabulary.renames_groups() {
+                    rename_levels(vocabulary, g, column, levels, &mut codes)
+                } else {
+                    levels
+                };
+                sort_levels(name, levels, codes)
+            })
             .collect();
+        if !vocabulary.normalise_groups {
+            plan.notices.extend(near_duplicate_notices(&groups));
+        }
         Export {
             source,
             files,
@@ -371,6 +428,8 @@ impl Builder {
             responses: self.responses,
             notices: plan.notices,
             warnings: self.warnings,
+            exclude_rules: vocabulary.exclude.iter().map(|r| r.name.clone()).collect(),
+            ignores_timepoints: vocabulary.timepoints.iter().any(|(_, tp)| tp.is_none()),
         }
     }
 }
@@ -451,6 +510,97 @@ pub(crate) fn group_value(text: &str) -> &str {
         v if super::value::is_excel_error(v) => MISSING_GROUP,
         v => v,
     }
+}
+
+/// Applies the config's renames to a column's levels ([`vocabulary::Resolved::group_name`],
+/// then with `normalise-groups` each spelling family's most common spelling, ties to the first
+/// in byte order), merging levels that end with the same name; codes follow.
+fn rename_levels(
+    vocabulary: &vocabulary::Resolved,
+    g: usize,
+    column: usize,
+    levels: HashMap<String, u32>,
+    codes: &mut GroupCodes,
+) -> HashMap<String, u32> {
+    let mut names = vec![String::new(); levels.len()];
+    for (value, &code) in &levels {
+        names[code as usize] = vocabulary.group_name(g, column, value);
+    }
+    if vocabulary.normalise_groups {
+        let mut people = vec![0u64; names.len()];
+        for code in codes.iter() {
+            people[code as usize] += 1;
+        }
+        let mut by_name: BTreeMap<&str, u64> = BTreeMap::new();
+        for (name, n) in names.iter().zip(&people) {
+            *by_name.entry(name.as_str()).or_default() += n;
+        }
+        // By byte order, so a tie keeps the first spelling.
+        let mut sorted: Vec<(&str, u64)> = by_name.into_iter().collect();
+        sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        let mut spelling: BTreeMap<String, (&str, u64)> = BTreeMap::new();
+        for (name, n) in sorted {
+            let best = spelling
+                .entry(vocabulary::normalise_words(name))
+                .or_insert((name, n));
+            if n > best.1 {
+                *best = (name, n);
+            }
+        }
+        let canonical: Vec<String> = names
+            .iter()
+            .map(|name| match name.as_str() {
+                MISSING_GROUP => name.clone(),
+                _ => spelling[&vocabulary::normalise_words(name)].0.to_string(),
+            })
+            .collect();
+        names = canonical;
+    }
+    let mut renamed = HashMap::new();
+    let new_code: Vec<u32> = names
+        .iter()
+        .map(|name| global_code(&mut renamed, name))
+        .collect();
+    codes.remap(&new_code);
+    renamed
+}
+
+/// Warnings about grouping values that differ only in case, spacing or trailing punctuation
+/// (with each spelling's people when the codes are kept), which are separate groups unless
+/// merged.
+pub(super) fn near_duplicate_notices(groups: &[GroupColumn]) -> Vec<String> {
+    let mut notices = Vec::new();
+    for column in groups {
+        let families = vocabulary::near_duplicates(&column.levels);
+        if families.is_empty() {
+            continue;
+        }
+        let mut people = vec![0u64; column.levels.len()];
+        for code in column.codes.iter() {
+            people[code as usize] += 1;
+        }
+        let counted = !column.codes.is_empty();
+        let described: Vec<String> = families
+            .iter()
+            .map(|family| {
+                family
+                    .iter()
+                    .map(|&k| match counted {
+                        true => format!("{:?} ({})", column.levels[k], people[k]),
+                        false => format!("{:?}", column.levels[k]),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .collect();
+        notices.push(format!(
+            "{}: {} differ only in case, spacing or punctuation and are separate groups; merge them with normalise-groups = true or a [recode.{}] table in the config",
+            column.name,
+            described.join("; "),
+            column.name
+        ));
+    }
+    notices
 }
 
 /// Re-codes a column so that codes follow the levels sorted by UTF-8 bytes (R's radix sort),

@@ -32,6 +32,8 @@ pub struct ReadOptions {
     /// Read every record with the csv parser on one thread, even where the parallel reader
     /// could (for tests that compare the two).
     pub sequential: bool,
+    /// The export's own words for missing values, timepoints and groups, and exclusion rules.
+    pub vocabulary: Vocabulary,
     /// `--sheet`: a workbook's sheet by name or number (from 1).
     pub sheet: Option<String>,
     /// `--header-row`: a workbook's header row (from 1), when title rows sit above it.
@@ -87,6 +89,10 @@ pub enum Exclusion {
     UnknownTimepoint,
     /// A later row of an id (wide) or id + timepoint (long).
     DuplicateId,
+    /// Matched an `[exclude]` rule (a test id, a TOTAL row).
+    ByRule,
+    /// Long layout: a timepoint value the config maps to `ignore` ("Interim review").
+    IgnoredTimepoint,
 }
 
 impl Exclusion {
@@ -97,6 +103,8 @@ impl Exclusion {
             Exclusion::MissingId => "excluded_missing_id",
             Exclusion::UnknownTimepoint => "excluded_unknown_timepoint",
             Exclusion::DuplicateId => "excluded_duplicate_id",
+            Exclusion::ByRule => "excluded_by_rule",
+            Exclusion::IgnoredTimepoint => "excluded_ignored_timepoint",
         }
     }
 }
@@ -305,6 +313,10 @@ pub struct Export {
     pub notices: Vec<String>,
     /// Kept records with something odd in them (listed by `validate`).
     pub warnings: Vec<RowWarning>,
+    /// The config's `[exclude]` rules as written (`id = "TEST*"`), for the flow.
+    pub exclude_rules: Vec<String>,
+    /// Whether the config maps some timepoint value to `ignore`, for the flow.
+    pub ignores_timepoints: bool,
 }
 
 /// A kept record with a questionable value, e.g. a long-layout row naming another group than

@@ -154,6 +154,11 @@ impl Spilled {
             responses: Default::default(),
             notices: Vec::new(),
             warnings: Vec::new(),
+            exclude_rules: (self.plan.vocabulary.exclude.iter())
+                .map(|r| r.name.clone())
+                .collect(),
+            ignores_timepoints: (self.plan.vocabulary.timepoints.iter())
+                .any(|(_, tp)| tp.is_none()),
         };
         for part in parts {
             merged.rows_read += part.rows_read;
@@ -182,6 +187,11 @@ impl Spilled {
             &self.options.by,
             &merged.group_conflicts,
         );
+        if !self.plan.vocabulary.normalise_groups {
+            merged
+                .notices
+                .extend(near_duplicate_notices(&merged.groups));
+        }
         merged
     }
 }

@@ -19,6 +19,7 @@ mod scan;
 mod spill;
 mod stream;
 mod value;
+mod vocabulary;
 mod workbook;
 
 pub use codes::GroupCodes;
@@ -28,6 +29,7 @@ pub use ids::Ids;
 pub use parquet::is_parquet;
 pub use spill::SpillTo;
 pub use value::{is_excel_error, parse_cell, trim, Cell, MISSING_CODES};
+pub use vocabulary::{normalise_words, Vocabulary};
 pub use workbook::{column_letters, workbook_format, SheetPlace};
 
 use crate::error::Error;

@@ -151,7 +151,11 @@ pub(super) fn read<R: Read + Send>(
         width: builder.width,
         group_columns: builder.groups.clone(),
         total_columns: builder.ahead_columns.clone(),
-        scorer: sink.total_scorer(),
+        // A total column with missing codes of its own is scored record by record.
+        scorer: (builder.ahead_columns.iter())
+            .all(|&c| builder.vocabulary.missing_codes(c).is_none())
+            .then(|| sink.total_scorer())
+            .flatten(),
     };
     let mut hasher = Sha256::new();
     let mut combined = combined;

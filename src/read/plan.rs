@@ -12,6 +12,7 @@ pub(super) struct Plan {
     pub(super) groups: Vec<usize>,
     pub(super) sources: [Option<Source>; 3],
     pub(super) notices: Vec<String>,
+    pub(super) vocabulary: vocabulary::Resolved,
 }
 
 /// Whether `key` is a column name the reader looks for, so `--column key=...` can take effect.
@@ -125,6 +126,7 @@ impl Plan {
                 sources
             }
         };
+        let vocabulary = vocabulary::Resolved::new(&options.vocabulary, header, &options.by)?;
         match id {
             Some(id) if problems.is_empty() => Ok(Plan {
                 layout,
@@ -133,6 +135,7 @@ impl Plan {
                 groups,
                 sources,
                 notices,
+                vocabulary,
             }),
             _ => Err(format!("{}; {}", problems.join("; "), found())),
         }

@@ -493,13 +493,32 @@ impl CellSink for Scorer<'_> {
     fn cells(&mut self, record: TimepointCells<'_>) {
         let t = record.timepoint.index();
         let responses = record.responses;
+        // Answer labels ("Some of the time") read as their codes.
+        let relabelled: Vec<Cell>;
+        let cells = if !self.scale.labels.is_empty()
+            && matches!(responses.source, Some(Source::Items(_)))
+            && record.cells.contains(&Cell::NotNumber)
+        {
+            relabelled = (record.cells.iter().enumerate())
+                .map(|(k, &cell)| match cell {
+                    Cell::NotNumber => self
+                        .scale
+                        .label_code(&record.text(k))
+                        .map_or(Cell::NotNumber, Cell::Number),
+                    cell => cell,
+                })
+                .collect();
+            &relabelled[..]
+        } else {
+            record.cells
+        };
         let (score, found) = match responses.source {
             None => return,
             Some(Source::Total(_)) => {
-                let (s, problem) = score_total(self.scale, record.cells[0]);
+                let (s, problem) = score_total(self.scale, cells[0]);
                 (s, problem.map(|pr| (0, pr)).into_iter().collect())
             }
-            Some(Source::Items(_)) => score_items(self.scale, record.cells, self.max_missing),
+            Some(Source::Items(_)) => score_items(self.scale, cells, self.max_missing),
         };
         self.scores[t].set(record.person, score);
         if let (Some(Source::Items(_)), Some(items), Score::Valid(_)) =
@@ -507,7 +526,7 @@ impl CellSink for Scorer<'_> {
         {
             // Every item answered (none prorated): the person counts for alpha.
             self.item_buffer.clear();
-            for (k, cell) in record.cells.iter().enumerate() {
+            for (k, cell) in cells.iter().enumerate() {
                 if let Cell::Number(v) = cell {
                     let reversed = items.reversed.get(k).copied().unwrap_or(false);
                     self.item_buffer.push(if reversed {
@@ -517,7 +536,7 @@ impl CellSink for Scorer<'_> {
                     });
                 }
             }
-            if self.item_buffer.len() == record.cells.len() {
+            if self.item_buffer.len() == cells.len() {
                 self.item_sums[t].push(&self.item_buffer);
             }
         }
@@ -538,7 +557,7 @@ impl CellSink for Scorer<'_> {
             (what, range)
         });
         for (k, problem) in found {
-            let value = match (&problem, record.cells[k]) {
+            let value = match (&problem, cells[k]) {
                 (ItemProblem::NotNumber, _) => record.text(k),
                 (_, Cell::Number(v)) => v.to_string(),
                 _ => String::new(),

@@ -52,9 +52,13 @@ pub struct ScaleDef {
     /// Highest item response.
     #[serde(default)]
     pub item_max: Option<f64>,
-    /// Labels of the response options, lowest first (documentation only).
+    /// Labels of the response options, lowest first: an item cell holding one reads as its
+    /// code (`item_min`, `item_min + 1`, ...).
     #[serde(default)]
     pub item_labels: Vec<String>,
+    /// Other wordings of the responses and their codes (`"hardly ever or never" = 1`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub label_aliases: std::collections::BTreeMap<String, f64>,
     /// 1-based numbers of reverse-scored items.
     #[serde(default)]
     pub reversed: Vec<usize>,
@@ -124,9 +128,52 @@ pub struct Scale {
     pub reliability: Option<f64>,
     /// Its source.
     pub reliability_source: Option<String>,
+    /// Answer labels of the items (normalised words) and their codes.
+    #[serde(skip)]
+    pub labels: Vec<(String, f64)>,
 }
 
 impl Scale {
+    /// The code of an item answer given as a label, matched in any case, ignoring surrounding
+    /// and repeated spaces and trailing punctuation.
+    pub fn label_code(&self, text: &str) -> Option<f64> {
+        let words = crate::read::normalise_words(text);
+        self.labels
+            .iter()
+            .find(|(label, _)| *label == words)
+            .map(|&(_, code)| code)
+    }
+
+    /// Adds answer labels (from the config's `[labels]`): each must be a valid item code.
+    pub fn add_labels(
+        &mut self,
+        labels: &std::collections::BTreeMap<String, f64>,
+    ) -> Result<(), Error> {
+        if labels.is_empty() {
+            return Ok(());
+        }
+        let Some(items) = &self.items else {
+            return Err(Error::Scale {
+                name: self.name.clone(),
+                why: "[labels] give item answers, but this scale takes totals only".into(),
+            });
+        };
+        for (label, &code) in labels {
+            if !(code >= items.min && code <= items.max) {
+                return Err(Error::Scale {
+                    name: self.name.clone(),
+                    why: format!(
+                        "[labels] {label:?} = {code}: outside the item range {}-{}",
+                        items.min, items.max
+                    ),
+                });
+            }
+            let words = crate::read::normalise_words(label);
+            self.labels.retain(|(l, _)| *l != words);
+            self.labels.push((words, code));
+        }
+        Ok(())
+    }
     /// Direction of improvement for the statistics.
     pub fn better(&self) -> Better {
         if self.higher_is_worse {
@@ -236,6 +283,33 @@ impl Scale {
                 return Err(bad(format!("reliability {r} must be between 0 and 1")));
             }
         }
+        let mut labels: Vec<(String, f64)> = Vec::new();
+        if !def.item_labels.is_empty() || !def.label_aliases.is_empty() {
+            let Some(items) = &items else {
+                return Err(bad("item_labels need `items`".into()));
+            };
+            let steps = items.max - items.min + 1.0;
+            if !def.item_labels.is_empty() && def.item_labels.len() as f64 != steps {
+                return Err(bad(format!(
+                    "{} item_labels for the {steps} answers {}-{}; give one label per answer, lowest first",
+                    def.item_labels.len(),
+                    items.min,
+                    items.max
+                )));
+            }
+            for (k, label) in def.item_labels.iter().enumerate() {
+                labels.push((crate::read::normalise_words(label), items.min + k as f64));
+            }
+            for (label, &code) in &def.label_aliases {
+                if !(code >= items.min && code <= items.max) {
+                    return Err(bad(format!(
+                        "label_aliases {label:?} = {code}: outside the item range {}-{}",
+                        items.min, items.max
+                    )));
+                }
+                labels.push((crate::read::normalise_words(label), code));
+            }
+        }
         let axis_note = def.axis_note.clone().unwrap_or_else(|| {
             if def.higher_is_worse {
                 "higher = worse"
@@ -257,6 +331,7 @@ impl Scale {
             categories: def.categories,
             reliability: def.reliability,
             reliability_source: def.reliability_source,
+            labels,
         })
     }
 }
@@ -438,6 +513,7 @@ mod tests {
             item_min: Some(1.0),
             item_max: Some(3.0),
             item_labels: vec![],
+            label_aliases: Default::default(),
             reversed: vec![4],
             total_min: None,
             total_max: None,

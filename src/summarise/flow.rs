@@ -27,19 +27,40 @@ pub fn participant_flow(export: &Export, counts: &StatusCounts) -> Vec<Stage> {
         n: export.rows_read,
         detail: format!("data {unit} after the header; blank lines not counted"),
     }];
+    flow.push(Stage {
+        stage: Exclusion::Malformed.stage(),
+        n: export.excluded_count(Exclusion::Malformed),
+        detail: "records with a different number of fields from the header".into(),
+    });
+    // The config's rules, checked after a record's width and before anything else, shown
+    // when it has them.
+    if !export.exclude_rules.is_empty() {
+        let per_rule: Vec<String> = export
+            .exclude_rules
+            .iter()
+            .map(|rule| {
+                let n = export
+                    .excluded
+                    .iter()
+                    .filter(|e| e.reason == Exclusion::ByRule && e.detail == *rule)
+                    .count();
+                format!("{rule}: {n}")
+            })
+            .collect();
+        flow.push(Stage {
+            stage: Exclusion::ByRule.stage(),
+            n: export.excluded_count(Exclusion::ByRule),
+            detail: format!(
+                "records matching an [exclude] rule of the config ({})",
+                per_rule.join("; ")
+            ),
+        });
+    }
     for (reason, detail) in [
-        (
-            Exclusion::Malformed,
-            "records with a different number of fields from the header",
-        ),
         (Exclusion::MissingId, "records with a blank id"),
         (
             Exclusion::UnknownTimepoint,
             "long layout: records whose timepoint is not a known alias",
-        ),
-        (
-            Exclusion::DuplicateId,
-            "later records repeating an id (wide) or id + timepoint (long); the first is kept",
         ),
     ] {
         flow.push(Stage {
@@ -48,6 +69,19 @@ pub fn participant_flow(export: &Export, counts: &StatusCounts) -> Vec<Stage> {
             detail: detail.into(),
         });
     }
+    if export.ignores_timepoints {
+        flow.push(Stage {
+            stage: Exclusion::IgnoredTimepoint.stage(),
+            n: export.excluded_count(Exclusion::IgnoredTimepoint),
+            detail: "long layout: records whose timepoint the config maps to ignore".into(),
+        });
+    }
+    flow.push(Stage {
+        stage: Exclusion::DuplicateId.stage(),
+        n: export.excluded_count(Exclusion::DuplicateId),
+        detail: "later records repeating an id (wide) or id + timepoint (long); the first is kept"
+            .into(),
+    });
     flow.push(Stage {
         stage: "rows_kept",
         n: export.rows_kept,

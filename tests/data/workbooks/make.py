@@ -61,7 +61,7 @@ def people(n):
         if i % 61 == 10:
             row["post_q1"] = 7                 # out of range: invalid
         if i % 67 == 11:
-            row["pre_q2"] = "Often"            # a label: not a number (until labels are read)
+            row["pre_q2"] = "Often"            # an answer label: read as 3
         if i % 71 == 12:
             row["trigger_group"] = None        # blank group
         rows.append(row)
