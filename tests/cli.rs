@@ -726,14 +726,16 @@ fn header_only_file_is_a_validation_problem() {
         .assert()
         .code(3)
         .stdout(predicate::str::contains("no data rows"));
+    // A run that cannot answer fails, and writes nothing.
     bin()
         .arg("analyse")
         .arg(&path)
         .arg("--out")
         .arg(dir.path().join("out"))
         .assert()
-        .success()
+        .code(1)
         .stderr(predicate::str::contains("no data rows"));
+    assert!(!dir.path().join("out").exists());
 }
 
 #[test]

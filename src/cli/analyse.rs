@@ -14,6 +14,7 @@ use crate::output::terminal;
 use crate::settings::Settings;
 use crate::stats::padjust::PAdjust;
 use crate::stats::wilcoxon::WilcoxonMethod;
+use crate::summarise::answerable::{cannot_answer, warnings};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -88,6 +89,17 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
     timer.lap("read and score");
     if args.strict && !clean(&loaded) {
         return Ok(false);
+    }
+    // A run that cannot answer fails with the main reason, rather than writing empty tables.
+    let problems = loaded.scored.as_ref().map_or(&[][..], |s| &s.problems[..]);
+    let status = &loaded.summaries.status;
+    if let Some(reason) = cannot_answer(&loaded.export, status, problems) {
+        return Err(Error::input(&loaded.export.source.path, reason));
+    }
+    if !settings.quiet {
+        for warning in warnings(&loaded.export, status, problems) {
+            eprintln!("warning: {warning}");
+        }
     }
     // Analyse: each table applies the disclosure rules to its own rows, and the rule for
     // counts nested across tables applies to the three that split the same people.

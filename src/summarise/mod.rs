@@ -10,8 +10,10 @@
 //!   [`models`]: Friedman and mixed-model sums.
 //! - [`yardsticks`]: each comparison's yardstick of reliable change.
 //! - [`flow`]: the participant flow (records read, excluded, kept; who has which scores).
+//! - [`answerable`]: whether the data can answer at all, and what to warn about.
 //! - [`streaming`]: the same summaries from partitions on disk, for inputs larger than memory.
 
+pub mod answerable;
 pub mod flow;
 pub mod models;
 pub mod pairs;
