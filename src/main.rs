@@ -3,7 +3,9 @@
 //! `analyse --strict`).
 
 use clap::{Parser, Subcommand};
-use loneliness_eval::cli::{analyse, common::InputArgs, compare, report, scales, score, validate};
+use loneliness_eval::cli::{
+    analyse, common::InputArgs, compare, init, report, scales, score, validate,
+};
 use std::process::ExitCode;
 
 /// Evaluate a loneliness programme from its operational export: score UCLA scales and compare
@@ -17,6 +19,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Look at an unknown export and write a commented starter config (columns, scale,
+    /// answer labels, missing codes, timepoint values) for `analyse --config`.
+    Init(init::InitArgs),
     /// Run the evaluation: tables, summary.json, charts and reports under --out.
     Analyse(analyse::AnalyseArgs),
     /// List every problem in an export (line, column, value); exit 3 if there is any.
@@ -35,6 +40,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Init(args) => init::run(args).map(|()| true),
         Command::Analyse(args) => analyse::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Score(args) => score::run(args).map(|()| true),

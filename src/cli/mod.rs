@@ -4,6 +4,7 @@
 pub mod analyse;
 pub mod common;
 pub mod compare;
+pub mod init;
 pub mod report;
 pub mod scales;
 pub mod score;

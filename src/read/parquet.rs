@@ -153,7 +153,7 @@ pub(super) fn parse_parquet(
 }
 
 /// A value as the text a CSV export would hold (see the module documentation).
-fn write_field(field: &Field, out: &mut String) {
+pub(super) fn write_field(field: &Field, out: &mut String) {
     use std::fmt::Write;
     // Writing to a String cannot fail.
     let _ = match field {

@@ -191,7 +191,9 @@ pub(super) fn parse_workbook(
 }
 
 /// Opens a workbook by its extension's format.
-fn open(path: &Path) -> Result<calamine::Sheets<std::io::BufReader<std::fs::File>>, Error> {
+pub(super) fn open(
+    path: &Path,
+) -> Result<calamine::Sheets<std::io::BufReader<std::fs::File>>, Error> {
     use calamine::{open_workbook, Sheets};
     let unreadable = |e: &dyn std::fmt::Display| {
         Error::input(
@@ -350,7 +352,7 @@ fn first_cells(row: &[Data]) -> String {
 }
 
 /// A cell as the text a CSV export of the sheet would hold (see the module documentation).
-fn write_cell(cell: &Data, out: &mut String) {
+pub(super) fn write_cell(cell: &Data, out: &mut String) {
     // Writing to a String cannot fail.
     let _ = match cell {
         Data::Empty => Ok(()),

@@ -1,0 +1,436 @@
+//! `loneliness-eval init EXPORT [--out eval.toml]`: looks at an unknown export's header and
+//! first rows and writes a commented starter config (the columns, the scale, answer labels,
+//! missing codes, timepoint values, group spellings, test and total rows), then reads the
+//! export with it and says what came out and what a person should check.
+
+use super::common::load;
+use crate::error::Error;
+use crate::model::Timepoint;
+use crate::read::guess::{guess, tokens, Guess};
+use crate::read::sample::{sample, Sample};
+use crate::read::Layout;
+use crate::settings::{CliOptions, Settings};
+use clap::Args;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// `init`'s options.
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// The export: CSV, Parquet or a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods).
+    #[arg(value_name = "EXPORT")]
+    pub input: PathBuf,
+    /// Where to write the config.
+    #[arg(long, value_name = "FILE", default_value = "eval.toml")]
+    pub out: PathBuf,
+    /// A workbook's sheet, by name or number (from 1) [default: the first with a table].
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
+    /// A workbook's header row (from 1) [default: found among the first 30 rows].
+    #[arg(long, value_name = "N")]
+    pub header_row: Option<u32>,
+    /// Rows looked at [default: 200000].
+    #[arg(long, value_name = "N", default_value_t = 200_000)]
+    pub rows: usize,
+    /// Replace an existing config file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Runs `init`.
+pub fn run(args: &InitArgs) -> Result<(), Error> {
+    if args.out.exists() && !args.force {
+        return Err(Error::Option(format!(
+            "{} exists; give another --out, or --force to replace it",
+            args.out.display()
+        )));
+    }
+    let looks_like_header = |names: &[String]| {
+        names.iter().any(|n| {
+            tokens(n)
+                .iter()
+                .any(|t| ["id", "client", "participant", "ucla"].contains(&t.as_str()))
+        })
+    };
+    let sample = sample(
+        &args.input,
+        args.rows,
+        args.sheet.as_deref(),
+        args.header_row,
+        &looks_like_header,
+    )?;
+    let guessed = guess(&sample);
+    let text = config_text(&args.input, &sample, &guessed);
+    std::fs::write(&args.out, &text).map_err(|e| Error::io(&args.out, e))?;
+
+    // Read the export with the config, as `analyse --config` will.
+    let settings = Settings::resolve(CliOptions {
+        config: Some(args.out.clone()),
+        ..CliOptions::default()
+    })?;
+    let checked = load(std::slice::from_ref(&args.input), &settings, true);
+    let mut out = summary(&args.input, &args.out, &sample, &guessed);
+    match &checked {
+        Ok(loaded) => {
+            let export = &loaded.export;
+            let summaries = crate::summarise::summarise(export, &loaded.scored);
+            let status = &summaries.status;
+            let _ = writeln!(
+                out,
+                "\nWith this config: {} records read, {} excluded, {} people; {} with pre and post scores, {} with a follow-up; invalid scores: {} pre, {} post, {} follow-up.",
+                export.rows_read,
+                export.excluded.len(),
+                export.people,
+                status.with(&[Timepoint::Pre, Timepoint::Post]),
+                status.with(&[Timepoint::Followup]),
+                status.invalid[0],
+                status.invalid[1],
+                status.invalid[2],
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(
+                out,
+                "\nThe export does not read with this config yet: {e}\nEdit {} and run init's check again with: loneliness-eval validate {} --config {}",
+                args.out.display(),
+                args.input.display(),
+                args.out.display()
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Next: loneliness-eval analyse {} --config {}",
+        shell_word(&args.input),
+        shell_word(&args.out)
+    );
+    super::print_out(&out)?;
+    checked.map(|_| ())
+}
+
+/// A path as a shell word (quoted when it has spaces or quotes).
+fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text
+        .chars()
+        .all(|c| c.is_alphanumeric() || "/._-+:".contains(c))
+    {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// A TOML key: bare when it can be, else quoted.
+fn key(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        name.to_string()
+    } else {
+        string(name)
+    }
+}
+
+/// A TOML string.
+fn string(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+/// A code as TOML: a number when it is a whole number, else text.
+fn code(text: &str) -> String {
+    match text.parse::<f64>() {
+        Ok(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", v as i64),
+        _ => string(text),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The config file's text, every decision with its evidence in a comment.
+pub fn config_text(input: &Path, sample: &Sample, g: &Guess) -> String {
+    let file = input.file_name().map_or_else(
+        || input.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "# loneliness-eval config for {file}, written by `loneliness-eval init`."
+    );
+    let _ = writeln!(
+        t,
+        "# Each decision says why; lines marked CHECK need a person's eye. Values the config does"
+    );
+    let _ = writeln!(
+        t,
+        "# not map stay invalid or excluded, and are counted in flow.csv: never a silent number."
+    );
+    let _ = writeln!(
+        t,
+        "# Seen: {}{}, {} layout.",
+        plural(sample.rows.len(), "data row", "data rows"),
+        if sample.complete {
+            " (the whole file)"
+        } else {
+            " (the first of the file)"
+        },
+        match g.layout {
+            Some(Layout::Long) => "long (one row per assessment)",
+            _ => "wide (one row per person)",
+        }
+    );
+    let _ = writeln!(t);
+    let _ = writeln!(
+        t,
+        "scale = {}  # {}{}",
+        string(&g.scale),
+        g.scale_reason,
+        if g.scale_unsure { "; CHECK" } else { "" }
+    );
+    let by: Vec<String> = g.by.iter().map(|b| string(b)).collect();
+    let _ = writeln!(t, "by = [{}]", by.join(", "));
+    if let Some(encoding) = sample.encoding {
+        let _ = writeln!(t, "encoding = {}  # the file is not UTF-8: old Excel \"CSV\" is Windows-1252; CHECK accents in names", string(encoding));
+    }
+    if let Some(d) = sample.delimiter {
+        let d = if d == b'\t' {
+            "tab".to_string()
+        } else {
+            (d as char).to_string()
+        };
+        let _ = writeln!(t, "delimiter = {}", string(&d));
+    }
+    if let Some((sheet, row)) = &sample.sheet {
+        let others = if sample.sheets.len() > 1 {
+            format!(" (of {})", sample.sheets.join(", "))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(t, "sheet = {}  # the table's sheet{others}", string(sheet));
+        let _ = writeln!(
+            t,
+            "header-row = {row}  # the header's row, as Excel numbers rows"
+        );
+    }
+    if !g.missing_words.is_empty() || !g.missing_numbers.is_empty() {
+        let codes: Vec<String> = (g.missing_numbers.iter().map(|(c, _)| code(c)))
+            .chain(g.missing_words.iter().map(|(w, _)| string(w)))
+            .collect();
+        let seen: Vec<String> = (g.missing_numbers.iter().chain(&g.missing_words))
+            .map(|(w, n)| format!("{w:?} in {}", plural(*n, "cell", "cells")))
+            .collect();
+        let _ = writeln!(
+            t,
+            "missing-codes = [{}]  # \"no answer\" in score columns (outside every valid answer): {}",
+            codes.join(", "),
+            seen.join(", ")
+        );
+    }
+    let _ = writeln!(t, "\n[columns]  # the tool's name = the export's header");
+    for (expected, header) in &g.columns {
+        let _ = writeln!(t, "{} = {}", key(expected), string(header));
+    }
+    if !g.sentinels.is_empty() {
+        let _ = writeln!(t, "\n[column-missing-codes]  # \"no answer\" in one column: numbers outside the valid answers, or a group's \"Unknown\"");
+        for (column, codes) in &g.sentinels {
+            let values: Vec<String> = codes.iter().map(|(c, _)| code(c)).collect();
+            let seen: Vec<String> = codes
+                .iter()
+                .map(|(c, n)| format!("{c} in {}", plural(*n, "cell", "cells")))
+                .collect();
+            let _ = writeln!(
+                t,
+                "{} = [{}]  # {}",
+                key(column),
+                values.join(", "),
+                seen.join(", ")
+            );
+        }
+    }
+    if !g.timepoints.is_empty() {
+        let _ = writeln!(t, "\n[timepoints]  # the timepoint column's values");
+        for v in &g.timepoints {
+            let rows = plural(v.rows, "row", "rows");
+            match v.maps_to {
+                Some(Some(tp)) => {
+                    let guessed = if v.built_in { "" } else { ", from its words" };
+                    let _ = writeln!(
+                        t,
+                        "{} = {}  # {rows}{guessed}",
+                        key(&v.value),
+                        string(tp.name())
+                    );
+                }
+                Some(None) => {
+                    let _ = writeln!(
+                        t,
+                        "{} = \"ignore\"  # {rows}: an interim review, left out and counted; CHECK",
+                        key(&v.value)
+                    );
+                }
+                None => {
+                    let _ = writeln!(t, "# {} = ?  # {rows}: not recognised, so excluded and counted; CHECK: map it to pre, post, followup or ignore", string(&v.value));
+                }
+            }
+        }
+    }
+    for (column, merges) in &g.recode {
+        let _ = writeln!(t, "\n[recode.{}]  # spellings of one group", key(column));
+        for (from, to, n) in merges {
+            let _ = writeln!(
+                t,
+                "{} = {}  # {}",
+                key(from),
+                string(to),
+                plural(*n, "row", "rows")
+            );
+        }
+    }
+    if !g.exclude.is_empty() {
+        let _ = writeln!(
+            t,
+            "\n[exclude]  # records that are not people, left out and counted as excluded_by_rule"
+        );
+        for (column, rules) in &g.exclude {
+            let patterns: Vec<String> = rules.iter().map(|(p, _, _)| string(p)).collect();
+            let why: Vec<String> = rules
+                .iter()
+                .map(|(p, n, why)| format!("{p:?}: {} ({why})", plural(*n, "row", "rows")))
+                .collect();
+            let _ = writeln!(
+                t,
+                "{} = [{}]  # {}; CHECK",
+                key(column),
+                patterns.join(", "),
+                why.join("; ")
+            );
+        }
+    }
+    if !g.labels.is_empty() {
+        let _ = writeln!(
+            t,
+            "\n# Answer labels seen in item columns, read as {}'s codes:",
+            g.scale
+        );
+        for (label, code, n) in &g.labels {
+            let _ = writeln!(
+                t,
+                "#   {label:?} = {code} ({})",
+                plural(*n, "cell", "cells")
+            );
+        }
+    }
+    if !g.unknown_text.is_empty() {
+        let _ = writeln!(t, "\n# CHECK: text in score columns that stays invalid (left out of comparisons, counted);");
+        let _ = writeln!(
+            t,
+            "# give it a code in [labels] (\"text\" = 2) or add it to missing-codes:"
+        );
+        for (text, n) in g.unknown_text.iter().take(20) {
+            let _ = writeln!(t, "#   {text:?} ({})", plural(*n, "cell", "cells"));
+        }
+    }
+    if g.excel_errors > 0 {
+        let _ = writeln!(
+            t,
+            "\n# Excel error values (#N/A, #DIV/0! ...) in score columns: {}; they are missing.",
+            g.excel_errors
+        );
+    }
+    if !g.dates.is_empty() {
+        let _ = writeln!(t, "\n# Date columns (not used by the analysis yet):");
+        for (column, format) in &g.dates {
+            let _ = writeln!(t, "#   {column:?}: {format}");
+        }
+    }
+    t
+}
+
+/// What `init` decided, for the terminal.
+fn summary(input: &Path, out: &Path, sample: &Sample, g: &Guess) -> String {
+    let mut s = String::new();
+    let layout = match g.layout {
+        Some(Layout::Long) => "long",
+        _ => "wide",
+    };
+    let _ = writeln!(
+        s,
+        "Wrote {} for {}: {layout} layout, scale {}{}, {}.",
+        out.display(),
+        input.display(),
+        g.scale,
+        if g.scale_unsure { " (unsure)" } else { "" },
+        plural(sample.rows.len(), "row looked at", "rows looked at")
+    );
+    if let Some((sheet, row)) = &sample.sheet {
+        let _ = writeln!(s, "  sheet {sheet:?}, header on row {row}");
+    }
+    // Item columns of a timepoint on one line: `pre_q1..pre_q3 <- "ucla1_t0" .. "ucla3_t0"`.
+    let mut k = 0;
+    while k < g.columns.len() {
+        let (expected, header) = &g.columns[k];
+        let stem = expected.trim_end_matches(|c: char| c.is_ascii_digit());
+        let run = if stem.ends_with('q') {
+            g.columns[k..]
+                .iter()
+                .take_while(|(e, _)| e.trim_end_matches(|c: char| c.is_ascii_digit()) == stem)
+                .count()
+        } else {
+            1
+        };
+        if run > 1 {
+            let (last_expected, last_header) = &g.columns[k + run - 1];
+            let names = format!("{expected}..{last_expected}");
+            let _ = writeln!(s, "  {names:<16} <- {header:?} .. {last_header:?}");
+        } else {
+            let _ = writeln!(s, "  {expected:<16} <- {header:?}");
+        }
+        k += run;
+    }
+    let mut counts = Vec::new();
+    if !g.labels.is_empty() {
+        counts.push(plural(g.labels.len(), "answer label", "answer labels"));
+    }
+    let missing = g.missing_words.len()
+        + g.missing_numbers.len()
+        + g.sentinels.values().map(Vec::len).sum::<usize>();
+    if missing > 0 {
+        counts.push(plural(missing, "missing code", "missing codes"));
+    }
+    if !g.timepoints.is_empty() {
+        counts.push(plural(
+            g.timepoints.len(),
+            "timepoint value",
+            "timepoint values",
+        ));
+    }
+    if !g.recode.is_empty() {
+        counts.push(plural(
+            g.recode.values().map(Vec::len).sum(),
+            "group spelling merged",
+            "group spellings merged",
+        ));
+    }
+    if !g.exclude.is_empty() {
+        counts.push(plural(
+            g.exclude.values().map(Vec::len).sum(),
+            "exclusion rule",
+            "exclusion rules",
+        ));
+    }
+    if !counts.is_empty() {
+        let _ = writeln!(s, "  {}", counts.join(", "));
+    }
+    if !g.checks.is_empty() {
+        let _ = writeln!(s, "Check:");
+        for check in &g.checks {
+            let _ = writeln!(s, "  - {check}");
+        }
+    }
+    s
+}

@@ -1,0 +1,1057 @@
+//! Guessing what an unknown export holds, from its header and first rows, for `init`: which
+//! column is the id, the grouping columns, each timepoint's items or total (wide) or the
+//! timepoint column and the scores (long); the scale; answer labels, missing codes and
+//! timepoint values in the export's own words; grouping values that are one group spelt
+//! differently; test and total rows; date columns. Each guess says how sure it is, and where
+//! unsure it leaves the safe choice (a value unmapped stays invalid or excluded, and counted).
+
+use super::sample::Sample;
+use super::vocabulary::normalise_words;
+use super::{is_excel_error, parse_cell, Cell, Layout};
+use crate::model::Timepoint;
+use crate::scale::{Scale, ScaleTable};
+use std::collections::BTreeMap;
+
+/// What `init` decided, with the evidence for each decision.
+#[derive(Debug, Clone, Default)]
+pub struct Guess {
+    /// Wide or long.
+    pub layout: Option<Layout>,
+    /// Expected column name → header name, for the config's `[columns]`, in reading order.
+    pub columns: Vec<(String, String)>,
+    /// Grouping columns found (expected names: `trigger_group`, `location`).
+    pub by: Vec<String>,
+    /// The scale and why.
+    pub scale: String,
+    /// Why this scale, and whether unsure.
+    pub scale_reason: String,
+    /// Whether the scale guess is unsure.
+    pub scale_unsure: bool,
+    /// Answer labels seen in item columns and their codes, with counts.
+    pub labels: Vec<(String, f64, usize)>,
+    /// Text in score columns that is neither a label nor a missing code (stays invalid).
+    pub unknown_text: Vec<(String, usize)>,
+    /// Text in score columns that reads as "no answer" (for `missing-codes`), with counts.
+    pub missing_words: Vec<(String, usize)>,
+    /// Numbers that mean "no answer" in every score column (outside all their valid
+    /// ranges), with counts.
+    pub missing_numbers: Vec<(String, usize)>,
+    /// Missing codes of one column (header), with counts: numeric sentinels outside a score
+    /// column's valid range (but inside another's), "Unknown" in a grouping column.
+    pub sentinels: BTreeMap<String, Vec<(String, usize)>>,
+    /// Long layout: each timepoint value, what it maps to, its rows and whether guessed.
+    pub timepoints: Vec<TimepointValue>,
+    /// Per grouping column (expected name): (spelling, canonical spelling, rows of it).
+    pub recode: BTreeMap<String, Vec<(String, String, usize)>>,
+    /// Exclusion rules per column (header): (pattern, rows matched, why).
+    pub exclude: BTreeMap<String, Vec<(String, usize, String)>>,
+    /// Date columns (header) and their format.
+    pub dates: Vec<(String, &'static str)>,
+    /// Excel error values seen.
+    pub excel_errors: usize,
+    /// What a person should check.
+    pub checks: Vec<String>,
+}
+
+/// One value of a long layout's timepoint column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimepointValue {
+    /// As written (the most common spelling).
+    pub value: String,
+    /// `Some(Some(tp))`, `Some(None)` to ignore, `None` when not recognised (stays excluded).
+    pub maps_to: Option<Option<Timepoint>>,
+    /// Rows in the sample.
+    pub rows: usize,
+    /// Whether the tool's own aliases read it already (no mapping needed).
+    pub built_in: bool,
+}
+
+/// A header name as words: lower case, split at anything not a letter or digit, between
+/// letters and digits, and where camel case starts a word (`UCLA Q1 (Referral)` →
+/// `ucla q 1 referral`, `ucla1_t0` → `ucla 1 t 0`, `ClientID` → `client id`); a run-together
+/// `clientid` is split too.
+pub fn tokens(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let kind = |c: char| {
+        if c.is_alphabetic() {
+            1u8
+        } else if c.is_ascii_digit() {
+            2
+        } else {
+            0
+        }
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        let k = kind(c);
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let camel = k == 1
+            && c.is_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_lowercase()
+                    || (p.is_uppercase() && chars.get(i + 1).is_some_and(|n| n.is_lowercase()))
+            });
+        let boundary = k == 0 || prev.is_none_or(|p| kind(p) != k) || camel;
+        if boundary && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        if k != 0 {
+            current.extend(c.to_lowercase());
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    // `clientid`, `participantref`: a who-word run together with an id-word.
+    let mut split = Vec::with_capacity(out.len());
+    for token in out {
+        let found = [
+            "client",
+            "participant",
+            "person",
+            "user",
+            "case",
+            "patient",
+            "member",
+        ]
+        .iter()
+        .find_map(|who| {
+            let rest = token.strip_prefix(who)?;
+            ["id", "ref", "no", "number"]
+                .contains(&rest)
+                .then_some((*who, rest))
+        });
+        match found {
+            Some((who, rest)) => {
+                split.push(who.to_string());
+                split.push(rest.to_string());
+            }
+            None => split.push(token),
+        }
+    }
+    split
+}
+
+fn has(tokens: &[String], word: &str) -> bool {
+    tokens.iter().any(|t| t == word)
+}
+
+fn has_phrase(tokens: &[String], phrase: &[&str]) -> bool {
+    tokens
+        .windows(phrase.len())
+        .any(|w| w.iter().zip(phrase).all(|(a, b)| a == b))
+}
+
+/// Words naming a loneliness measure in a column name.
+const MEASURE_WORDS: [&str; 5] = ["ucla", "lonely", "loneliness", "uls", "lone"];
+/// Words naming other measures, whose columns are not this run's scores.
+const OTHER_MEASURES: [&str; 12] = [
+    "swemwbs",
+    "wemwbs",
+    "ons",
+    "wellbeing",
+    "phq",
+    "gad",
+    "djg",
+    "gierveld",
+    "eq",
+    "satisfied",
+    "happy",
+    "anxious",
+];
+
+/// What a column name says about a score: its timepoint (or a `t` number), its item number,
+/// whether it is a total.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct ScoreName {
+    timepoint: Option<Timepoint>,
+    /// `t0`, `t1` ... or `time 1`: mapped once the numbering scheme is known.
+    wave: Option<u32>,
+    item: Option<u32>,
+    total: bool,
+}
+
+/// Reads a column name as a score's, if it is one.
+fn score_name(name: &str) -> Option<ScoreName> {
+    let t = tokens(name);
+    if t.is_empty() || OTHER_MEASURES.iter().any(|m| has(&t, m)) {
+        return None;
+    }
+    let measure = MEASURE_WORDS.iter().any(|m| has(&t, m));
+    let mut item = None;
+    let mut wave = None;
+    for (k, tok) in t.iter().enumerate() {
+        let next_number = t.get(k + 1).and_then(|n| n.parse::<u32>().ok());
+        match tok.as_str() {
+            "q" | "item" | "question" | "qu" => item = item.or(next_number),
+            "t" | "time" | "wave" | "w" => wave = wave.or(next_number),
+            "ucla" | "uls" | "lonely" | "loneliness" => item = item.or(next_number),
+            _ => {}
+        }
+    }
+    let total = has(&t, "total") || has(&t, "score") || has(&t, "sum");
+    if item.is_some() && total {
+        item = None;
+    }
+    if !(measure || item.is_some() || total) {
+        return None;
+    }
+    // A bare `q1` or `score` with no measure is a score only in the long layout's form.
+    let timepoint = timepoint_of_tokens(&t);
+    if !measure && timepoint.is_none() && wave.is_none() && t.len() > 3 {
+        return None;
+    }
+    Some(ScoreName {
+        timepoint,
+        wave,
+        item,
+        total: total && item.is_none(),
+    })
+}
+
+/// The timepoint a column name's words name, if any.
+fn timepoint_of_tokens(t: &[String]) -> Option<Timepoint> {
+    let any = |words: &[&str]| words.iter().any(|w| has(t, w));
+    if any(&["followup", "fu", "fup"])
+        || has_phrase(t, &["follow", "up"])
+        || has(t, "follow")
+        || (any(&["month", "months", "mth", "m"])
+            && t.iter()
+                .any(|x| x.parse::<u32>().is_ok_and(|n| (2..=24).contains(&n))))
+    {
+        return Some(Timepoint::Followup);
+    }
+    if any(&[
+        "post",
+        "end",
+        "exit",
+        "final",
+        "closure",
+        "closing",
+        "discharge",
+        "after",
+        "completion",
+        "ending",
+        "last",
+    ]) {
+        return Some(Timepoint::Post);
+    }
+    if any(&[
+        "pre", "baseline", "base", "initial", "start", "referral", "referal", "intake", "entry",
+        "before", "first",
+    ]) {
+        return Some(Timepoint::Pre);
+    }
+    None
+}
+
+/// What a long layout's timepoint value means: `Some(Some(tp))`, `Some(None)` for an interim
+/// review (ignore), `None` when not recognised.
+pub fn timepoint_word(value: &str) -> Option<Option<Timepoint>> {
+    let t = tokens(value);
+    if t.iter().any(|w| {
+        [
+            "interim", "mid", "midpoint", "progress", "halfway", "review",
+        ]
+        .contains(&w.as_str())
+    }) && timepoint_of_tokens(&t).is_none()
+    {
+        return Some(None);
+    }
+    if has(&t, "interim") || has(&t, "mid") || has(&t, "midpoint") {
+        return Some(None);
+    }
+    timepoint_of_tokens(&t).map(Some)
+}
+
+/// Text that reads as "no answer".
+fn is_missing_word(text: &str) -> bool {
+    let w = normalise_words(text);
+    const EXACT: [&str; 16] = [
+        "unknown",
+        "n/k",
+        "nk",
+        "missing",
+        "no response",
+        "not applicable",
+        "skipped",
+        "none",
+        "not known",
+        "blank",
+        "no answer",
+        "not stated",
+        "-",
+        "--",
+        "x",
+        "n.a",
+    ];
+    EXACT.contains(&w.as_str())
+        || [
+            "prefer not",
+            "not complet",
+            "declin",
+            "refus",
+            "not answer",
+            "not asked",
+            "don't know",
+            "dont know",
+            "do not know",
+            "did not answer",
+            "not recorded",
+        ]
+        .iter()
+        .any(|p| w.contains(p))
+}
+
+/// Numbers exports use for "no answer" when they are outside the valid range.
+const SENTINELS: [f64; 18] = [
+    9.0, 99.0, 999.0, 9999.0, 98.0, 97.0, 96.0, 88.0, 77.0, 66.0, -2.0, -3.0, -4.0, -5.0, -7.0,
+    -8.0, -98.0, -999.0,
+];
+
+/// Score for a header being the id column (0: not).
+fn id_score(t: &[String]) -> u32 {
+    const WHO: [&str; 13] = [
+        "client",
+        "participant",
+        "person",
+        "service",
+        "user",
+        "case",
+        "record",
+        "unique",
+        "respondent",
+        "patient",
+        "customer",
+        "member",
+        "individual",
+    ];
+    let who = WHO.iter().any(|w| has(t, w));
+    let key = [
+        "id",
+        "ref",
+        "reference",
+        "urn",
+        "number",
+        "no",
+        "code",
+        "identifier",
+    ]
+    .iter()
+    .any(|w| has(t, w));
+    match (t.len(), who, key) {
+        (1, _, _) if has(t, "id") || has(t, "urn") || has(t, "identifier") => 10,
+        (_, true, true) => 8,
+        (_, false, true) if has(t, "id") && t.len() <= 2 => 6,
+        (_, true, false) if t.len() <= 2 && (has(t, "client") || has(t, "participant")) => 4,
+        _ => 0,
+    }
+}
+
+fn location_score(t: &[String]) -> u32 {
+    if has(t, "location") {
+        10
+    } else if [
+        "site", "venue", "hub", "locality", "branch", "office", "borough", "district", "area",
+    ]
+    .iter()
+    .any(|w| has(t, w))
+        && t.len() <= 3
+    {
+        7
+    } else if has_phrase(t, &["local", "authority"]) {
+        5
+    } else {
+        0
+    }
+}
+
+fn trigger_score(t: &[String]) -> u32 {
+    if has_phrase(t, &["trigger", "group"]) {
+        10
+    } else if has(t, "trigger") {
+        9
+    } else if has(t, "reason") && (has(t, "referral") || has(t, "referred") || t.len() == 1) {
+        8
+    } else if has_phrase(t, &["target", "group"]) || has(t, "cohort") {
+        5
+    } else {
+        0
+    }
+}
+
+fn timepoint_column_score(t: &[String]) -> u32 {
+    if has(t, "timepoint") || has_phrase(t, &["time", "point"]) {
+        10
+    } else if [
+        "review",
+        "assessment",
+        "stage",
+        "wave",
+        "occasion",
+        "visit",
+        "survey",
+        "questionnaire",
+        "period",
+    ]
+    .iter()
+    .any(|w| has(t, w))
+    {
+        6
+    } else if has(t, "time") || has(t, "type") {
+        3
+    } else {
+        0
+    }
+}
+
+/// Formats of a date column, by its values: the first that reads at least 80% of them.
+fn date_format(values: &[&str]) -> Option<&'static str> {
+    let parsed = |f: &dyn Fn(&str) -> bool| values.iter().filter(|v| f(v)).count();
+    let num = |s: &str, lo: u32, hi: u32| s.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n));
+    let iso = |v: &str| {
+        let d = v.split([' ', 'T']).next().unwrap_or("");
+        let p: Vec<&str> = d.split('-').collect();
+        p.len() == 3
+            && p[0].len() == 4
+            && num(p[0], 1900, 2100)
+            && num(p[1], 1, 12)
+            && num(p[2], 1, 31)
+    };
+    let day_first = |v: &str| {
+        let p: Vec<&str> = v.trim().split(['/', '.']).collect();
+        p.len() == 3
+            && num(p[0], 1, 31)
+            && num(p[1], 1, 12)
+            && (p[2].len() == 4 || p[2].len() == 2)
+            && p[2].parse::<u32>().is_ok()
+    };
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let day_mon = |v: &str| {
+        let p: Vec<&str> = v.trim().split(['-', ' ']).collect();
+        p.len() == 3
+            && num(p[0], 1, 31)
+            && MONTHS.contains(&p[1].to_ascii_lowercase().get(..3).unwrap_or(""))
+            && p[2].parse::<u32>().is_ok()
+    };
+    let enough = |n: usize| !values.is_empty() && n * 5 >= values.len() * 4;
+    if enough(parsed(&iso)) {
+        Some("ISO (yyyy-mm-dd)")
+    } else if enough(parsed(&day_first)) {
+        Some("day first (dd/mm/yyyy)")
+    } else if enough(parsed(&day_mon)) {
+        Some("dd-Mon-yy")
+    } else {
+        None
+    }
+}
+
+/// Guesses everything `init` writes, from a sample of the export.
+pub fn guess(sample: &Sample) -> Guess {
+    let mut g = Guess::default();
+    let header = &sample.header;
+    let token_lists: Vec<Vec<String>> = header.iter().map(|h| tokens(h)).collect();
+    let column_values = |c: usize| -> Vec<&str> {
+        sample
+            .rows
+            .iter()
+            .filter_map(|r| r.get(c).map(|s| s.trim()))
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+
+    // Score columns.
+    let names: Vec<Option<ScoreName>> = header.iter().map(|h| score_name(h)).collect();
+    let zero_based = names.iter().flatten().any(|n| n.wave == Some(0));
+    let wave_tp = |w: u32| {
+        let k = if zero_based { w } else { w.saturating_sub(1) };
+        [Timepoint::Pre, Timepoint::Post, Timepoint::Followup]
+            .get(k as usize)
+            .copied()
+    };
+    let timed = |n: &ScoreName| n.timepoint.or(n.wave.and_then(wave_tp));
+    let mut wide_items: BTreeMap<Timepoint, BTreeMap<u32, usize>> = BTreeMap::new();
+    let mut wide_totals: BTreeMap<Timepoint, usize> = BTreeMap::new();
+    let mut long_items: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut long_total: Option<usize> = None;
+    for (c, name) in names.iter().enumerate() {
+        let Some(n) = name else { continue };
+        match (timed(n), n.item) {
+            (Some(tp), Some(item)) => {
+                wide_items.entry(tp).or_default().entry(item).or_insert(c);
+            }
+            (Some(tp), None) if n.total => {
+                wide_totals.entry(tp).or_insert(c);
+            }
+            (None, Some(item)) => {
+                long_items.entry(item).or_insert(c);
+            }
+            (None, None) if n.total => {
+                long_total.get_or_insert(c);
+            }
+            _ => {}
+        }
+    }
+    let contiguous = |items: &BTreeMap<u32, usize>| -> Option<Vec<usize>> {
+        let k = items.len() as u32;
+        (k > 0 && items.keys().copied().eq(1..=k)).then(|| items.values().copied().collect())
+    };
+
+    // Identifying columns, best name first.
+    let used: Vec<usize> = Vec::new();
+    let best = |score: &dyn Fn(&[String]) -> u32, used: &[usize]| -> Option<usize> {
+        (0..header.len())
+            .filter(|c| !used.contains(c) && names[*c].is_none())
+            .map(|c| (score(&token_lists[c]), c))
+            .filter(|&(s, _)| s > 0)
+            .max_by_key(|&(s, c)| (s, std::cmp::Reverse(c)))
+            .map(|(_, c)| c)
+    };
+    let mut used = used;
+    let id = best(&id_score, &used);
+    used.extend(id);
+    // A long layout's timepoint column: named like one and holding timepoint words.
+    let timepoint_column = (0..header.len())
+        .filter(|c| !used.contains(c) && names[*c].is_none())
+        .filter_map(|c| {
+            let values = column_values(c);
+            let mut distinct: BTreeMap<String, usize> = BTreeMap::new();
+            for v in &values {
+                *distinct.entry(normalise_words(v)).or_default() += 1;
+            }
+            if distinct.len() < 2 || distinct.len() > 12 {
+                return None;
+            }
+            let mapped: Vec<Timepoint> = distinct
+                .keys()
+                .filter_map(|v| Timepoint::from_alias(v).or(timepoint_word(v).flatten()))
+                .collect();
+            let kinds = Timepoint::ALL
+                .iter()
+                .filter(|tp| mapped.contains(tp))
+                .count();
+            (kinds >= 2).then(|| (timepoint_column_score(&token_lists[c]) + kinds as u32, c))
+        })
+        .max_by_key(|&(s, c)| (s, std::cmp::Reverse(c)))
+        .map(|(_, c)| c);
+    used.extend(timepoint_column);
+    let trigger = best(&trigger_score, &used);
+    used.extend(trigger);
+    let location = best(&location_score, &used);
+
+    let rename = |expected: &str, c: usize, g: &mut Guess| {
+        if !header[c].trim().eq_ignore_ascii_case(expected) {
+            g.columns
+                .push((expected.to_string(), header[c].trim().to_string()));
+        }
+    };
+    match id {
+        Some(c) => rename("id", c, &mut g),
+        None => g
+            .checks
+            .push("no id column found: name it in [columns] (id = \"...\")".into()),
+    }
+    for (expected, found) in [("trigger_group", trigger), ("location", location)] {
+        if let Some(c) = found {
+            rename(expected, c, &mut g);
+            g.by.push(expected.to_string());
+        }
+    }
+
+    // Score sources: wide when scores name timepoints, long when a timepoint column exists.
+    let mut score_columns: Vec<(usize, bool)> = Vec::new(); // (column, is item)
+    let wide = !wide_items.is_empty() || !wide_totals.is_empty();
+    let item_count;
+    let long_column = timepoint_column.filter(|_| !wide);
+    match long_column {
+        None => {
+            g.layout = Some(Layout::Wide);
+            let mut counts = Vec::new();
+            for tp in Timepoint::ALL {
+                match wide_items.get(&tp).and_then(contiguous) {
+                    Some(cols) => {
+                        counts.push(cols.len());
+                        for (k, &c) in cols.iter().enumerate() {
+                            rename(&format!("{}_q{}", tp.name(), k + 1), c, &mut g);
+                            score_columns.push((c, true));
+                        }
+                    }
+                    None => {
+                        if let Some(&c) = wide_totals.get(&tp) {
+                            rename(&format!("{}_score", tp.name()), c, &mut g);
+                            score_columns.push((c, false));
+                        }
+                    }
+                }
+            }
+            counts.dedup();
+            item_count = match counts.as_slice() {
+                [k] => Some(*k),
+                [] => None,
+                _ => {
+                    g.checks.push(
+                        "the timepoints have different numbers of item columns: check [columns]"
+                            .into(),
+                    );
+                    counts.iter().max().copied()
+                }
+            };
+            if score_columns.is_empty() {
+                g.checks.push("no score columns found: name them in [columns] (pre_score = \"...\", or pre_q1 = \"...\")".into());
+            }
+        }
+        Some(c) => {
+            g.layout = Some(Layout::Long);
+            rename("timepoint", c, &mut g);
+            match contiguous(&long_items) {
+                Some(cols) => {
+                    for (k, &c) in cols.iter().enumerate() {
+                        rename(&format!("q{}", k + 1), c, &mut g);
+                        score_columns.push((c, true));
+                    }
+                    item_count = Some(cols.len());
+                }
+                None => {
+                    item_count = None;
+                    match long_total {
+                    Some(c) => {
+                        rename("score", c, &mut g);
+                        score_columns.push((c, false));
+                    }
+                    None => g.checks.push("no score column found: name it in [columns] (score = \"...\", or q1 = \"...\")".into()),
+                }
+                }
+            }
+            g.timepoints = timepoint_values(&column_values(c));
+        }
+    }
+
+    // The scale: by item count, or by the totals' range.
+    let numbers = |items: bool| -> Vec<f64> {
+        score_columns
+            .iter()
+            .filter(|&&(_, is_item)| is_item == items)
+            .flat_map(|&(c, _)| column_values(c))
+            .filter_map(|v| match parse_cell(v) {
+                Cell::Number(x) if !SENTINELS.contains(&x) => Some(x),
+                _ => None,
+            })
+            .collect()
+    };
+    let table = ScaleTable::builtin();
+    let (scale, reason, unsure) = match item_count {
+        Some(k) => {
+            let values = numbers(true);
+            let (lo, hi) = min_max(&values);
+            let by_count = match k {
+                3 => Some("ucla3"),
+                8 => Some("ucla8"),
+                20 => Some("ucla20"),
+                _ => None,
+            };
+            match by_count {
+                Some(name) => {
+                    let s = table.get(name).expect("built-in scale");
+                    let items = s.items.as_ref().expect("item scale");
+                    let fits = values.is_empty() || (lo >= items.min && hi <= items.max);
+                    let reason = format!("{k} item columns per timepoint, answers {}", range_text(lo, hi, values.is_empty()));
+                    if fits {
+                        (name.to_string(), reason, false)
+                    } else {
+                        (name.to_string(), format!("{reason}, but {} answers are {}-{}: answers outside it stay invalid (a 0-2 coding needs its own scale)", s.name, items.min, items.max), true)
+                    }
+                }
+                None => ("ucla3".to_string(), format!("{k} item columns per timepoint match no built-in scale: define one in [[scales]]"), true),
+            }
+        }
+        None => {
+            let values = numbers(false);
+            let (lo, hi) = min_max(&values);
+            let fits = |a: f64, b: f64| !values.is_empty() && lo >= a && hi <= b;
+            if fits(3.0, 9.0) {
+                (
+                    "ucla3".into(),
+                    format!("totals {}", range_text(lo, hi, false)),
+                    false,
+                )
+            } else if fits(8.0, 32.0) {
+                (
+                    "ucla8".into(),
+                    format!("totals {}", range_text(lo, hi, false)),
+                    false,
+                )
+            } else if fits(20.0, 80.0) {
+                (
+                    "ucla20".into(),
+                    format!("totals {}", range_text(lo, hi, false)),
+                    false,
+                )
+            } else {
+                ("ucla3".into(), format!("totals {} fit no built-in scale: choose one (see loneliness-eval scales); totals outside it stay invalid", range_text(lo, hi, values.is_empty())), true)
+            }
+        }
+    };
+    g.scale = scale;
+    g.scale_reason = reason;
+    g.scale_unsure = unsure;
+    if unsure {
+        g.checks.push(format!("scale: {}", g.scale_reason));
+    }
+    let scale: Scale = table.get(&g.scale).expect("a built-in scale");
+
+    // Values of the score columns: labels, "no answer" words, sentinels, Excel errors.
+    let mut labels: BTreeMap<String, (f64, usize)> = BTreeMap::new();
+    let mut missing: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
+    for &(c, is_item) in &score_columns {
+        let (lo, hi) = match (&scale.items, scale.total_range) {
+            (Some(items), _) if is_item => (items.min, items.max),
+            (_, Some(range)) => range,
+            _ => (f64::NEG_INFINITY, f64::INFINITY),
+        };
+        let mut sentinels: BTreeMap<String, usize> = BTreeMap::new();
+        for v in column_values(c) {
+            if is_excel_error(v) {
+                g.excel_errors += 1;
+                continue;
+            }
+            match parse_cell(v) {
+                Cell::Number(x) if (x < lo || x > hi) && SENTINELS.contains(&x) => {
+                    *sentinels.entry(format!("{x}")).or_default() += 1;
+                }
+                Cell::NotNumber => {
+                    if let Some(code) = is_item.then(|| scale.label_code(v)).flatten() {
+                        labels.entry(v.to_string()).or_insert((code, 0)).1 += 1;
+                    } else if is_missing_word(v) {
+                        *missing.entry(v.to_string()).or_default() += 1;
+                    } else {
+                        *unknown.entry(v.to_string()).or_default() += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !sentinels.is_empty() {
+            g.sentinels.insert(
+                header[c].trim().to_string(),
+                sentinels.into_iter().collect(),
+            );
+        }
+    }
+    // A sentinel outside every score column's range is a missing code for the whole export.
+    let outside_all = |x: f64| {
+        score_columns
+            .iter()
+            .all(|&(_, is_item)| match (&scale.items, scale.total_range) {
+                (Some(items), _) if is_item => x < items.min || x > items.max,
+                (_, Some((lo, hi))) => x < lo || x > hi,
+                _ => false,
+            })
+    };
+    let mut global: BTreeMap<String, usize> = BTreeMap::new();
+    for codes in g.sentinels.values_mut() {
+        codes.retain(|(code, n)| {
+            let everywhere = code.parse::<f64>().is_ok_and(outside_all);
+            if everywhere {
+                *global.entry(code.clone()).or_default() += n;
+            }
+            !everywhere
+        });
+    }
+    g.sentinels.retain(|_, codes| !codes.is_empty());
+    g.missing_numbers = global.into_iter().collect();
+    g.labels = labels
+        .into_iter()
+        .map(|(l, (code, n))| (l, code, n))
+        .collect();
+    g.missing_words = missing.into_iter().collect();
+    g.unknown_text = unknown.into_iter().collect();
+    if !g.unknown_text.is_empty() {
+        g.checks.push(format!(
+            "{} distinct text value{} in score columns {} neither an answer label nor a missing code (e.g. {:?}): they stay invalid, counted; map them in [labels] or missing-codes",
+            g.unknown_text.len(),
+            if g.unknown_text.len() == 1 { "" } else { "s" },
+            if g.unknown_text.len() == 1 { "is" } else { "are" },
+            g.unknown_text[0].0
+        ));
+    }
+
+    // Grouping values spelt differently, test and total rows, dates.
+    for (expected, found) in [("trigger_group", trigger), ("location", location)] {
+        let Some(c) = found else { continue };
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut no_answer: BTreeMap<String, usize> = BTreeMap::new();
+        for v in column_values(c) {
+            if is_missing_word(v) {
+                *no_answer.entry(v.to_string()).or_default() += 1;
+            } else if !is_excel_error(v) {
+                *counts.entry(v.to_string()).or_default() += 1;
+            }
+        }
+        // "Unknown", "Prefer not to say": no group, so (missing) rather than a group of its own.
+        if !no_answer.is_empty() {
+            g.sentinels.insert(
+                header[c].trim().to_string(),
+                no_answer.into_iter().collect(),
+            );
+        }
+        let mut families: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+        for (v, n) in counts {
+            families
+                .entry(normalise_words(&v))
+                .or_default()
+                .push((v, n));
+        }
+        let merges: Vec<(String, String, usize)> = families
+            .into_values()
+            .filter(|f| f.len() > 1)
+            .flat_map(|family| {
+                let canonical = family
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.as_bytes().cmp(a.0.as_bytes())))
+                    .map(|(v, _)| v.clone())
+                    .expect("a family has members");
+                family
+                    .into_iter()
+                    .filter(|(v, _)| *v != canonical)
+                    .map(|(v, n)| (v, canonical.clone(), n))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if !merges.is_empty() {
+            g.recode.insert(expected.to_string(), merges);
+        }
+    }
+    let id_values = id.map(&column_values).unwrap_or_default();
+    for prefix in ["test", "dummy", "demo"] {
+        let n = id_values
+            .iter()
+            .filter(|v| normalise_words(v).starts_with(prefix))
+            .count();
+        if n > 0 {
+            let c = id.expect("id values come from the id column");
+            g.exclude
+                .entry(header[c].trim().to_string())
+                .or_default()
+                .push((
+                    format!("{}*", prefix.to_uppercase()),
+                    n,
+                    "ids that look like test records".into(),
+                ));
+        }
+    }
+    for c in 0..header.len() {
+        if names[c].is_some() || Some(c) == id {
+            continue;
+        }
+        let mut totals: BTreeMap<String, usize> = BTreeMap::new();
+        let mut tests: BTreeMap<String, usize> = BTreeMap::new();
+        for v in column_values(c) {
+            let w = normalise_words(v);
+            if ["total", "totals", "grand total", "sum", "overall total"].contains(&w.as_str()) {
+                *totals.entry(v.to_string()).or_default() += 1;
+            } else if (Some(c) == location || Some(c) == trigger)
+                && (w.starts_with("test") || w == "dummy")
+            {
+                *tests.entry(v.to_string()).or_default() += 1;
+            }
+        }
+        let rules = g.exclude.entry(header[c].trim().to_string()).or_default();
+        for (v, n) in totals {
+            rules.push((v, n, "a totals row, not a person".into()));
+        }
+        for (v, n) in tests {
+            rules.push((v, n, "a test group".into()));
+        }
+        if rules.is_empty() {
+            g.exclude.remove(header[c].trim());
+        }
+        let values = column_values(c);
+        let named_date = token_lists[c]
+            .iter()
+            .any(|t| ["date", "dob", "when", "on"].contains(&t.as_str()));
+        if let Some(format) = date_format(&values) {
+            g.dates.push((header[c].trim().to_string(), format));
+        } else if named_date && !values.is_empty() {
+            g.checks.push(format!(
+                "{:?} looks like a date column but its values are in no format this tool reads",
+                header[c].trim()
+            ));
+        }
+    }
+    if g.by.is_empty() {
+        g.checks.push("no trigger group or location column found: results are for the whole sample only (add grouping columns to `by`)".into());
+    }
+    if !sample.complete {
+        g.checks.push(format!(
+            "guessed from the first {} rows: values further down are not seen here",
+            sample.rows.len()
+        ));
+    }
+    g
+}
+
+/// A long layout's timepoint values with what each maps to, commonest spelling per value.
+fn timepoint_values(values: &[&str]) -> Vec<TimepointValue> {
+    let mut by_words: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for v in values {
+        *by_words
+            .entry(normalise_words(v))
+            .or_default()
+            .entry(v.to_string())
+            .or_default() += 1;
+    }
+    let mut out: Vec<TimepointValue> = by_words
+        .into_values()
+        .map(|spellings| {
+            let rows = spellings.values().sum();
+            let value = spellings
+                .into_iter()
+                .max_by_key(|(_, n)| *n)
+                .map(|(v, _)| v)
+                .expect("a spelling");
+            let built_in = Timepoint::from_alias(&value).is_some();
+            TimepointValue {
+                maps_to: Timepoint::from_alias(&value)
+                    .map(Some)
+                    .or_else(|| timepoint_word(&value)),
+                value,
+                rows,
+                built_in,
+            }
+        })
+        .collect();
+    out.sort_by_key(|v| std::cmp::Reverse(v.rows));
+    out
+}
+
+fn min_max(values: &[f64]) -> (f64, f64) {
+    values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        })
+}
+
+fn range_text(lo: f64, hi: f64, empty: bool) -> String {
+    if empty {
+        "not seen (no numbers)".into()
+    } else {
+        format!("{lo}-{hi}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_read_as_scores() {
+        let s = |name: &str| score_name(name);
+        assert_eq!(
+            s("UCLA Q1 (Referral)"),
+            Some(ScoreName {
+                timepoint: Some(Timepoint::Pre),
+                item: Some(1),
+                ..Default::default()
+            })
+        );
+        assert_eq!(
+            s("ucla1_t0"),
+            Some(ScoreName {
+                wave: Some(0),
+                item: Some(1),
+                ..Default::default()
+            })
+        );
+        assert_eq!(
+            s("UCLA Total (End)"),
+            Some(ScoreName {
+                timepoint: Some(Timepoint::Post),
+                total: true,
+                ..Default::default()
+            })
+        );
+        assert_eq!(
+            s("UCLA Q3 - 3 Month Follow Up").map(|n| (n.timepoint, n.item)),
+            Some((Some(Timepoint::Followup), Some(3)))
+        );
+        assert_eq!(
+            s("q2").map(|n| (n.timepoint, n.item)),
+            Some((None, Some(2)))
+        );
+        assert_eq!(s("SWEMWBS Q1 (Referral)"), None);
+        assert_eq!(s("Referral Reason"), None);
+        assert_eq!(s("Service Location"), None);
+    }
+
+    #[test]
+    fn names_split_into_words() {
+        assert_eq!(tokens("UCLA Q1 (Referral)"), ["ucla", "q", "1", "referral"]);
+        assert_eq!(tokens("ucla1_t0"), ["ucla", "1", "t", "0"]);
+        assert_eq!(tokens("ClientID"), ["client", "id"]);
+        assert_eq!(tokens("clientid"), ["client", "id"]);
+        assert_eq!(tokens("UCLATotalEnd"), ["ucla", "total", "end"]);
+        assert_eq!(tokens("Referral Reason"), ["referral", "reason"]);
+    }
+
+    #[test]
+    fn identifying_columns_by_name() {
+        let t = |s: &str| tokens(s);
+        assert!(id_score(&t("Client ID")) > 0);
+        assert!(id_score(&t("id")) > id_score(&t("Client Ref")));
+        assert_eq!(id_score(&t("Referral Reason")), 0);
+        assert!(location_score(&t("Service Location")) > 0);
+        assert!(trigger_score(&t("Referral Reason")) > 0);
+        assert_eq!(trigger_score(&t("Referral Source")), 0);
+    }
+
+    #[test]
+    fn timepoint_values_in_words() {
+        assert_eq!(timepoint_word("Referral"), Some(Some(Timepoint::Pre)));
+        assert_eq!(
+            timepoint_word("End of support"),
+            Some(Some(Timepoint::Post))
+        );
+        assert_eq!(
+            timepoint_word("3-month follow-up"),
+            Some(Some(Timepoint::Followup))
+        );
+        assert_eq!(timepoint_word("Interim review"), Some(None));
+        assert_eq!(timepoint_word("Initial review"), Some(Some(Timepoint::Pre)));
+        assert_eq!(timepoint_word("Phone call"), None);
+    }
+
+    #[test]
+    fn dates_by_their_values() {
+        assert_eq!(
+            date_format(&["2024-03-01", "2024-12-31"]),
+            Some("ISO (yyyy-mm-dd)")
+        );
+        assert_eq!(
+            date_format(&["01/03/2024", "31/12/24"]),
+            Some("day first (dd/mm/yyyy)")
+        );
+        assert_eq!(date_format(&["1-Mar-24", "31-Dec-2024"]), Some("dd-Mon-yy"));
+        assert_eq!(date_format(&["7", "8"]), None);
+    }
+
+    #[test]
+    fn missing_words() {
+        for w in [
+            "Prefer not to say",
+            "Not completed",
+            "Declined",
+            "Don't know",
+            "n/k",
+        ] {
+            assert!(is_missing_word(w), "{w}");
+        }
+        for w in ["Often", "Sometimes", "Leeds"] {
+            assert!(!is_missing_word(w), "{w}");
+        }
+    }
+}

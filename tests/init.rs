@@ -1,0 +1,179 @@
+//! `init` on exports shaped like those real systems produce (tests/data/exports, written by
+//! make.py with the truth each holds): `init` then `analyse --config`, with no hand edits,
+//! gives the results of the truth file in the tool's own form, byte for byte.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn bin() -> Command {
+    Command::cargo_bin("loneliness-eval").expect("binary is built by cargo test")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/exports")
+        .join(name)
+}
+
+fn analyse(input: &Path, config: Option<&Path>, out: &Path) {
+    let mut cmd = bin();
+    cmd.arg("analyse").arg(input);
+    if let Some(config) = config {
+        cmd.arg("--config").arg(config);
+    }
+    cmd.args(["--quiet", "--no-charts", "--no-report", "--out"])
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// Runs init then analyse on `export`, checks the results equal the truth's, and returns the
+/// config written and what init printed.
+fn init_then_analyse(export: &str, truth: &str) -> (String, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("eval.toml");
+    let output = bin()
+        .arg("init")
+        .arg(fixture(export))
+        .arg("--out")
+        .arg(&config)
+        .output()
+        .expect("runs");
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (ours, theirs) = (dir.path().join("ours"), dir.path().join("truth"));
+    analyse(&fixture(export), Some(&config), &ours);
+    analyse(&fixture(truth), None, &theirs);
+    for table in [
+        "comparisons.csv",
+        "timepoints.csv",
+        "categories.csv",
+        "repeated.csv",
+    ] {
+        let (a, b) = (
+            std::fs::read_to_string(ours.join(table)).expect("output"),
+            std::fs::read_to_string(theirs.join(table)).expect("output"),
+        );
+        assert!(
+            a == b,
+            "{export}: {table} differs from the truth's:\n{a}\n---\n{b}"
+        );
+    }
+    let text = std::fs::read_to_string(&config).expect("config");
+    (text, printed)
+}
+
+#[test]
+fn a_crm_export_with_labels_test_clients_and_a_totals_row() {
+    let (config, printed) = init_then_analyse("crm.csv", "crm_truth.csv");
+    for line in [
+        "id = \"Client ID\"",
+        "trigger_group = \"Referral Reason\"",
+        "location = \"Service Location\"",
+        "pre_q1 = \"UCLA Q1 (Referral)\"",
+        "followup_q3 = \"UCLA Q3 (3 Month Follow Up)\"",
+        "missing-codes = [\"Not completed\", \"Prefer not to say\"]",
+        "leeds = \"Leeds\"",
+        "\"Client ID\" = [\"TEST*\"]",
+        "\"Service Location\" = [\"TOTAL\"]",
+        "#   \"Some of the time\" = 2",
+        "\"Referral Date\": day first (dd/mm/yyyy)",
+    ] {
+        assert!(config.contains(line), "{line:?} not in\n{config}");
+    }
+    assert!(
+        printed.contains("604 records read, 4 excluded, 600 people"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn an_excel_saved_csv_in_windows_1252_with_sentinels_and_errors() {
+    let (config, _) = init_then_analyse("excel_saved.csv", "excel_saved_truth.csv");
+    for line in [
+        "encoding = \"windows-1252\"",
+        "missing-codes = [99]",
+        "id = \"ClientID\"",
+        "pre_q1 = \"ucla1_t0\"",
+        "post_q1 = \"ucla1_t1\"",
+        "followup_q1 = \"ucla1_t2\"",
+        "Excel error values",
+    ] {
+        assert!(config.contains(line), "{line:?} not in\n{config}");
+    }
+}
+
+#[test]
+fn r_write_csv_in_long_layout_with_an_interim_review() {
+    let (config, _) = init_then_analyse("r_long.csv", "r_long_truth.csv");
+    for line in [
+        "timepoint = \"review_type\"",
+        "score = \"ucla_total\"",
+        "Referral = \"pre\"",
+        "\"End of support\" = \"post\"",
+        "\"3-month follow-up\" = \"followup\"",
+        "\"Interim review\" = \"ignore\"",
+    ] {
+        assert!(config.contains(line), "{line:?} not in\n{config}");
+    }
+}
+
+#[test]
+fn a_workbook_with_a_read_me_sheet_and_title_rows() {
+    let (config, printed) = init_then_analyse("workbook.xlsx", "workbook_truth.csv");
+    for line in [
+        "sheet = \"Data\"",
+        "header-row = 3",
+        "id = \"Participant ID\"",
+        "pre_score = \"UCLA Total (Referral)\"",
+        "scale = \"ucla3\"",
+    ] {
+        assert!(config.contains(line), "{line:?} not in\n{config}");
+    }
+    assert!(
+        printed.contains("sheet \"Data\", header on row 3"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn unknown_words_are_left_invalid_and_said_to_be_checked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let export = dir.path().join("export.csv");
+    let mut text = String::from("Client ID,Location,UCLA Q1 (Pre),UCLA Q2 (Pre),UCLA Q3 (Pre),UCLA Q1 (Post),UCLA Q2 (Post),UCLA Q3 (Post)\n");
+    for i in 0..30 {
+        let odd = if i == 4 { "Sometimes" } else { "Often" };
+        text.push_str(&format!(
+            "C{i},Leeds,{odd},Often,Often,Hardly ever,Hardly ever,Hardly ever\n"
+        ));
+    }
+    std::fs::write(&export, text).expect("write");
+    let config = dir.path().join("eval.toml");
+    bin()
+        .arg("init")
+        .arg(&export)
+        .arg("--out")
+        .arg(&config)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "neither an answer label nor a missing code (e.g. \"Sometimes\")",
+        ))
+        .stdout(predicates::str::contains("invalid scores: 1 pre"));
+    let written = std::fs::read_to_string(&config).expect("config");
+    assert!(written.contains("#   \"Sometimes\" (1 cell)"), "{written}");
+    // A second init does not overwrite the first.
+    let again = bin()
+        .arg("init")
+        .arg(&export)
+        .arg("--out")
+        .arg(&config)
+        .output()
+        .expect("runs");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+}
