@@ -177,3 +177,35 @@ fn unknown_words_are_left_invalid_and_said_to_be_checked() {
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
 }
+
+#[test]
+fn an_export_already_in_the_tools_form_gives_the_default_results() {
+    // The bundled example (with its deliberate errors) and small exports of both layouts:
+    // init's config must change nothing.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for export in [
+        root.join("data/synthetic_export.csv"),
+        root.join("tests/data/small_long.csv"),
+        root.join("tests/data/messy.csv"),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("eval.toml");
+        bin()
+            .arg("init")
+            .arg(&export)
+            .arg("--out")
+            .arg(&config)
+            .assert()
+            .success();
+        let (ours, plain) = (dir.path().join("ours"), dir.path().join("plain"));
+        analyse(&export, Some(&config), &ours);
+        analyse(&export, None, &plain);
+        for table in ["comparisons.csv", "flow.csv", "timepoints.csv"] {
+            let (a, b) = (
+                std::fs::read_to_string(ours.join(table)).expect("output"),
+                std::fs::read_to_string(plain.join(table)).expect("output"),
+            );
+            assert!(a == b, "{}: {table} differs", export.display());
+        }
+    }
+}

@@ -522,7 +522,7 @@ pub fn guess(sample: &Sample) -> Guess {
             for v in &values {
                 *distinct.entry(normalise_words(v)).or_default() += 1;
             }
-            if distinct.len() < 2 || distinct.len() > 12 {
+            if distinct.len() < 2 || distinct.len() > 40 {
                 return None;
             }
             let mapped: Vec<Timepoint> = distinct
@@ -533,7 +533,18 @@ pub fn guess(sample: &Sample) -> Guess {
                 .iter()
                 .filter(|tp| mapped.contains(tp))
                 .count();
-            (kinds >= 2).then(|| (timepoint_column_score(&token_lists[c]) + kinds as u32, c))
+            // Most rows must read as timepoints: a free-text column with a few such words
+            // is not the timepoint column.
+            let rows_mapped: usize = (distinct.iter())
+                .filter(|(v, _)| {
+                    Timepoint::from_alias(v)
+                        .or(timepoint_word(v).flatten())
+                        .is_some()
+                })
+                .map(|(_, n)| n)
+                .sum();
+            (kinds >= 2 && rows_mapped * 10 >= values.len() * 7)
+                .then(|| (timepoint_column_score(&token_lists[c]) + kinds as u32, c))
         })
         .max_by_key(|&(s, c)| (s, std::cmp::Reverse(c)))
         .map(|(_, c)| c);
@@ -656,10 +667,22 @@ pub fn guess(sample: &Sample) -> Guess {
                 Some(name) => {
                     let s = table.get(name).expect("built-in scale");
                     let items = s.items.as_ref().expect("item scale");
-                    let fits = values.is_empty() || (lo >= items.min && hi <= items.max);
+                    let outside = values
+                        .iter()
+                        .filter(|&&x| x < items.min || x > items.max)
+                        .count();
                     let reason = format!("{k} item columns per timepoint, answers {}", range_text(lo, hi, values.is_empty()));
-                    if fits {
+                    if outside == 0 {
                         (name.to_string(), reason, false)
+                    } else if outside * 20 <= values.len() {
+                        // A few answers out of range are errors, counted as invalid.
+                        let verb = if outside == 1 { "stays" } else { "stay" };
+                        let what = if outside == 1 { "answer" } else { "answers" };
+                        (
+                            name.to_string(),
+                            format!("{reason}; {outside} {what} outside {}-{} {verb} invalid", items.min, items.max),
+                            false,
+                        )
                     } else {
                         (name.to_string(), format!("{reason}, but {} answers are {}-{}: answers outside it stay invalid (a 0-2 coding needs its own scale)", s.name, items.min, items.max), true)
                     }
@@ -670,27 +693,34 @@ pub fn guess(sample: &Sample) -> Guess {
         None => {
             let values = numbers(false);
             let (lo, hi) = min_max(&values);
-            let fits = |a: f64, b: f64| !values.is_empty() && lo >= a && hi <= b;
-            if fits(3.0, 9.0) {
-                (
-                    "ucla3".into(),
-                    format!("totals {}", range_text(lo, hi, false)),
-                    false,
-                )
-            } else if fits(8.0, 32.0) {
-                (
-                    "ucla8".into(),
-                    format!("totals {}", range_text(lo, hi, false)),
-                    false,
-                )
-            } else if fits(20.0, 80.0) {
-                (
-                    "ucla20".into(),
-                    format!("totals {}", range_text(lo, hi, false)),
-                    false,
-                )
-            } else {
-                ("ucla3".into(), format!("totals {} fit no built-in scale: choose one (see loneliness-eval scales); totals outside it stay invalid", range_text(lo, hi, values.is_empty())), true)
+            // The narrowest built-in range that holds nearly all totals (a few out-of-range
+            // totals are errors to count as invalid, not a sign of another scale).
+            let share = |a: f64, b: f64| {
+                values.iter().filter(|&&x| x >= a && x <= b).count() as f64
+                    / values.len().max(1) as f64
+            };
+            let fitting = [
+                ("ucla3", 3.0, 9.0),
+                ("ucla8", 8.0, 32.0),
+                ("ucla20", 20.0, 80.0),
+            ]
+            .into_iter()
+            .find(|&(_, a, b)| !values.is_empty() && share(a, b) >= 0.95);
+            match fitting {
+                Some((name, a, b)) => {
+                    let outside = values.iter().filter(|&&x| x < a || x > b).count();
+                    let note = match outside {
+                        0 => String::new(),
+                        1 => format!("; 1 total outside {a}-{b} stays invalid"),
+                        n => format!("; {n} totals outside {a}-{b} stay invalid"),
+                    };
+                    (
+                        name.to_string(),
+                        format!("totals {}{note}", range_text(lo, hi, false)),
+                        false,
+                    )
+                }
+                None => ("ucla3".into(), format!("totals {} fit no built-in scale: choose one (see loneliness-eval scales); totals outside it stay invalid", range_text(lo, hi, values.is_empty())), true),
             }
         }
     };
