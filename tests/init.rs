@@ -209,3 +209,39 @@ fn an_export_already_in_the_tools_form_gives_the_default_results() {
         }
     }
 }
+
+#[test]
+fn a_config_may_map_columns_a_run_does_not_use() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("eval.toml");
+    bin()
+        .arg("init")
+        .arg(fixture("crm.csv"))
+        .arg("--out")
+        .arg(&config)
+        .assert()
+        .success();
+    // The config maps trigger_group and location; a run grouping by neither, or by one.
+    for by in ["", "location"] {
+        bin()
+            .arg("analyse")
+            .arg(fixture("crm.csv"))
+            .arg("--config")
+            .arg(&config)
+            .args(["--by", by, "--quiet", "--no-charts", "--no-report", "--out"])
+            .arg(dir.path().join(format!("out_{by}")))
+            .assert()
+            .success();
+    }
+    // A key that looks like a score column but is none is still a typo.
+    bin()
+        .arg("analyse")
+        .arg(fixture("crm.csv"))
+        .args(["--column", "folowup_score=x", "--out"])
+        .arg(dir.path().join("typo"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "\"folowup_score\" is not a column this tool reads",
+        ));
+}

@@ -38,11 +38,28 @@ pub(super) fn is_expected_column(key: &str, by: &[String]) -> bool {
             .any(|p| key.strip_prefix(p).is_some_and(item))
 }
 
+/// Whether a `--column` key looks like one of the score, timepoint or id columns (so that a
+/// key that is none of them is a typo, not a grouping column).
+fn looks_like_score_key(key: &str) -> bool {
+    let key = key.trim().to_ascii_lowercase();
+    ["score", "pre", "post", "follow", "time", "item"]
+        .iter()
+        .any(|w| key.contains(w))
+        || key == "id"
+        || key.split('_').any(|part| {
+            part.strip_prefix('q')
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        })
+}
+
 impl Plan {
     pub(super) fn new(header: &Header, options: &ReadOptions) -> Result<Plan, String> {
         let found = || format!("columns found: {}", header.names.join(", "));
         for key in options.renames.keys() {
-            if !is_expected_column(key, &options.by) {
+            // A grouping column this run does not group by (a config written for `--by
+            // trigger_group,location` used with `--by ""`) is a mapping not used, not an
+            // error; a key that looks like a score or timepoint column but is none is a typo.
+            if !is_expected_column(key, &options.by) && looks_like_score_key(key) {
                 return Err(format!(
                     "--column {key}=...: {key:?} is not a column this tool reads (expected id, pre_score, post_score, followup_score, pre_q1.., timepoint, score, q1.. or a --by column)"
                 ));
