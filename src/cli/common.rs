@@ -12,8 +12,8 @@ use std::path::PathBuf;
 /// How to read and score an export.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// The export: CSV with a header row, Parquet (*.parquet), or a workbook (*.xlsx, *.xlsm,
-    /// *.xlsb, *.xls, *.ods; see --sheet). Wide: id, trigger_group, location, pre_score,
+    /// The export: CSV with a header row, Parquet (*.parquet), a workbook (*.xlsx, *.xlsm,
+    /// *.xlsb, *.xls, *.ods; see --sheet) or an SPSS file (*.sav, *.zsav). Wide: id, trigger_group, location, pre_score,
     /// post_score, followup_score (or pre_q1.. items). Long: id, groups, timepoint
     /// (pre|baseline|initial|start, post|end|exit|final, followup|follow-up|follow_up|fu) and
     /// score (or q1..). Missing: empty, NA, N/A, NaN, null, -99, -9, -1. Several files (or a
@@ -252,6 +252,9 @@ fn memory_needed(paths: &[PathBuf]) -> u64 {
             let bytes = std::fs::metadata(p).map_or(0, |m| m.len());
             if workbook_format(p).is_some() {
                 bytes.saturating_mul(24)
+            } else if crate::read::is_spss(p) {
+                // Cases arrive in batches of 100,000 as Arrow columns beside the people kept.
+                bytes.saturating_mul(3)
             } else if is_parquet(p) {
                 bytes.saturating_mul(12)
             } else {

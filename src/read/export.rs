@@ -355,9 +355,12 @@ impl Export {
             .iter()
             .find(|f| f.path == path)
             .and_then(|f| f.sheet.as_ref());
-        match sheet {
-            Some(sheet) => format!("{} {}", path.display(), sheet.cell(line, column)),
-            None => format!("{} line {line}", path.display()),
+        let format = self.files.iter().find(|f| f.path == path).map(|f| f.format);
+        match (sheet, format) {
+            (Some(sheet), _) => format!("{} {}", path.display(), sheet.cell(line, column)),
+            // SPSS numbers cases, not lines: case k is line k + 1 of the CSV export.
+            (None, Some("sav")) => format!("{} case {}", path.display(), line.saturating_sub(1)),
+            (None, _) => format!("{} line {line}", path.display()),
         }
     }
 

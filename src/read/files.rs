@@ -218,11 +218,12 @@ pub(super) fn read_files(
         let mut sheet = None;
         let format = match workbook::workbook_format(path) {
             Some(format) => format,
+            None if spss::is_spss(path) => "sav",
             None if is_parquet(path) => "parquet",
             None => "csv",
         };
         let sheet_options = options.sheet.is_some() || options.header_row.is_some();
-        if sheet_options && matches!(format, "csv" | "parquet") {
+        if sheet_options && matches!(format, "csv" | "parquet" | "sav") {
             return Err(Error::input(
                 path,
                 format!("--sheet and --header-row apply to workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods); this file is read as {format}"),
@@ -230,6 +231,15 @@ pub(super) fn read_files(
         }
         let parsed = match format {
             "parquet" => parquet::parse_parquet(
+                path,
+                options,
+                &mut state,
+                first_line,
+                combined.take(),
+                sink,
+                &mut |d| progress(base + d, total),
+            )?,
+            "sav" => spss::parse_sav(
                 path,
                 options,
                 &mut state,

@@ -453,7 +453,14 @@ fn date_format(values: &[&str]) -> Option<&'static str> {
 pub fn guess(sample: &Sample) -> Guess {
     let mut g = Guess::default();
     let header = &sample.header;
-    let token_lists: Vec<Vec<String>> = header.iter().map(|h| tokens(h)).collect();
+    // A name that says nothing (`q1_t0`, `v12`) is read together with its SPSS label.
+    let described = |c: usize| -> String {
+        match sample.labels.get(c).filter(|l| !l.trim().is_empty()) {
+            Some(label) if score_name(&header[c]).is_none() => format!("{} {label}", header[c]),
+            _ => header[c].clone(),
+        }
+    };
+    let token_lists: Vec<Vec<String>> = (0..header.len()).map(|c| tokens(&described(c))).collect();
     let column_values = |c: usize| -> Vec<&str> {
         sample
             .rows
@@ -464,7 +471,9 @@ pub fn guess(sample: &Sample) -> Guess {
     };
 
     // Score columns.
-    let names: Vec<Option<ScoreName>> = header.iter().map(|h| score_name(h)).collect();
+    let names: Vec<Option<ScoreName>> = (0..header.len())
+        .map(|c| score_name(&described(c)))
+        .collect();
     let zero_based = names.iter().flatten().any(|n| n.wave == Some(0));
     let wave_tp = |w: u32| {
         let k = if zero_based { w } else { w.saturating_sub(1) };

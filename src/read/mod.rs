@@ -1,4 +1,4 @@
-//! The export (CSV, Parquet or a workbook; one file or several) → a typed table of people, their groups and their raw responses per timepoint.
+//! The export (CSV, Parquet, a workbook or an SPSS file; one file or several) → a typed table of people, their groups and their raw responses per timepoint.
 //! Every record is accounted for: kept, or excluded and counted with the reason and line.
 
 mod blocks;
@@ -19,6 +19,7 @@ mod plan;
 pub mod sample;
 mod scan;
 mod spill;
+mod spss;
 mod stream;
 mod value;
 mod vocabulary;
@@ -30,6 +31,7 @@ pub use columns::{Layout, Source};
 pub use ids::Ids;
 pub use parquet::is_parquet;
 pub use spill::SpillTo;
+pub use spss::is_spss;
 pub use value::{is_excel_error, parse_cell, trim, Cell, MISSING_CODES};
 pub use vocabulary::{normalise_words, Vocabulary};
 pub use workbook::{column_letters, workbook_format, SheetPlace};

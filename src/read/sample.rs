@@ -26,6 +26,9 @@ pub struct Sample {
     pub sheet: Option<(String, u32)>,
     /// A workbook's sheets, when it has more than one.
     pub sheets: Vec<String>,
+    /// SPSS: each column's variable label (empty when it has none), which init reads when a
+    /// name says nothing (`q1_t0` labelled "UCLA Q1 (Referral)").
+    pub labels: Vec<String>,
 }
 
 /// Reads the header and up to `max_rows` data rows. A workbook's header is the first row of
@@ -40,6 +43,9 @@ pub fn sample(
 ) -> Result<Sample, Error> {
     if let Some(format) = workbook_format(path) {
         return sample_workbook(path, format, max_rows, sheet, header_row, looks_like_header);
+    }
+    if super::spss::is_spss(path) {
+        return super::spss::sample_sav(path, max_rows);
     }
     if is_parquet(path) {
         return sample_parquet(path, max_rows);
@@ -111,6 +117,7 @@ fn sample_csv(path: &Path, max_rows: usize) -> Result<Sample, Error> {
         encoding,
         sheet: None,
         sheets: Vec::new(),
+        labels: Vec::new(),
     })
 }
 
