@@ -85,6 +85,9 @@ pub struct ConfigFile {
     /// Records excluded by value or `*` pattern, per column: `id = ["TEST*"]`.
     #[serde(default)]
     pub exclude: BTreeMap<String, Vec<String>>,
+    /// Numeric grouping columns in bands, by their lower bounds: `age = [18, 25, 35, 50, 65]`.
+    #[serde(default)]
+    pub bands: BTreeMap<String, Vec<f64>>,
     /// Custom scale definitions.
     #[serde(default)]
     pub scales: Vec<ScaleDef>,
@@ -435,6 +438,7 @@ fn vocabulary(config: &ConfigFile, cli_codes: &[String]) -> Result<Vocabulary, E
         recode: config.recode.clone(),
         normalise_groups: config.normalise_groups.unwrap_or(false),
         exclude: config.exclude.clone(),
+        bands: config.bands.clone(),
     })
 }
 

@@ -292,3 +292,56 @@ fn a_config_naming_what_is_not_there_is_refused() {
     let e = refused("missing-codes = [true]\n", &wide);
     assert!(e.contains("expected a number or text"), "{e}");
 }
+
+#[test]
+fn numeric_groups_sort_as_numbers_and_bands_name_their_range() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("wide.csv");
+    let mut text = String::from("id,site,age,pre_score,post_score\n");
+    for i in 0..300 {
+        let site = [2, 10, 1][i % 3];
+        let age = [19, 24, 30, 52, 70, 81][i % 6];
+        text.push_str(&format!("P{i},{site},{age},{},{}\n", 5 + i % 4, 4 + i % 3));
+    }
+    std::fs::write(&data, text).expect("write");
+    let config = dir.path().join("eval.toml");
+    std::fs::write(
+        &config,
+        "by = [\"site\", \"age\"]\n[bands]\nage = [18, 25, 65]\n",
+    )
+    .expect("write");
+    for extra in [&[][..], &["--streaming", "--partitions", "3"][..]] {
+        let out = dir.path().join(format!("out{}", extra.len()));
+        bin()
+            .arg("analyse")
+            .arg(&data)
+            .arg("--config")
+            .arg(&config)
+            .args(["--no-charts", "--no-report", "--quiet", "--out"])
+            .arg(&out)
+            .args(extra)
+            .assert()
+            .success();
+        let table = std::fs::read_to_string(out.join("comparisons.csv")).expect("table");
+        let groups: Vec<String> = table
+            .lines()
+            .skip(1)
+            .filter(|l| l.contains(",pre_post,"))
+            .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(":"))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                "all:All",
+                "site:1",
+                "site:2",
+                "site:10",
+                "age:18-24",
+                "age:25-64",
+                "age:65+"
+            ],
+            "{extra:?}"
+        );
+        assert_eq!(row(&table, "18-24", "pre_post")["n"], "100");
+    }
+}

@@ -603,15 +603,68 @@ pub(super) fn near_duplicate_notices(groups: &[GroupColumn]) -> Vec<String> {
     notices
 }
 
-/// Re-codes a column so that codes follow the levels sorted by UTF-8 bytes (R's radix sort),
-/// which makes "groups sorted by name" a walk over codes.
+/// The number a group name stands for when a column's groups are numbers or bands: `7`,
+/// `18-24` (18), `18 to under 24.5` (18), `65+` (65), `under 18` (below any).
+fn numeric_key(level: &str) -> Option<f64> {
+    let number = |s: &str| match parse_cell(s) {
+        Cell::Number(v) => Some(v),
+        _ => None,
+    };
+    if let Some(v) = number(level) {
+        return Some(v);
+    }
+    if let Some(rest) = level.strip_prefix("under ") {
+        return number(rest).map(|_| f64::NEG_INFINITY);
+    }
+    if let Some(rest) = level.strip_suffix('+') {
+        return number(rest);
+    }
+    let (low, high) = level
+        .split_once(" to under ")
+        .or_else(|| level.split_once('-'))?;
+    number(high).and(number(low))
+}
+
+/// Sorts a column's group names: by the numbers they stand for when every group (but
+/// `(missing)`, which comes first) is a number or a band, so 2 comes before 10 and `5-17`
+/// before `18-24`; else by UTF-8 bytes (R's radix sort).
+pub(crate) fn order_levels(levels: &mut [String]) {
+    let numeric = levels.iter().any(|l| l != MISSING_GROUP)
+        && (levels.iter())
+            .filter(|l| *l != MISSING_GROUP)
+            .all(|l| numeric_key(l).is_some());
+    if !numeric {
+        levels.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+        return;
+    }
+    levels.sort_by(|a, b| {
+        let key = |l: &str| match l {
+            MISSING_GROUP => f64::NEG_INFINITY,
+            l => numeric_key(l).unwrap_or(f64::NEG_INFINITY),
+        };
+        let missing_first = (b == MISSING_GROUP).cmp(&(a == MISSING_GROUP));
+        missing_first
+            .then(key(a).total_cmp(&key(b)))
+            .then(a.as_bytes().cmp(b.as_bytes()))
+    });
+}
+
+/// Re-codes a column so that codes follow the levels in [`order_levels`]'s order, which makes
+/// "groups in order" a walk over codes.
 pub(super) fn sort_levels(
     name: String,
     levels: HashMap<String, u32>,
     mut codes: GroupCodes,
 ) -> GroupColumn {
-    let mut by_code: Vec<(String, u32)> = levels.into_iter().collect();
-    by_code.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut names: Vec<String> = levels.keys().cloned().collect();
+    order_levels(&mut names);
+    let by_code: Vec<(String, u32)> = names
+        .into_iter()
+        .map(|name| {
+            let code = levels[&name];
+            (name, code)
+        })
+        .collect();
     let mut new_code = vec![0u32; by_code.len()];
     for (rank, (_, old)) in by_code.iter().enumerate() {
         new_code[*old as usize] = rank as u32;

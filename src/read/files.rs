@@ -175,7 +175,7 @@ impl Spilled {
             merged.responses = part.responses;
         }
         for column in &mut merged.groups {
-            column.levels.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+            order_levels(&mut column.levels);
             column.levels.dedup();
         }
         // Lines are unique to a record, and a record's entries keep their order (stable sort).

@@ -35,6 +35,9 @@ pub struct Vocabulary {
     /// Per column, values or `*` patterns whose records are excluded.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub exclude: BTreeMap<String, Vec<String>>,
+    /// Per numeric grouping column, the lower bounds of its bands (`age = [18, 25, 35]`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub bands: BTreeMap<String, Vec<f64>>,
 }
 
 impl Vocabulary {
@@ -178,6 +181,8 @@ pub(super) struct Resolved {
     pub(super) recode: Vec<Vec<(String, String)>>,
     pub(super) normalise_groups: bool,
     pub(super) exclude: Vec<ExcludeRule>,
+    /// Per `--by` column: the lower bounds of its bands (empty: not banded).
+    pub(super) bands: Vec<Vec<f64>>,
 }
 
 impl Resolved {
@@ -224,6 +229,22 @@ impl Resolved {
                     .collect();
             }
         }
+        let mut bands = vec![Vec::new(); by.len()];
+        for (name, bounds) in &vocabulary.bands {
+            column(name, "[bands]")?;
+            if bounds.is_empty()
+                || bounds
+                    .windows(2)
+                    .any(|w| w[0].partial_cmp(&w[1]) != Some(std::cmp::Ordering::Less))
+            {
+                return Err(format!(
+                    "[bands] {name} = {bounds:?}: give the bands' lower bounds in increasing order, such as [18, 25, 35, 50, 65]"
+                ));
+            }
+            if let Some(g) = by.iter().position(|b| header.find(b) == header.find(name)) {
+                bands[g] = bounds.clone();
+            }
+        }
         let mut exclude = Vec::new();
         for (name, patterns) in &vocabulary.exclude {
             let c = column(name, "[exclude]")?;
@@ -239,6 +260,7 @@ impl Resolved {
             recode,
             normalise_groups: vocabulary.normalise_groups,
             exclude,
+            bands,
         })
     }
 
@@ -264,6 +286,7 @@ impl Resolved {
     pub(super) fn renames_groups(&self) -> bool {
         self.normalise_groups
             || self.recode.iter().any(|r| !r.is_empty())
+            || self.bands.iter().any(|b| !b.is_empty())
             || !self.missing.is_empty()
     }
 
@@ -281,7 +304,22 @@ impl Resolved {
         {
             return super::MISSING_GROUP.to_string();
         }
-        value.to_string()
+        match (self.bands.get(g), super::parse_cell(value)) {
+            (Some(bounds), super::Cell::Number(v)) if !bounds.is_empty() => band(bounds, v),
+            _ => value.to_string(),
+        }
+    }
+}
+
+/// The band of `v` among lower bounds `bounds`: `under 18`, `18-24` (whole-number bounds), `18
+/// to under 24.5` (others), `65+`.
+pub(super) fn band(bounds: &[f64], v: f64) -> String {
+    let whole = bounds.iter().all(|b| b.fract() == 0.0);
+    match bounds.iter().rposition(|&b| v >= b) {
+        None => format!("under {}", bounds[0]),
+        Some(k) if k + 1 == bounds.len() => format!("{}+", bounds[k]),
+        Some(k) if whole => format!("{}-{}", bounds[k], bounds[k + 1] - 1.0),
+        Some(k) => format!("{} to under {}", bounds[k], bounds[k + 1]),
     }
 }
 
@@ -338,6 +376,20 @@ mod tests {
         assert!(rule("a*b*c").matches("aXbYc"));
         assert!(!rule("a*b*c").matches("aXcYb"));
         assert_eq!(rule("TEST*").name, "id = \"TEST*\"");
+    }
+
+    #[test]
+    fn bands_name_their_range() {
+        let bounds = [18.0, 25.0, 35.0, 65.0];
+        let names: Vec<String> = [17.0, 18.0, 24.9, 25.0, 64.0, 65.0, 99.0]
+            .iter()
+            .map(|&v| band(&bounds, v))
+            .collect();
+        assert_eq!(
+            names,
+            ["under 18", "18-24", "18-24", "25-34", "35-64", "65+", "65+"]
+        );
+        assert_eq!(band(&[0.5, 1.5], 1.0), "0.5 to under 1.5");
     }
 
     #[test]

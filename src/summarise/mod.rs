@@ -28,8 +28,8 @@ pub use pairs::{
 };
 pub use profiles::{Profiles, ScoreTriple, Slot};
 pub use tally::{
-    merge_counts, merge_totals, sorted_counts, sum_groups, tally_groups, CountedPairs, GroupTotals,
-    SlotCounts, SLOTS,
+    merge_counts, merge_totals, sorted_counts, sum_groups, tally_groups, CountedPairs, GroupOrder,
+    GroupTotals, SlotCounts, SLOTS,
 };
 
 use crate::read::Export;
@@ -128,7 +128,8 @@ pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
 impl Summaries {
     /// The sum of summaries of disjoint sets of people (partitions by id). `by` is the
     /// grouping columns in order, which fixes the output order with the group names.
-    pub fn merge(parts: Vec<Summaries>, by: &[String]) -> Summaries {
+    pub fn merge(parts: Vec<Summaries>, groups: &[crate::read::GroupColumn]) -> Summaries {
+        let order = GroupOrder::new(groups);
         let mut status = StatusCounts::default();
         let (mut pairs, mut scores, mut repeated) = (Vec::new(), Vec::new(), Vec::new());
         let mut mixed = Vec::new();
@@ -144,12 +145,12 @@ impl Summaries {
             mixed.extend(part.mixed);
         }
         Summaries {
-            pairs: merge_counts(pairs, by),
-            scores: merge_counts(scores, by),
+            pairs: merge_counts(pairs, &order),
+            scores: merge_counts(scores, &order),
             status,
-            repeated: merge_totals(repeated, by),
+            repeated: merge_totals(repeated, &order),
             item_sums,
-            mixed: merge_totals(mixed, by),
+            mixed: merge_totals(mixed, &order),
         }
     }
 }

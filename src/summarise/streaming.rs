@@ -81,7 +81,7 @@ pub fn read_streaming(
         problems.extend(part_problems);
     }
     let export = spilled.merge(exports);
-    let summaries = Summaries::merge(summaries, &options.by);
+    let summaries = Summaries::merge(summaries, &export.groups);
     // A record's problems keep their column order (stable sort).
     problems.sort_by_key(|p| p.line);
     dir.close().map_err(|e| Error::io(temp_dir, e))?;

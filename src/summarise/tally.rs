@@ -191,11 +191,14 @@ pub(super) fn totals_by_group<S: Additive>(
 /// Adds totals of the same group from disjoint sets of people (streaming partitions), in the
 /// order [`sum_groups`] gives: the whole sample, then each column of `by` with its groups
 /// sorted by UTF-8 bytes.
-pub fn merge_totals<S: Additive>(parts: Vec<GroupTotals<S>>, by: &[String]) -> Vec<GroupTotals<S>> {
-    let mut merged: std::collections::BTreeMap<(usize, Vec<u8>), GroupTotals<S>> =
+pub fn merge_totals<S: Additive>(
+    parts: Vec<GroupTotals<S>>,
+    order: &GroupOrder,
+) -> Vec<GroupTotals<S>> {
+    let mut merged: std::collections::BTreeMap<(usize, usize), GroupTotals<S>> =
         std::collections::BTreeMap::new();
     for part in parts {
-        let key = output_order(by, &part.group_by, &part.group);
+        let key = order.key(&part.group_by, &part.group);
         match merged.get_mut(&key) {
             Some(m) => m.totals.add(&part.totals),
             None => {
@@ -208,11 +211,11 @@ pub fn merge_totals<S: Additive>(parts: Vec<GroupTotals<S>>, by: &[String]) -> V
 
 /// Adds counts of the same (group_by, group, slot) from disjoint sets of people, in the
 /// order [`tally_groups`] gives, slots in order within each group.
-pub fn merge_counts(counts: Vec<SlotCounts>, by: &[String]) -> Vec<SlotCounts> {
-    let mut merged: std::collections::BTreeMap<((usize, Vec<u8>), usize), SlotCounts> =
+pub fn merge_counts(counts: Vec<SlotCounts>, order: &GroupOrder) -> Vec<SlotCounts> {
+    let mut merged: std::collections::BTreeMap<((usize, usize), usize), SlotCounts> =
         std::collections::BTreeMap::new();
     for c in counts {
-        let key = (output_order(by, &c.group_by, &c.group), c.slot);
+        let key = (order.key(&c.group_by, &c.group), c.slot);
         match merged.get_mut(&key) {
             Some(m) => m.pairs.extend(c.pairs),
             None => {
@@ -229,11 +232,38 @@ pub fn merge_counts(counts: Vec<SlotCounts>, by: &[String]) -> Vec<SlotCounts> {
         .collect()
 }
 
-/// Where a group sorts in the output: the whole sample first, then each column of `by` in
-/// order with its groups by UTF-8 bytes, as [`tally_groups`] and [`sum_groups`] give them.
-fn output_order(by: &[String], group_by: &str, group: &str) -> (usize, Vec<u8>) {
-    let column = by.iter().position(|b| b == group_by).map_or(0, |i| i + 1);
-    (column, group.as_bytes().to_vec())
+/// Where a group sorts in the output: the whole sample first, then each grouping column in
+/// order with its groups in the order of its levels, as [`tally_groups`] and [`sum_groups`]
+/// give them.
+pub struct GroupOrder {
+    columns: Vec<(String, std::collections::HashMap<String, usize>)>,
+}
+
+impl GroupOrder {
+    /// The order of the read stage's grouping columns and their levels.
+    pub fn new(groups: &[crate::read::GroupColumn]) -> GroupOrder {
+        GroupOrder {
+            columns: groups
+                .iter()
+                .map(|g| {
+                    let ranks = (g.levels.iter().enumerate())
+                        .map(|(k, l)| (l.clone(), k))
+                        .collect();
+                    (g.name.clone(), ranks)
+                })
+                .collect(),
+        }
+    }
+
+    fn key(&self, group_by: &str, group: &str) -> (usize, usize) {
+        match self.columns.iter().position(|(name, _)| name == group_by) {
+            Some(c) => (
+                c + 1,
+                self.columns[c].1.get(group).copied().unwrap_or(usize::MAX),
+            ),
+            None => (0, 0),
+        }
+    }
 }
 
 /// One counted (cell, slot, earlier, later) combination.
