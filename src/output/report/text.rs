@@ -133,13 +133,23 @@ impl Content {
         let count = |stage: &str| results.flow_count(stage);
         let consort = Consort {
             read: count("rows_read"),
+            // The config's own exclusions are shown when the flow has them.
             excluded: [
                 ("wrong number of fields", "excluded_malformed"),
+                ("a rule of the config (test, total)", "excluded_by_rule"),
                 ("blank id", "excluded_missing_id"),
                 ("unknown timepoint", "excluded_unknown_timepoint"),
+                (
+                    "interim review (ignored timepoint)",
+                    "excluded_ignored_timepoint",
+                ),
                 ("repeated id", "excluded_duplicate_id"),
             ]
             .iter()
+            .filter(|(_, stage)| {
+                !matches!(*stage, "excluded_by_rule" | "excluded_ignored_timepoint")
+                    || results.flow.iter().any(|f| f.stage == *stage)
+            })
             .map(|(label, stage)| (label.to_string(), count(stage)))
             .collect(),
             people: count("people"),
