@@ -245,3 +245,87 @@ fn a_config_may_map_columns_a_run_does_not_use() {
             "\"folowup_score\" is not a column this tool reads",
         ));
 }
+
+#[test]
+fn exports_a_new_user_made_give_their_truth() {
+    // Six exports written by a helper trying the tool as a new user (tests/data/trial:
+    // a CRM CSV with labels and "12 weeks"/"6 months" columns, a Windows-1252 semicolon file
+    // with 999 and training records, a long xlsx, an SPSS file, a long Parquet file with an
+    // is_test flag, an ODS file whose headers are the questions' text), with the pre-post
+    // results the helper computed in pandas (truth/all_truth.csv, means to 4 decimals).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/trial");
+    let truth = std::fs::read_to_string(root.join("truth/all_truth.csv")).expect("truth");
+    let mut exports: Vec<PathBuf> = std::fs::read_dir(root.join("exports"))
+        .expect("exports")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    exports.sort();
+    assert_eq!(exports.len(), 6);
+    for export in exports {
+        let name = export
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let key = name.split('_').next().expect("e1 ...").to_string();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("eval.toml");
+        bin()
+            .arg("init")
+            .arg(&export)
+            .arg("--out")
+            .arg(&config)
+            .assert()
+            .success();
+        let out = dir.path().join("out");
+        analyse(&export, Some(&config), &out);
+        let table = std::fs::read_to_string(out.join("comparisons.csv")).expect("table");
+        let mut reader = csv::Reader::from_reader(table.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .map(String::from)
+            .collect();
+        let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+        let mut compared = 0;
+        for line in truth
+            .lines()
+            .skip(1)
+            .filter(|l| l.starts_with(&format!("{key},")))
+        {
+            let t: Vec<&str> = line.split(',').collect();
+            let (group_by, group) = (t[1], t[2]);
+            let comparison = match t[3] {
+                "pre->post" => "pre_post",
+                "pre->followup" => "pre_followup",
+                _ => continue,
+            };
+            // The whole sample, and groups of the columns init chose to group by.
+            let found = rows.iter().find(|r| {
+                &r[at("comparison")] == comparison
+                    && if group_by == "overall" {
+                        &r[at("group_by")] == "all"
+                    } else {
+                        &r[at("group_by")] != "all" && &r[at("group")] == group
+                    }
+            });
+            let Some(r) = found else { continue };
+            if &r[at("suppressed")] == "true" {
+                continue;
+            }
+            assert_eq!(&r[at("n")], t[4], "{name} {group}");
+            for (column, want) in [("mean_a", t[5]), ("mean_b", t[6])] {
+                let got: f64 = r[at(column)].parse().expect("a number");
+                let want: f64 = want.parse().expect("a number");
+                assert!(
+                    (got - want).abs() < 6e-5,
+                    "{name} {group} {column}: {got} vs {want}"
+                );
+            }
+            compared += 1;
+        }
+        assert!(compared >= 1, "{name}: nothing compared");
+    }
+}

@@ -112,8 +112,14 @@ fn a_crm_export_is_read_in_its_own_words() {
     );
     // The report's flow diagram counts them too, so its numbers add up.
     let report = std::fs::read_to_string(out.join("report.html")).expect("report");
-    assert!(report.contains("a rule of the config (test, total): 2"), "flow diagram");
-    assert!(report.contains("interim review (ignored timepoint): 1"), "flow diagram");
+    assert!(
+        report.contains("a rule of the config (test, total): 2"),
+        "flow diagram"
+    );
+    assert!(
+        report.contains("interim review (ignored timepoint): 1"),
+        "flow diagram"
+    );
     // summary.json records the words used.
     let summary = std::fs::read_to_string(out.join("summary.json")).expect("summary");
     assert!(

@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 /// `init`'s options.
 #[derive(Debug, Clone, Args)]
 pub struct InitArgs {
-    /// The export: CSV, Parquet or a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods).
+    /// The export: CSV, Parquet, a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods) or an SPSS file
+    /// (.sav, .zsav).
     #[arg(value_name = "EXPORT")]
     pub input: PathBuf,
     /// Where to write the config.
@@ -98,12 +99,14 @@ pub fn run(args: &InitArgs) -> Result<(), Error> {
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "Next: loneliness-eval analyse {} --config {}",
-        shell_word(&args.input),
-        shell_word(&args.out)
-    );
+    if checked.is_ok() {
+        let _ = writeln!(
+            out,
+            "Next: loneliness-eval analyse {} --config {}",
+            shell_word(&args.input),
+            shell_word(&args.out)
+        );
+    }
     super::print_out(&out)?;
     checked.map(|_| ())
 }
@@ -253,7 +256,10 @@ pub fn config_text(input: &Path, sample: &Sample, g: &Guess) -> String {
         }
     }
     if !g.timepoints.is_empty() {
-        let _ = writeln!(t, "\n[timepoints]  # the timepoint column's values");
+        let _ = writeln!(
+            t,
+            "\n[timepoints]  # the timepoint column's values, matched in any case and spacing"
+        );
         for v in &g.timepoints {
             let rows = plural(v.rows, "row", "rows");
             match v.maps_to {
@@ -309,6 +315,15 @@ pub fn config_text(input: &Path, sample: &Sample, g: &Guess) -> String {
                 patterns.join(", "),
                 why.join("; ")
             );
+        }
+    }
+    if !g.other_groups.is_empty() {
+        let _ = writeln!(
+            t,
+            "\n# Other columns that could group the results (add them to `by` to see each group):"
+        );
+        for (column, n) in &g.other_groups {
+            let _ = writeln!(t, "#   {column:?} ({n} values)");
         }
     }
     if !g.labels.is_empty() {

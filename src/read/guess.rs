@@ -49,6 +49,8 @@ pub struct Guess {
     pub dates: Vec<(String, &'static str)>,
     /// Excel error values seen.
     pub excel_errors: usize,
+    /// Other columns that could group the results (header, distinct values).
+    pub other_groups: Vec<(String, usize)>,
     /// What a person should check.
     pub checks: Vec<String>,
 }
@@ -144,7 +146,8 @@ fn has_phrase(tokens: &[String], phrase: &[&str]) -> bool {
 }
 
 /// Words naming a loneliness measure in a column name.
-const MEASURE_WORDS: [&str; 5] = ["ucla", "lonely", "loneliness", "uls", "lone"];
+/// ("Lonely" alone is the ONS direct question's word, another measure.)
+const MEASURE_WORDS: [&str; 3] = ["ucla", "loneliness", "uls"];
 /// Words naming other measures, whose columns are not this run's scores.
 const OTHER_MEASURES: [&str; 12] = [
     "swemwbs",
@@ -170,6 +173,9 @@ struct ScoreName {
     wave: Option<u32>,
     item: Option<u32>,
     total: bool,
+    /// Weeks after referral the name gives (`12 weeks`, `6 months`), when it names no
+    /// timepoint word: placed once every column's is known.
+    weeks: Option<u32>,
 }
 
 /// Reads a column name as a score's, if it is one.
@@ -178,8 +184,19 @@ fn score_name(name: &str) -> Option<ScoreName> {
     if t.is_empty() || OTHER_MEASURES.iter().any(|m| has(&t, m)) {
         return None;
     }
-    let measure = MEASURE_WORDS.iter().any(|m| has(&t, m));
+    let mut measure = MEASURE_WORDS.iter().any(|m| has(&t, m));
     let mut item = None;
+    // The UCLA-3 questions in words (Hughes et al. 2004: companionship, left out, isolated).
+    for (words, number) in [
+        (&["companionship"][..], 1),
+        (&["left", "out"][..], 2),
+        (&["isolated"][..], 3),
+    ] {
+        if has_phrase(&t, words) {
+            item = Some(number);
+            measure = true;
+        }
+    }
     let mut wave = None;
     for (k, tok) in t.iter().enumerate() {
         let next_number = t.get(k + 1).and_then(|n| n.parse::<u32>().ok());
@@ -199,7 +216,8 @@ fn score_name(name: &str) -> Option<ScoreName> {
     }
     // A bare `q1` or `score` with no measure is a score only in the long layout's form.
     let timepoint = timepoint_of_tokens(&t);
-    if !measure && timepoint.is_none() && wave.is_none() && t.len() > 3 {
+    let weeks = timepoint.is_none().then(|| weeks_of_tokens(&t)).flatten();
+    if !measure && timepoint.is_none() && wave.is_none() && weeks.is_none() && t.len() > 3 {
         return None;
     }
     Some(ScoreName {
@@ -207,19 +225,26 @@ fn score_name(name: &str) -> Option<ScoreName> {
         wave,
         item,
         total: total && item.is_none(),
+        weeks,
+    })
+}
+
+/// Weeks after referral that words give: `12 weeks`, `6 months` (26), `3m` (13).
+fn weeks_of_tokens(t: &[String]) -> Option<u32> {
+    t.windows(2).find_map(|w| {
+        let n = w[0].parse::<u32>().ok()?;
+        match w[1].as_str() {
+            "week" | "weeks" | "wk" | "wks" => Some(n),
+            "month" | "months" | "mth" | "mths" | "m" => Some((n * 13).div_ceil(3)),
+            _ => None,
+        }
     })
 }
 
 /// The timepoint a column name's words name, if any.
 fn timepoint_of_tokens(t: &[String]) -> Option<Timepoint> {
     let any = |words: &[&str]| words.iter().any(|w| has(t, w));
-    if any(&["followup", "fu", "fup"])
-        || has_phrase(t, &["follow", "up"])
-        || has(t, "follow")
-        || (any(&["month", "months", "mth", "m"])
-            && t.iter()
-                .any(|x| x.parse::<u32>().is_ok_and(|n| (2..=24).contains(&n))))
-    {
+    if any(&["followup", "fu", "fup"]) || has_phrase(t, &["follow", "up"]) || has(t, "follow") {
         return Some(Timepoint::Followup);
     }
     if any(&[
@@ -262,7 +287,14 @@ pub fn timepoint_word(value: &str) -> Option<Option<Timepoint>> {
     if has(&t, "interim") || has(&t, "mid") || has(&t, "midpoint") {
         return Some(None);
     }
-    timepoint_of_tokens(&t).map(Some)
+    // "3 months" as a review is the follow-up; weeks alone may be the end of support.
+    let months = t.windows(2).any(|w| {
+        w[0].parse::<u32>().is_ok_and(|n| (2..=24).contains(&n))
+            && ["month", "months", "mth", "m"].contains(&w[1].as_str())
+    });
+    timepoint_of_tokens(&t)
+        .or(months.then_some(Timepoint::Followup))
+        .map(Some)
 }
 
 /// Text that reads as "no answer".
@@ -341,7 +373,13 @@ fn id_score(t: &[String]) -> u32 {
     .iter()
     .any(|w| has(t, w));
     match (t.len(), who, key) {
-        (1, _, _) if has(t, "id") || has(t, "urn") || has(t, "identifier") => 10,
+        (1, _, _)
+            if ["id", "urn", "identifier", "ref", "reference"]
+                .iter()
+                .any(|w| has(t, w)) =>
+        {
+            10
+        }
         (_, true, true) => 8,
         (_, false, true) if has(t, "id") && t.len() <= 2 => 6,
         (_, true, false) if t.len() <= 2 && (has(t, "client") || has(t, "participant")) => 4,
@@ -481,7 +519,30 @@ pub fn guess(sample: &Sample) -> Guess {
             .get(k as usize)
             .copied()
     };
-    let timed = |n: &ScoreName| n.timepoint.or(n.wave.and_then(wave_tp));
+    // Columns named by weeks after referral (`- 12 weeks`, `- 6 months`): with no column
+    // named for the end of support, the earliest is the end and the next the follow-up;
+    // else the earliest is the follow-up.
+    let explicit_post = names
+        .iter()
+        .flatten()
+        .any(|n| n.timepoint == Some(Timepoint::Post));
+    let mut durations: Vec<u32> = names.iter().flatten().filter_map(|n| n.weeks).collect();
+    durations.sort_unstable();
+    durations.dedup();
+    let by_weeks = |w: u32| {
+        let k = durations.iter().position(|&d| d == w)?;
+        let order: &[Timepoint] = if explicit_post {
+            &[Timepoint::Followup]
+        } else {
+            &[Timepoint::Post, Timepoint::Followup]
+        };
+        order.get(k).copied()
+    };
+    let timed = |n: &ScoreName| {
+        n.timepoint
+            .or(n.wave.and_then(wave_tp))
+            .or(n.weeks.and_then(by_weeks))
+    };
     let mut wide_items: BTreeMap<Timepoint, BTreeMap<u32, usize>> = BTreeMap::new();
     let mut wide_totals: BTreeMap<Timepoint, usize> = BTreeMap::new();
     let mut long_items: BTreeMap<u32, usize> = BTreeMap::new();
@@ -656,7 +717,8 @@ pub fn guess(sample: &Sample) -> Guess {
             .filter(|&&(_, is_item)| is_item == items)
             .flat_map(|&(c, _)| column_values(c))
             .filter_map(|v| match parse_cell(v) {
-                Cell::Number(x) if !SENTINELS.contains(&x) => Some(x),
+                // Sentinels (99) are rare beside answers: the 95% rule below sees past them.
+                Cell::Number(x) => Some(x),
                 _ => None,
             })
             .collect()
@@ -729,6 +791,7 @@ pub fn guess(sample: &Sample) -> Guess {
                         false,
                     )
                 }
+                None if score_columns.is_empty() => ("ucla3".into(), "no score columns found, so the scale is the default".into(), true),
                 None => ("ucla3".into(), format!("totals {} fit no built-in scale: choose one (see loneliness-eval scales); totals outside it stay invalid", range_text(lo, hi, values.is_empty())), true),
             }
         }
@@ -888,13 +951,21 @@ pub fn guess(sample: &Sample) -> Guess {
         }
         let mut totals: BTreeMap<String, usize> = BTreeMap::new();
         let mut tests: BTreeMap<String, usize> = BTreeMap::new();
+        // A column that flags test records (`is_test`, `Training record`): its true values.
+        let flag_column = token_lists[c]
+            .iter()
+            .any(|t| ["test", "training", "dummy", "demo"].contains(&t.as_str()));
         for v in column_values(c) {
             let w = normalise_words(v);
+            let test_words = tokens(&w)
+                .iter()
+                .any(|t| ["test", "testing", "training", "dummy", "demo"].contains(&t.as_str()));
             if ["total", "totals", "grand total", "sum", "overall total"].contains(&w.as_str()) {
                 *totals.entry(v.to_string()).or_default() += 1;
-            } else if (Some(c) == location || Some(c) == trigger)
-                && (w.starts_with("test") || w == "dummy")
-            {
+            } else if flag_column && ["true", "yes", "y", "1"].contains(&w.as_str()) {
+                *tests.entry(v.to_string()).or_default() += 1;
+            } else if test_words && (Some(c) == location || Some(c) == trigger || w.len() <= 40) {
+                // "TRAINING" as a locality, "TEST RECORD" in a notes column.
                 *tests.entry(v.to_string()).or_default() += 1;
             }
         }
@@ -903,7 +974,7 @@ pub fn guess(sample: &Sample) -> Guess {
             rules.push((v, n, "a totals row, not a person".into()));
         }
         for (v, n) in tests {
-            rules.push((v, n, "a test group".into()));
+            rules.push((v, n, "marks test or training records".into()));
         }
         if rules.is_empty() {
             g.exclude.remove(header[c].trim());
@@ -920,6 +991,40 @@ pub fn guess(sample: &Sample) -> Guess {
                 header[c].trim()
             ));
         }
+    }
+    // Other columns that could group the results: few distinct values, most repeated.
+    for c in 0..header.len() {
+        let mapped = g.columns.iter().any(|(_, h)| h == header[c].trim());
+        if names[c].is_some() || mapped || g.dates.iter().any(|(h, _)| h == header[c].trim()) {
+            continue;
+        }
+        let values = column_values(c);
+        let mut distinct: BTreeMap<&str, usize> = BTreeMap::new();
+        for v in &values {
+            *distinct.entry(v).or_default() += 1;
+        }
+        if (2..=50).contains(&distinct.len()) && values.len() >= 4 * distinct.len() {
+            g.other_groups
+                .push((header[c].trim().to_string(), distinct.len()));
+        }
+    }
+    // Score-like columns left out: a staff total beside the items, a timepoint not placed.
+    let used_scores: Vec<usize> = score_columns.iter().map(|&(c, _)| c).collect();
+    let unused: Vec<String> = (0..header.len())
+        .filter(|c| names[*c].is_some() && !used_scores.contains(c))
+        .map(|c| format!("{:?}", header[c].trim()))
+        .collect();
+    if !unused.is_empty() {
+        g.checks.push(format!(
+            "columns that look like scores but are not used: {} (a total beside its items is ignored: the items are scored; map any other in [columns])",
+            unused.join(", ")
+        ));
+    }
+    if g.layout == Some(Layout::Wide)
+        && !score_columns.is_empty()
+        && !g.columns.iter().any(|(e, _)| e.starts_with("post_"))
+    {
+        g.checks.push("no end-of-support (post) scores found, so there is no pre-post comparison: map them in [columns] (post_score = \"...\" or post_q1 = \"...\")".into());
     }
     if g.by.is_empty() {
         g.checks.push("no trigger group or location column found: results are for the whole sample only (add grouping columns to `by`)".into());
@@ -1023,6 +1128,19 @@ mod tests {
             Some((None, Some(2)))
         );
         assert_eq!(s("SWEMWBS Q1 (Referral)"), None);
+        // Question text, and timepoints named by weeks after referral.
+        let q = s("How often do you feel that you lack companionship? (Start)").expect("a score");
+        assert_eq!((q.timepoint, q.item), (Some(Timepoint::Pre), Some(1)));
+        assert_eq!(
+            s("How often do you feel isolated from others (End)").map(|n| n.item),
+            Some(Some(3))
+        );
+        assert_eq!(s("How often do you feel lonely? (Start)"), None);
+        assert_eq!(
+            s("Q2 left out - 12 weeks").map(|n| (n.item, n.weeks)),
+            Some((Some(2), Some(12)))
+        );
+        assert_eq!(s("UCLA total - 6 months").map(|n| n.weeks), Some(Some(26)));
         assert_eq!(s("Referral Reason"), None);
         assert_eq!(s("Service Location"), None);
     }
