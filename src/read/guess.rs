@@ -957,14 +957,36 @@ pub fn guess(sample: &Sample) -> Guess {
             .any(|t| ["test", "training", "dummy", "demo"].contains(&t.as_str()));
         for v in column_values(c) {
             let w = normalise_words(v);
-            let test_words = tokens(&w)
-                .iter()
-                .any(|t| ["test", "testing", "training", "dummy", "demo"].contains(&t.as_str()));
+            // A grouping value starting with a test word ("TRAINING", "Test site"); in any
+            // other column only a value that says nothing else ("TEST RECORD"), so a note
+            // such as "blood test pending" is never taken for one.
+            let first_word = tokens(&w).into_iter().next().unwrap_or_default();
+            let test_word =
+                ["test", "testing", "training", "dummy", "demo"].contains(&first_word.as_str());
+            let test_words = if Some(c) == location || Some(c) == trigger {
+                test_word
+            } else {
+                [
+                    "test",
+                    "testing",
+                    "training",
+                    "dummy",
+                    "demo",
+                    "test record",
+                    "training record",
+                    "dummy record",
+                    "test client",
+                    "test data",
+                    "test only",
+                    "test entry",
+                ]
+                .contains(&w.as_str())
+            };
             if ["total", "totals", "grand total", "sum", "overall total"].contains(&w.as_str()) {
                 *totals.entry(v.to_string()).or_default() += 1;
             } else if flag_column && ["true", "yes", "y", "1"].contains(&w.as_str()) {
                 *tests.entry(v.to_string()).or_default() += 1;
-            } else if test_words && (Some(c) == location || Some(c) == trigger || w.len() <= 40) {
+            } else if test_words {
                 // "TRAINING" as a locality, "TEST RECORD" in a notes column.
                 *tests.entry(v.to_string()).or_default() += 1;
             }
@@ -1180,6 +1202,41 @@ mod tests {
         assert_eq!(timepoint_word("Interim review"), Some(None));
         assert_eq!(timepoint_word("Initial review"), Some(Some(Timepoint::Pre)));
         assert_eq!(timepoint_word("Phone call"), None);
+    }
+
+    #[test]
+    fn a_note_mentioning_a_test_is_not_a_test_record() {
+        let sample = Sample {
+            format: "csv",
+            header: ["id", "location", "notes", "pre_score", "post_score"]
+                .map(String::from)
+                .to_vec(),
+            rows: (0..40)
+                .map(|i| {
+                    let note = match i {
+                        3 => "blood test pending",
+                        5 => "TEST RECORD",
+                        _ => "",
+                    };
+                    let location = if i == 7 { "TRAINING" } else { "Leeds" };
+                    [
+                        format!("P{i}"),
+                        location.into(),
+                        note.into(),
+                        "6".into(),
+                        "5".into(),
+                    ]
+                    .to_vec()
+                })
+                .collect(),
+            complete: true,
+            ..Sample::default()
+        };
+        let g = guess(&sample);
+        let rules: Vec<(&str, &str)> = (g.exclude.iter())
+            .flat_map(|(c, rules)| rules.iter().map(move |(p, _, _)| (c.as_str(), p.as_str())))
+            .collect();
+        assert_eq!(rules, [("location", "TRAINING"), ("notes", "TEST RECORD")]);
     }
 
     #[test]
