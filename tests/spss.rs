@@ -67,7 +67,7 @@ fn problems_name_the_case_and_init_reads_spss() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.starts_with(&format!(
-            "{} case 8, column pre_q1: \"7\" is outside the item range 1-3",
+            "{} case 8, column pre_q1 (\"UCLA Q1 (pre)\"): \"7\" is outside the item range 1-3",
             fixture("clients.sav").display()
         )),
         "{stdout}"

@@ -191,3 +191,25 @@ fn problems_name_the_sheets_cells() {
         assert_eq!(stdout.lines().count(), 8, "{name}: {stdout}");
     }
 }
+
+#[test]
+fn score_reads_workbooks_as_their_csv_twin() {
+    let run = |name: &str| {
+        let output = bin()
+            .arg("score")
+            .arg(fixture(name))
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{name}");
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let twin = run("clients.csv");
+    assert_eq!(
+        twin.lines().count(),
+        401,
+        "a header and one line per person"
+    );
+    for name in ["clients.xlsx", "clients.xls", "clients.ods"] {
+        assert_eq!(run(name), twin, "{name}");
+    }
+}

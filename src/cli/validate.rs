@@ -38,7 +38,16 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
     problems.extend(loaded.scored.problems.iter().map(|p| Problem {
         line: p.line,
         column: Some(p.column.clone()),
-        message: format!("column {}: {:?} {}", p.column, p.value, p.message),
+        message: format!(
+            "column {}{}: {:?} {}",
+            p.column,
+            export
+                .column_label(&p.column)
+                .map(|label| format!(" ({label:?})"))
+                .unwrap_or_default(),
+            p.value,
+            p.message
+        ),
     }));
     problems.extend(loaded.export.warnings.iter().map(|w| Problem {
         line: w.line,

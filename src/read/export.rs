@@ -73,6 +73,9 @@ pub struct SourceFile {
     /// A workbook's sheet and header row (absent for CSV and Parquet).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<SheetPlace>,
+    /// SPSS: variable names and their labels, for messages (empty for other formats).
+    #[serde(skip)]
+    pub variable_labels: Vec<(String, String)>,
     /// Lines of earlier files: line `k` of this file is line `first_line + k` of the run.
     #[serde(skip)]
     pub first_line: u64,
@@ -362,6 +365,18 @@ impl Export {
             (None, Some("sav")) => format!("{} case {}", path.display(), line.saturating_sub(1)),
             (None, _) => format!("{} line {line}", path.display()),
         }
+    }
+
+    /// The label of a column (an SPSS variable's), if it has one that says more than its name.
+    pub fn column_label(&self, column: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .flat_map(|f| &f.variable_labels)
+            .find(|(name, label)| {
+                name.eq_ignore_ascii_case(column) && !label.trim().eq_ignore_ascii_case(name)
+            })
+            .map(|(_, label)| label.as_str())
+            .filter(|label| !label.trim().is_empty())
     }
 
     /// Drops the per-person data (ids, group codes), keeping the counts and lists: what

@@ -216,6 +216,7 @@ pub(super) fn read_files(
     for path in paths {
         let base = done;
         let mut sheet = None;
+        let mut variable_labels = Vec::new();
         let format = match workbook::workbook_format(path) {
             Some(format) => format,
             None if spss::is_spss(path) => "sav",
@@ -239,15 +240,19 @@ pub(super) fn read_files(
                 sink,
                 &mut |d| progress(base + d, total),
             )?,
-            "sav" => spss::parse_sav(
-                path,
-                options,
-                &mut state,
-                first_line,
-                combined.take(),
-                sink,
-                &mut |d| progress(base + d, total),
-            )?,
+            "sav" => {
+                let (parsed, labels) = spss::parse_sav(
+                    path,
+                    options,
+                    &mut state,
+                    first_line,
+                    combined.take(),
+                    sink,
+                    &mut |d| progress(base + d, total),
+                )?;
+                variable_labels = labels;
+                parsed
+            }
             "csv" => {
                 let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
                 let size = file.metadata().map_or(0, |m| m.len());
@@ -288,6 +293,7 @@ pub(super) fn read_files(
             sha256: parsed.sha256,
             format,
             sheet,
+            variable_labels,
             first_line,
         });
         first_line += parsed.lines;
@@ -338,6 +344,7 @@ pub fn read_bytes(
         sha256: parsed.sha256,
         format: "csv",
         sheet: None,
+        variable_labels: Vec::new(),
         first_line: 0,
     };
     let Reading {

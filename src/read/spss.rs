@@ -7,7 +7,7 @@
 //! grouping column with value labels reads as its labels (`1` → `Leeds`; a code with no label
 //! reads as the code), every other column as its codes (a labelled UCLA item is its number);
 //! dates read as ISO dates. Line numbers count as in that CSV export (the header is line 1, case
-//! `k` from 1 is line `k + 1`); messages name the case.
+//! `k` from 1 is line `k + 1`); messages name the case, and a variable's label beside its name.
 
 use super::keeper::{hash_file, Keeper};
 use super::{start_file, CellSink, Parsed, ReadOptions, Reading};
@@ -80,6 +80,7 @@ impl Variable {
 }
 
 /// Reads one SPSS file into the shared state, as `parse_file` does for CSV.
+/// With the file it returns its variables' labels, for messages.
 pub(super) fn parse_sav(
     path: &Path,
     options: &ReadOptions,
@@ -88,7 +89,7 @@ pub(super) fn parse_sav(
     combined: Option<Sha256>,
     sink: &mut dyn CellSink,
     progress: &mut dyn FnMut(u64),
-) -> Result<Parsed, Error> {
+) -> Result<(Parsed, Vec<(String, String)>), Error> {
     let unreadable =
         |e: ambers::error::SpssError| Error::input(path, format!("not a readable SPSS file: {e}"));
     let (bytes, sha256, combined) = hash_file(path, combined)?;
@@ -155,12 +156,19 @@ pub(super) fn parse_sav(
         count += rows as u64;
         progress(bytes * count / cases.max(1));
     }
-    Ok(Parsed {
-        lines: count + 1,
-        bytes,
-        sha256,
-        combined,
-    })
+    let labels = names
+        .iter()
+        .filter_map(|n| Some((n.clone(), meta.label(n)?.to_string())))
+        .collect();
+    Ok((
+        Parsed {
+            lines: count + 1,
+            bytes,
+            sha256,
+            combined,
+        },
+        labels,
+    ))
 }
 
 /// Writes the value at `row` of `column`; `Err` names a type this reader does not take.
