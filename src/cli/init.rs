@@ -329,7 +329,7 @@ pub fn config_text(input: &Path, sample: &Sample, g: &Guess) -> String {
     if !g.labels.is_empty() {
         let _ = writeln!(
             t,
-            "\n# Answer labels seen in item columns, read as {}'s codes:",
+            "\n# Answer labels seen in item columns (any case and spacing), read as {}'s codes:",
             g.scale
         );
         for (label, code, n) in &g.labels {

@@ -115,6 +115,14 @@ pub fn guess(sample: &Sample) -> Guess {
     let mut durations: Vec<u32> = names.iter().flatten().filter_map(|n| n.weeks).collect();
     durations.sort_unstable();
     durations.dedup();
+    if !durations.is_empty() {
+        let named: Vec<String> = durations.iter().map(|w| format!("{w} weeks")).collect();
+        g.checks.push(format!(
+            "timepoints named by time after referral ({}): the earliest is read as {}, the next as the follow-up",
+            named.join(", "),
+            if explicit_post { "the follow-up" } else { "the end of support" }
+        ));
+    }
     let by_weeks = |w: u32| {
         let k = durations.iter().position(|&d| d == w)?;
         let order: &[Timepoint] = if explicit_post {
@@ -451,9 +459,21 @@ pub fn guess(sample: &Sample) -> Guess {
     }
     g.sentinels.retain(|_, codes| !codes.is_empty());
     g.missing_numbers = global.into_iter().collect();
-    g.labels = labels
-        .into_iter()
-        .map(|(l, (code, n))| (l, code, n))
+    // Spellings of one label (case, spaces) as one line, under the commonest spelling.
+    let mut families: BTreeMap<String, (String, f64, usize, usize)> = BTreeMap::new();
+    for (label, (code, n)) in labels {
+        let entry = families
+            .entry(normalise_words(&label))
+            .or_insert((label.clone(), code, 0, 0));
+        if n > entry.3 {
+            entry.0 = label;
+            entry.3 = n;
+        }
+        entry.2 += n;
+    }
+    g.labels = families
+        .into_values()
+        .map(|(label, code, n, _)| (label, code, n))
         .collect();
     g.missing_words = missing.into_iter().collect();
     g.unknown_text = unknown.into_iter().collect();
@@ -591,8 +611,19 @@ pub fn guess(sample: &Sample) -> Guess {
         let named_date = token_lists[c]
             .iter()
             .any(|t| ["date", "dob", "when", "on"].contains(&t.as_str()));
+        let serials = values
+            .iter()
+            .filter(|v| {
+                v.parse::<f64>()
+                    .is_ok_and(|x| (20_000.0..80_000.0).contains(&x))
+            })
+            .count();
         if let Some(format) = date_format(&values) {
             g.dates.push((header[c].trim().to_string(), format));
+        } else if named_date && !values.is_empty() && serials * 5 >= values.len() * 4 {
+            // Excel's day numbers, as a workbook saved as CSV writes an unformatted date.
+            g.dates
+                .push((header[c].trim().to_string(), "Excel day numbers"));
         } else if named_date && !values.is_empty() {
             g.checks.push(format!(
                 "{:?} looks like a date column but its values are in no format this tool reads",
@@ -690,7 +721,7 @@ fn min_max(values: &[f64]) -> (f64, f64) {
 
 fn range_text(lo: f64, hi: f64, empty: bool) -> String {
     if empty {
-        "not seen (no numbers)".into()
+        "given as text only".into()
     } else {
         format!("{lo}-{hi}")
     }
