@@ -172,39 +172,20 @@ fn sample_workbook(
     use calamine::Reader;
     let mut workbook = super::workbook::open(path)?;
     let sheets = workbook.sheet_names();
-    let text = |row: &[calamine::Data]| -> Vec<String> {
-        row.iter()
-            .map(|cell| {
-                let mut t = String::new();
-                super::workbook::write_cell(cell, &mut t);
-                t
-            })
-            .collect()
-    };
+    let text = super::workbook::row_text;
     let candidates: Vec<&String> = match wanted {
-        Some(w) => {
-            let by_number = w
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| sheets.get(n.checked_sub(1)?));
-            let found = sheets
-                .iter()
-                .find(|s| s.trim().eq_ignore_ascii_case(w.trim()))
-                .or(by_number);
-            match found {
-                Some(s) => vec![s],
-                None => {
-                    return Err(Error::input(
-                        path,
-                        format!(
-                            "--sheet {w}: no such sheet; the sheets are {}",
-                            sheets.join(", ")
-                        ),
-                    ))
-                }
+        Some(w) => match super::workbook::find_sheet(&sheets, w) {
+            Some(s) => vec![s],
+            None => {
+                return Err(Error::input(
+                    path,
+                    format!(
+                        "--sheet {w}: no such sheet; the sheets are {}",
+                        sheets.join(", ")
+                    ),
+                ))
             }
-        }
+        },
         None => sheets.iter().collect(),
     };
     let mut fallback: Option<(String, calamine::Range<calamine::Data>, usize)> = None;

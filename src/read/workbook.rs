@@ -112,17 +112,11 @@ pub(super) fn parse_workbook(
     let start = range.start().unwrap_or((0, 0));
     let row_number = |index: usize| u64::from(start.0) + index as u64 + 1;
     let mut rows = range.rows();
-    let header: Vec<String> = rows
-        .by_ref()
-        .nth(header_index)
-        .expect("choose_sheet returns a row of the range")
-        .iter()
-        .map(|cell| {
-            let mut text = String::new();
-            write_cell(cell, &mut text);
-            text
-        })
-        .collect();
+    let header = row_text(
+        rows.by_ref()
+            .nth(header_index)
+            .expect("choose_sheet returns a row of the range"),
+    );
     let place = SheetPlace {
         sheet: sheet.clone(),
         header_row: row_number(header_index) as u32,
@@ -234,26 +228,15 @@ fn choose_sheet<R: std::io::Read + std::io::Seek>(
             .join(", ")
     };
     let chosen: Vec<&String> = match &options.sheet {
-        Some(wanted) => {
-            let by_name = sheets
-                .iter()
-                .find(|s| s.trim().eq_ignore_ascii_case(wanted.trim()));
-            let by_number = wanted
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| n.checked_sub(1))
-                .and_then(|n| sheets.get(n));
-            match by_name.or(by_number) {
-                Some(sheet) => vec![sheet],
-                None => {
-                    return Err(format!(
-                        "--sheet {wanted}: no such sheet; the sheets are {}",
-                        listing(workbook)
-                    ))
-                }
+        Some(wanted) => match find_sheet(sheets, wanted) {
+            Some(sheet) => vec![sheet],
+            None => {
+                return Err(format!(
+                    "--sheet {wanted}: no such sheet; the sheets are {}",
+                    listing(workbook)
+                ))
             }
-        }
+        },
         None => sheets.iter().collect(),
     };
     let mut first_problem: Option<(String, String)> = None;
@@ -292,14 +275,7 @@ fn choose_sheet<R: std::io::Read + std::io::Seek>(
             if row.iter().all(|c| matches!(c, Data::Empty)) {
                 continue;
             }
-            let names: Vec<String> = row
-                .iter()
-                .map(|cell| {
-                    let mut text = String::new();
-                    write_cell(cell, &mut text);
-                    text
-                })
-                .collect();
+            let names = row_text(row);
             let planned = Header::new(names, &options.renames)
                 .and_then(|header| Plan::new(&header, options).map(|_| ()));
             match planned {
@@ -338,11 +314,7 @@ fn first_cells(row: &[Data]) -> String {
         .iter()
         .filter(|c| !matches!(c, Data::Empty))
         .take(6)
-        .map(|cell| {
-            let mut text = String::new();
-            write_cell(cell, &mut text);
-            text
-        })
+        .map(cell_text)
         .collect();
     if cells.is_empty() {
         "empty first row".into()
@@ -351,8 +323,29 @@ fn first_cells(row: &[Data]) -> String {
     }
 }
 
+/// A cell's text ([`write_cell`]) as a new string.
+pub(super) fn cell_text(cell: &Data) -> String {
+    let mut text = String::new();
+    write_cell(cell, &mut text);
+    text
+}
+
+/// A row's cells as text.
+pub(super) fn row_text(row: &[Data]) -> Vec<String> {
+    row.iter().map(cell_text).collect()
+}
+
+/// The sheet `--sheet` names: by name in any case, else by number from 1.
+pub(super) fn find_sheet<'a>(sheets: &'a [String], wanted: &str) -> Option<&'a String> {
+    let wanted = wanted.trim();
+    sheets
+        .iter()
+        .find(|s| s.trim().eq_ignore_ascii_case(wanted))
+        .or_else(|| sheets.get(wanted.parse::<usize>().ok()?.checked_sub(1)?))
+}
+
 /// A cell as the text a CSV export of the sheet would hold (see the module documentation).
-pub(super) fn write_cell(cell: &Data, out: &mut String) {
+fn write_cell(cell: &Data, out: &mut String) {
     // Writing to a String cannot fail.
     let _ = match cell {
         Data::Empty => Ok(()),
