@@ -96,3 +96,71 @@ mod tests {
         assert_eq!(Timepoint::from_alias("midpoint"), None);
     }
 }
+
+/// `followup-window = "60..120"`: a follow-up counts only when it was taken this many days
+/// (inclusive) after end of support (or after referral), so that a "three-month follow-up"
+/// taken a year later does not pass for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct FollowupWindow {
+    /// Fewest days.
+    pub min_days: i32,
+    /// Most days.
+    pub max_days: i32,
+    /// Counted from this timepoint's date (end of support unless the config says referral).
+    #[serde(serialize_with = "timepoint_name")]
+    pub from: Timepoint,
+}
+
+fn timepoint_name<S: serde::Serializer>(tp: &Timepoint, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(tp.name())
+}
+
+impl FollowupWindow {
+    /// Reads `"60..120"` (days) and the timepoint it counts from (`post` or `pre`).
+    pub fn parse(window: &str, from: Option<&str>) -> Result<FollowupWindow, String> {
+        let bad = || {
+            format!(
+                "followup-window {window:?}: expected the fewest and most days after end of support as \"60..120\""
+            )
+        };
+        let (lo, hi) = window.split_once("..").ok_or_else(bad)?;
+        let (min_days, max_days): (i32, i32) = (
+            lo.trim().parse().map_err(|_| bad())?,
+            hi.trim().parse().map_err(|_| bad())?,
+        );
+        if min_days < 0 || max_days < min_days {
+            return Err(bad());
+        }
+        let from = match from.map(|f| f.trim().to_ascii_lowercase()).as_deref() {
+            None => Timepoint::Post,
+            Some(f) => match Timepoint::from_alias(f) {
+                Some(tp @ (Timepoint::Pre | Timepoint::Post)) => tp,
+                _ if f == "referral" => Timepoint::Pre,
+                _ if f == "end" || f == "end of support" => Timepoint::Post,
+                _ => {
+                    return Err(format!(
+                        "followup-window-from {f:?}: expected post (end of support) or pre (referral)"
+                    ))
+                }
+            },
+        };
+        Ok(FollowupWindow {
+            min_days,
+            max_days,
+            from,
+        })
+    }
+
+    /// `60 to 120 days after end of support`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} to {} days after {}",
+            self.min_days,
+            self.max_days,
+            match self.from {
+                Timepoint::Pre => "referral",
+                _ => "end of support",
+            }
+        )
+    }
+}

@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::model::Timepoint;
+use crate::read::dates::DateFormat;
 use crate::read::{normalise_words, Vocabulary};
 use crate::scale::{Scale, ScaleDef, ScaleTable};
 use crate::stats::padjust::PAdjust;
@@ -88,6 +89,14 @@ pub struct ConfigFile {
     /// Numeric grouping columns in bands, by their lower bounds: `age = [18, 25, 35, 50, 65]`.
     #[serde(default)]
     pub bands: BTreeMap<String, Vec<f64>>,
+    /// How date columns are written: auto (default), iso, dd/mm/yyyy, mm/dd/yyyy, dd-mon-yy,
+    /// excel.
+    pub date_format: Option<String>,
+    /// Days after end of support (or referral, `followup-window-from`) within which a
+    /// follow-up counts: `"60..120"`.
+    pub followup_window: Option<String>,
+    /// What the follow-up window counts from: `post` (end of support, default) or `pre`.
+    pub followup_window_from: Option<String>,
     /// Custom scale definitions.
     #[serde(default)]
     pub scales: Vec<ScaleDef>,
@@ -167,6 +176,10 @@ pub struct CliOptions {
     pub secondary_suppression: bool,
     /// `--quiet`.
     pub quiet: bool,
+    /// `--date-format`.
+    pub date_format: Option<String>,
+    /// `--followup-window`.
+    pub followup_window: Option<String>,
 }
 
 /// A record of an export is well under a kilobyte (a header of 100,000 columns about a
@@ -232,6 +245,9 @@ pub struct Settings {
     /// Answer labels beyond the scale's own (normalised text → code).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, f64>,
+    /// Follow-ups outside this many days after end of support are left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub followup_window: Option<crate::model::FollowupWindow>,
 }
 
 fn serialize_encoding<S: serde::Serializer>(
@@ -275,7 +291,25 @@ impl Settings {
             Some(path) => ConfigFile::load(path)?,
             None => ConfigFile::default(),
         };
-        let vocabulary = vocabulary(&config, &cli.missing_codes)?;
+        let mut vocabulary = vocabulary(&config, &cli.missing_codes)?;
+        if let Some(format) = cli.date_format.as_ref().or(config.date_format.as_ref()) {
+            vocabulary.date_format = DateFormat::parse(format).map_err(Error::Option)?;
+        }
+        let followup_window = match cli.followup_window.as_ref().or(config.followup_window.as_ref()) {
+            Some(window) => Some(
+                crate::model::FollowupWindow::parse(
+                    window,
+                    config.followup_window_from.as_deref(),
+                )
+                .map_err(Error::Option)?,
+            ),
+            None if config.followup_window_from.is_some() => {
+                return Err(Error::Option(
+                    "followup-window-from is given without followup-window (such as \"60..120\")".into(),
+                ))
+            }
+            None => None,
+        };
         let conf_level = cli
             .conf_level
             .or(config.conf_level)
@@ -382,6 +416,7 @@ impl Settings {
                 .map(|(label, &code)| (normalise_words(label), code))
                 .collect(),
             custom_scales: config.scales,
+            followup_window,
         })
     }
 
@@ -439,6 +474,7 @@ fn vocabulary(config: &ConfigFile, cli_codes: &[String]) -> Result<Vocabulary, E
         normalise_groups: config.normalise_groups.unwrap_or(false),
         exclude: config.exclude.clone(),
         bands: config.bands.clone(),
+        date_format: DateFormat::Auto,
     })
 }
 

@@ -24,6 +24,7 @@ pub mod attrition;
 pub mod between_groups;
 pub mod categories;
 pub mod comparisons;
+pub mod dates;
 pub mod distribution;
 pub mod item_reliability;
 pub mod mixed_model;
@@ -139,7 +140,11 @@ pub fn analyse_summaries(
     summaries: &Summaries,
     options: &AnalysisOptions,
 ) -> Analysis {
-    let flow = participant_flow(export, &summaries.status);
+    let flow = participant_flow(
+        export,
+        &summaries.status,
+        summaries.dates.as_ref().and_then(|d| d.window),
+    );
     let groups = paired_groups(&summaries.pairs);
     // The comparisons (most of the time: the dz intervals) beside the timepoints.
     let (rows, timepoints) = rayon::join(

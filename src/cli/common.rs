@@ -5,7 +5,7 @@ use crate::read::{is_parquet, read_exports, workbook_format, Export, ReadOptions
 use crate::scale::{Scale, Scored, Scorer};
 use crate::settings::{CliOptions, Settings};
 use crate::summarise::streaming::{partitions_for, read_streaming};
-use crate::summarise::{summarise, Summaries};
+use crate::summarise::{summarise_windowed, Summaries};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -55,6 +55,11 @@ pub struct InputArgs {
     /// (repeatable).
     #[arg(long = "missing-code", value_name = "[COLUMN=]VALUE")]
     pub missing_codes: Vec<String>,
+    /// How date columns (pre_date, post_date, followup_date; a long layout's
+    /// assessment_date) are written: auto (default: ISO, day-first dd/mm/yyyy, dd-Mon-yy or
+    /// Excel day numbers), iso, dd/mm/yyyy, mm/dd/yyyy, dd-mon-yy or excel.
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
     /// Refuse an input with more than N data rows (a limit for shared machines and CI).
     #[arg(long, value_name = "N")]
     pub max_rows: Option<u64>,
@@ -79,6 +84,7 @@ impl InputArgs {
             sheet: self.sheet.clone(),
             header_row: self.header_row,
             missing_codes: self.missing_codes.clone(),
+            date_format: self.date_format.clone(),
             ..CliOptions::default()
         }
     }
@@ -197,8 +203,13 @@ pub fn load_summaries(
         }
     };
     let Some(partitions) = partitions else {
-        let loaded = load(&paths, settings, quiet)?;
-        let summaries = summarise(&loaded.export, &loaded.scored);
+        let mut loaded = load(&paths, settings, quiet)?;
+        let summaries = summarise_windowed(
+            &loaded.export,
+            &mut loaded.scored,
+            settings.followup_window.as_ref(),
+        )
+        .map_err(|e| Error::input(&paths[0], e))?;
         return Ok(Summarised {
             scale: loaded.scale,
             export: loaded.export,
@@ -227,6 +238,7 @@ pub fn load_summaries(
             &read_options,
             &scale,
             settings.max_missing_items,
+            settings.followup_window.as_ref(),
             partitions.unwrap_or_else(|| partitions_for(total)),
             &std::env::temp_dir(),
             progress,

@@ -6,12 +6,12 @@ use super::comparisons::write_comparisons;
 use super::summary::summary_json;
 use super::tables::{
     write_attrition, write_between, write_categories, write_change_bins, write_flow,
-    write_item_reliability, write_mixed, write_reliable, write_repeated, write_scored,
+    write_intervals, write_item_reliability, write_mixed, write_reliable, write_repeated, write_scored,
     write_timepoints, write_transitions,
 };
 use super::{to_bytes, write_file};
 use crate::analyses::{
-    attrition, between_groups, item_reliability, mixed_model, repeated, Analysis, Context,
+    attrition, between_groups, dates, item_reliability, mixed_model, repeated, Analysis, Context,
 };
 use crate::error::Error;
 use crate::scale::{worse_category, Scored};
@@ -29,7 +29,7 @@ pub struct Table {
 }
 
 /// The tables beside the protected ones, each an analysis in `analyses/` and its writer.
-pub const TABLES: [Table; 5] = [
+pub const TABLES: [Table; 6] = [
     Table {
         file: "repeated.csv",
         make: |c| Some(to_bytes(|w| write_repeated(w, &repeated::rows(c)))),
@@ -45,6 +45,14 @@ pub const TABLES: [Table; 5] = [
     Table {
         file: "attrition.csv",
         make: |c| Some(to_bytes(|w| write_attrition(w, &attrition::rows(c)))),
+    },
+    Table {
+        file: "intervals.csv",
+        make: |c| {
+            let findings = dates::findings(c)?;
+            (!findings.intervals.is_empty())
+                .then(|| to_bytes(|w| write_intervals(w, &findings.intervals)))
+        },
     },
     Table {
         file: "item_reliability.csv",
@@ -122,7 +130,8 @@ pub fn write_all(
             &to_bytes(|w| write_scored(w, export, scored, scale)),
         )?;
     }
-    let summary = summary_json(export, settings, scale, flow, rows).map_err(|e| Error::Render {
+    let dates = dates::findings(context);
+    let summary = summary_json(export, settings, scale, flow, rows, dates.as_ref()).map_err(|e| Error::Render {
         what: "summary.json".into(),
         why: e.to_string(),
     })?;

@@ -12,11 +12,12 @@ use std::path::{Path, PathBuf};
 pub const STAGING: &str = ".loneliness-eval-partial";
 
 /// Files `analyse` writes (besides `charts/`), summary.json last: it marks a complete folder.
-const RESULT_FILES: [&str; 16] = [
+const RESULT_FILES: [&str; 17] = [
     "comparisons.csv",
     "mixed_model.csv",
     "item_reliability.csv",
     "attrition.csv",
+    "intervals.csv",
     "between_groups.csv",
     "reliable_change.csv",
     "categories.csv",

@@ -133,6 +133,55 @@ pub struct SummaryRecord {
     /// The headline sentence.
     #[serde(default)]
     pub headline: Option<HeadlineRecord>,
+    /// The period covered and the follow-up window, when the export has dates.
+    #[serde(default)]
+    pub dates: Option<DatesRecord>,
+}
+
+/// summary.json `dates`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct DatesRecord {
+    /// Each date column's period.
+    #[serde(default)]
+    pub columns: Vec<DateColumnRecord>,
+    /// Date cells that were not dates.
+    #[serde(default)]
+    pub unreadable: u64,
+    /// The follow-up window, when set.
+    #[serde(default)]
+    pub followup_window: Option<WindowRecord>,
+}
+
+/// One date column in summary.json `dates.columns`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct DateColumnRecord {
+    /// `pre`, `post`, `followup`.
+    pub timepoint: String,
+    /// Header name.
+    pub column: String,
+    /// People dated.
+    pub dated: u64,
+    /// First month (`2023-03`), unless withheld.
+    pub first_month: Option<String>,
+    /// Last month.
+    pub last_month: Option<String>,
+}
+
+/// summary.json `dates.followup_window`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct WindowRecord {
+    /// Fewest days.
+    pub min_days: i32,
+    /// Most days.
+    pub max_days: i32,
+    /// `post` or `pre`.
+    pub from: String,
+    /// Left out as too early.
+    pub too_early: u64,
+    /// Left out as too late.
+    pub too_late: u64,
+    /// Left out as undated.
+    pub undated: u64,
 }
 
 /// summary.json `headline`.
@@ -334,13 +383,14 @@ pub fn csv_number(row: &CsvRow, key: &str) -> Option<f64> {
 }
 
 /// The further analyses the reports show when a results folder holds them, in report order.
-pub const FURTHER_FILES: [&str; 7] = [
+pub const FURTHER_FILES: [&str; 8] = [
     "repeated.csv",
     "mixed_model.csv",
     "categories.csv",
     "reliable_change.csv",
     "between_groups.csv",
     "attrition.csv",
+    "intervals.csv",
     "item_reliability.csv",
 ];
 

@@ -102,6 +102,8 @@ struct Summary<'a> {
     disclosure: Disclosure,
     headline: Option<Headline>,
     flow: &'a [Stage],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dates: Option<&'a crate::analyses::dates::DateFindings>,
     comparisons: Vec<Map<String, Value>>,
 }
 
@@ -175,6 +177,7 @@ pub fn summary_json(
     scale: &Scale,
     flow: &[Stage],
     rows: &[ComparisonRow],
+    dates: Option<&crate::analyses::dates::DateFindings>,
 ) -> serde_json::Result<String> {
     let source = &export.source;
     let summary = Summary {
@@ -196,6 +199,7 @@ pub fn summary_json(
         disclosure: disclosure(settings),
         headline: headline(rows, scale, settings.conf_level),
         flow,
+        dates,
         comparisons: rows.iter().map(row_object).collect(),
     };
     let mut text = serde_json::to_string_pretty(&summary)?;

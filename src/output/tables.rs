@@ -548,3 +548,35 @@ pub fn write_item_reliability<W: std::io::Write>(
     w.flush()?;
     Ok(())
 }
+
+/// Writes intervals.csv: per comparison, people with both dates, those without, those
+/// dated out of order, and the quartiles of the days between (blank below min-cell).
+pub fn write_intervals<W: std::io::Write>(
+    out: W,
+    rows: &[crate::analyses::dates::IntervalRow],
+) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "comparison",
+        "n",
+        "undated",
+        "out_of_order",
+        "q1_days",
+        "median_days",
+        "q3_days",
+    ])?;
+    let number = |v: Option<f64>| v.map(format_f64).unwrap_or_default();
+    for r in rows {
+        w.write_record([
+            r.comparison.to_string(),
+            r.n.to_string(),
+            r.undated.to_string(),
+            r.out_of_order.to_string(),
+            number(r.q1_days),
+            number(r.median_days),
+            number(r.q3_days),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}

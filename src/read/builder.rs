@@ -37,6 +37,10 @@ pub(super) struct Builder {
     pub(super) bulk: bulk::BulkBuffers,
     /// The config's words for values, resolved against the header.
     pub(super) vocabulary: vocabulary::Resolved,
+    /// Each timepoint's date column.
+    pub(super) date_columns: [Option<usize>; 3],
+    /// The people's dates, when the export has a date column.
+    pub(super) dates: Option<Dates>,
 }
 
 /// A block-local group code with no global code yet.
@@ -95,6 +99,13 @@ impl Builder {
             block_levels: vec![Vec::new(); options.by.len()],
             bulk: bulk::BulkBuffers::default(),
             vocabulary: plan.vocabulary.clone(),
+            date_columns: plan.dates,
+            dates: plan.dates.iter().any(Option::is_some).then(|| Dates {
+                columns: plan.dates.map(|c| c.map(|c| header.names[c].trim().to_string())),
+                days: Default::default(),
+                unreadable: 0,
+                format: plan.vocabulary.date_format,
+            }),
         }
     }
 
@@ -330,6 +341,13 @@ impl Builder {
             // Which timepoints a person has rows for matters only in the long layout.
             self.seen.push([false; 3]);
         }
+        if let Some(dates) = &mut self.dates {
+            for (days, column) in dates.days.iter_mut().zip(&self.date_columns) {
+                if column.is_some() {
+                    days.push(NO_DATE);
+                }
+            }
+        }
         sink.person_added();
     }
 
@@ -342,6 +360,9 @@ impl Builder {
         ahead: Option<&Ahead<'_>>,
         sink: &mut dyn CellSink,
     ) {
+        if let Some(column) = self.date_columns[tp.index()] {
+            self.read_date(person, tp, column, record, line);
+        }
         let columns = &self.cell_columns[tp.index()];
         if columns.is_empty() {
             return;
@@ -379,6 +400,50 @@ impl Builder {
         });
     }
 
+    /// Reads a kept record's date at `tp`; a cell that is no date is a warning (the person
+    /// is then undated there), never a guess.
+    fn read_date(
+        &mut self,
+        person: usize,
+        tp: Timepoint,
+        column: usize,
+        record: &dyn Fields,
+        line: u64,
+    ) {
+        let Some(dates) = &mut self.dates else {
+            return;
+        };
+        let text = record.field(column);
+        if self
+            .vocabulary
+            .missing_codes(column)
+            .is_some_and(|codes| codes.matches(trim(text)))
+        {
+            return;
+        }
+        match dates::parse_date(text, dates.format) {
+            Ok(Some(day)) => dates.days[tp.index()][person] = day,
+            Ok(None) => {}
+            Err(()) => {
+                dates.unreadable += 1;
+                let hint = match dates.format {
+                    dates::DateFormat::Auto => "; if the export writes dates another way, say how with date-format (such as \"mm/dd/yyyy\")",
+                    _ => "; check date-format",
+                };
+                self.warnings.push(RowWarning {
+                    line,
+                    message: format!(
+                        "column {}: {:?} is not a date (expected {}){hint}; the {} date is left out",
+                        dates.columns[tp.index()].as_deref().unwrap_or_default(),
+                        trim(text),
+                        dates.format.describe(),
+                        tp.name(),
+                    ),
+                });
+            }
+        }
+    }
+
     pub(super) fn finish(
         self,
         source: SourceInfo,
@@ -413,6 +478,7 @@ impl Builder {
         if !vocabulary.normalise_groups {
             plan.notices.extend(near_duplicate_notices(&groups));
         }
+        plan.notices.extend(date_notice(self.dates.as_ref()));
         Export {
             source,
             files,
@@ -430,8 +496,20 @@ impl Builder {
             warnings: self.warnings,
             exclude_rules: vocabulary.exclude.iter().map(|r| r.name.clone()).collect(),
             ignores_timepoints: vocabulary.timepoints.iter().any(|(_, tp)| tp.is_none()),
+            dates: self.dates,
         }
     }
+}
+
+/// How many date cells could not be read, if any.
+pub(super) fn date_notice(dates: Option<&Dates>) -> Option<String> {
+    let n = dates?.unreadable;
+    (n > 0).then(|| {
+        format!(
+            "{n} date cell{} could not be read as dates and count as undated (validate lists them)",
+            if n == 1 { "" } else { "s" }
+        )
+    })
 }
 
 /// The notices of a read: the plan's, then whether there were no rows and how many rows gave

@@ -35,12 +35,13 @@ pub(super) struct BulkBuffers {
 }
 
 impl Builder {
-    /// Whether blocks can be kept whole: wide layout, no `[exclude]` rules, and every
+    /// Whether blocks can be kept whole: wide layout, no `[exclude]` rules, no dates, and every
     /// timepoint with cells has a total column that workers score ahead (item responses go
     /// record by record).
     pub(super) fn keeps_whole_blocks(&self) -> bool {
         self.layout == Layout::Wide
             && self.vocabulary.exclude.is_empty()
+            && self.dates.is_none()
             && (0..3).all(|t| self.cell_columns[t].is_empty() || self.ahead_slot[t].is_some())
     }
 

@@ -320,6 +320,37 @@ pub struct Export {
     pub exclude_rules: Vec<String>,
     /// Whether the config maps some timepoint value to `ignore`, for the flow.
     pub ignores_timepoints: bool,
+    /// The date columns and each person's dates (`None` when the export has no date column).
+    pub dates: Option<Dates>,
+}
+
+/// Each person's date at each timepoint, from the date columns (wide: pre_date, post_date,
+/// followup_date; long: the assessment date of the person's record at that timepoint).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dates {
+    /// Header name of each timepoint's date column (`None`: the timepoint has none).
+    pub columns: [Option<String>; 3],
+    /// `days[t][person]`: the day number of the person's date at timepoint `t`, or
+    /// [`NO_DATE`]; empty for a timepoint without a date column (and in streaming mode once
+    /// a partition is summarised).
+    pub days: [Vec<dates::DayNumber>; 3],
+    /// Date cells that held something other than a date (listed in the warnings).
+    pub unreadable: u64,
+    /// How the dates were read.
+    pub format: dates::DateFormat,
+}
+
+/// No date: blank, a missing code, or a date that could not be read.
+pub const NO_DATE: dates::DayNumber = dates::DayNumber::MIN;
+
+impl Dates {
+    /// Person `p`'s date at `tp`, if any.
+    pub fn day(&self, tp: Timepoint, p: usize) -> Option<dates::DayNumber> {
+        self.days[tp.index()]
+            .get(p)
+            .copied()
+            .filter(|&d| d != NO_DATE)
+    }
 }
 
 /// A kept record with a questionable value, e.g. a long-layout row naming another group than
@@ -383,6 +414,9 @@ impl Export {
     /// streaming mode keeps of each partition.
     pub fn forget_people(&mut self) {
         self.ids = Ids::default();
+        if let Some(dates) = &mut self.dates {
+            dates.days = Default::default();
+        }
         for column in &mut self.groups {
             column.codes = GroupCodes::default();
         }

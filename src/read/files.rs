@@ -159,6 +159,7 @@ impl Spilled {
                 .collect(),
             ignores_timepoints: (self.plan.vocabulary.timepoints.iter())
                 .any(|(_, tp)| tp.is_none()),
+            dates: None,
         };
         for part in parts {
             merged.rows_read += part.rows_read;
@@ -173,6 +174,15 @@ impl Spilled {
                 column.levels.extend(part_column.levels);
             }
             merged.responses = part.responses;
+            // The partitions' people are summarised: what stays is the columns and counts.
+            if let Some(part_dates) = part.dates {
+                let dates = merged.dates.get_or_insert(Dates {
+                    days: Default::default(),
+                    unreadable: 0,
+                    ..part_dates.clone()
+                });
+                dates.unreadable += part_dates.unreadable;
+            }
         }
         for column in &mut merged.groups {
             order_levels(&mut column.levels);
@@ -192,6 +202,7 @@ impl Spilled {
                 .notices
                 .extend(near_duplicate_notices(&merged.groups));
         }
+        merged.notices.extend(date_notice(merged.dates.as_ref()));
         merged
     }
 }

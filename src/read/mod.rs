@@ -7,6 +7,7 @@ mod bulk;
 mod codes;
 mod columns;
 mod csv_file;
+pub mod dates;
 mod export;
 mod files;
 pub mod guess;

@@ -11,6 +11,8 @@ pub(super) struct Plan {
     pub(super) timepoint: Option<usize>,
     pub(super) groups: Vec<usize>,
     pub(super) sources: [Option<Source>; 3],
+    /// Each timepoint's date column (a long layout's assessment date serves all three).
+    pub(super) dates: [Option<usize>; 3],
     pub(super) notices: Vec<String>,
     pub(super) vocabulary: vocabulary::Resolved,
 }
@@ -25,13 +27,19 @@ pub(super) fn is_expected_column(key: &str, by: &[String]) -> bool {
         "pre_score",
         "post_score",
         "followup_score",
+        "pre_date",
+        "post_date",
+        "followup_date",
+        "assessment_date",
     ];
     let item = |rest: &str| {
         rest.strip_prefix('q')
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     };
     fixed.contains(&key.as_str())
-        || by.iter().any(|b| b.eq_ignore_ascii_case(&key))
+        || by
+            .iter()
+            .any(|b| dates::Period::split(b).0.eq_ignore_ascii_case(&key))
         || item(&key)
         || ["pre_", "post_", "followup_"]
             .iter()
@@ -83,6 +91,8 @@ impl Plan {
         }
         let mut groups = Vec::new();
         for b in &options.by {
+            // `referral_date:quarter` groups by a date column's quarter.
+            let b = dates::Period::split(b).0;
             match header.find(b) {
                 Some(c) => groups.push(c),
                 None if !options.by_option.is_empty() => {
@@ -144,6 +154,10 @@ impl Plan {
             }
         };
         let vocabulary = vocabulary::Resolved::new(&options.vocabulary, header, &options.by)?;
+        let dates = match layout {
+            Layout::Wide => Timepoint::ALL.map(|tp| header.find(&format!("{}_date", tp.name()))),
+            Layout::Long => [header.find("assessment_date").or_else(|| header.find("date")); 3],
+        };
         match id {
             Some(id) if problems.is_empty() => Ok(Plan {
                 layout,
@@ -151,6 +165,7 @@ impl Plan {
                 timepoint,
                 groups,
                 sources,
+                dates,
                 notices,
                 vocabulary,
             }),
@@ -158,3 +173,4 @@ impl Plan {
         }
     }
 }
+

@@ -41,6 +41,15 @@ pub fn is_excel_error(text: &str) -> bool {
     text.starts_with('#') && EXCEL_ERRORS.iter().any(|e| text.eq_ignore_ascii_case(e))
 }
 
+/// Whether trimmed text says "no value": a built-in missing code or an Excel error value
+/// (for cells that are not scores, such as dates).
+pub fn is_missing_text(text: &str) -> bool {
+    MISSING_CODES
+        .iter()
+        .any(|code| text.eq_ignore_ascii_case(code))
+        || is_excel_error(text)
+}
+
 /// Classifies a cell. A number is an optional sign, ASCII digits with an optional fraction and
 /// an optional exponent, surrounded by optional whitespace: ` 7 `, `7.0`, `+7` and `7e0` are 7;
 /// `inf`, `1,000`, `0x7` and non-ASCII digits are not numbers. `-99.0` is a number, not a code.

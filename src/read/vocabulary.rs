@@ -7,6 +7,7 @@
 //! spaces and trailing punctuation ([`normalise_words`]).
 
 use super::columns::Header;
+use super::dates::{parse_date, DateFormat, Period, UNREADABLE_DATE_GROUP};
 use crate::model::Timepoint;
 use std::collections::BTreeMap;
 
@@ -38,6 +39,13 @@ pub struct Vocabulary {
     /// Per numeric grouping column, the lower bounds of its bands (`age = [18, 25, 35]`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub bands: BTreeMap<String, Vec<f64>>,
+    /// How date columns are written (`date-format`); `auto` reads each value in any form.
+    #[serde(skip_serializing_if = "is_auto")]
+    pub date_format: super::dates::DateFormat,
+}
+
+fn is_auto(format: &super::dates::DateFormat) -> bool {
+    *format == super::dates::DateFormat::Auto
 }
 
 impl Vocabulary {
@@ -111,8 +119,8 @@ impl MissingCodes {
         }
     }
 
-    /// Whether a grouping value is one of these codes.
-    fn matches(&self, value: &str) -> bool {
+    /// Whether a grouping (or date) value is one of these codes.
+    pub(super) fn matches(&self, value: &str) -> bool {
         match super::parse_cell(value) {
             super::Cell::Number(v) => self.numbers.contains(&v),
             _ => self.words.contains(&normalise_words(value)),
@@ -183,6 +191,10 @@ pub(super) struct Resolved {
     pub(super) exclude: Vec<ExcludeRule>,
     /// Per `--by` column: the lower bounds of its bands (empty: not banded).
     pub(super) bands: Vec<Vec<f64>>,
+    /// Per `--by` column: the period of a date it groups by (`referral_date:quarter`).
+    pub(super) periods: Vec<Option<Period>>,
+    /// How dates are written.
+    pub(super) date_format: DateFormat,
 }
 
 impl Resolved {
@@ -203,6 +215,8 @@ impl Resolved {
             })
         };
         let width = header.names.len();
+        // The column a `--by` name reads (`referral_date:quarter` reads referral_date).
+        let column_of_by = |b: &String| header.find(Period::split(b).0);
         let global = MissingCodes::new(&vocabulary.missing);
         let mut by_column: Vec<Vec<&String>> = vec![Vec::new(); width];
         for (name, codes) in &vocabulary.column_missing {
@@ -222,7 +236,7 @@ impl Resolved {
         for (name, table) in &vocabulary.recode {
             column(name, &format!("[recode.{name}]"))?;
             // A recode of a column this run does not group by is not used, and not an error.
-            if let Some(g) = by.iter().position(|b| header.find(b) == header.find(name)) {
+            if let Some(g) = by.iter().position(|b| column_of_by(b) == header.find(name)) {
                 recode[g] = table
                     .iter()
                     .map(|(from, to)| (normalise_words(from), to.trim().to_string()))
@@ -241,7 +255,7 @@ impl Resolved {
                     "[bands] {name} = {bounds:?}: give the bands' lower bounds in increasing order, such as [18, 25, 35, 50, 65]"
                 ));
             }
-            if let Some(g) = by.iter().position(|b| header.find(b) == header.find(name)) {
+            if let Some(g) = by.iter().position(|b| column_of_by(b) == header.find(name)) {
                 bands[g] = bounds.clone();
             }
         }
@@ -261,6 +275,8 @@ impl Resolved {
             normalise_groups: vocabulary.normalise_groups,
             exclude,
             bands,
+            periods: by.iter().map(|b| Period::split(b).1).collect(),
+            date_format: vocabulary.date_format,
         })
     }
 
@@ -287,6 +303,7 @@ impl Resolved {
         self.normalise_groups
             || self.recode.iter().any(|r| !r.is_empty())
             || self.bands.iter().any(|b| !b.is_empty())
+            || self.periods.iter().any(Option::is_some)
             || !self.missing.is_empty()
     }
 
@@ -303,6 +320,13 @@ impl Resolved {
             .is_some_and(|codes| codes.matches(value))
         {
             return super::MISSING_GROUP.to_string();
+        }
+        if let Some(Some(period)) = self.periods.get(g) {
+            return match parse_date(value, self.date_format) {
+                Ok(Some(day)) => period.label(day),
+                Ok(None) => super::MISSING_GROUP.to_string(),
+                Err(()) => UNREADABLE_DATE_GROUP.to_string(),
+            };
         }
         match (self.bands.get(g), super::parse_cell(value)) {
             (Some(bounds), super::Cell::Number(v)) if !bounds.is_empty() => band(bounds, v),

@@ -3,7 +3,9 @@
 
 use crate::model::Timepoint;
 use crate::read::{Exclusion, Export, Layout};
+use crate::model::FollowupWindow;
 use crate::scale::StatusCounts;
+use crate::summarise::dates::WindowCounts;
 
 /// One stage of the flow.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -17,7 +19,11 @@ pub struct Stage {
 }
 
 /// Builds the flow from the read and scoring stages.
-pub fn participant_flow(export: &Export, counts: &StatusCounts) -> Vec<Stage> {
+pub fn participant_flow(
+    export: &Export,
+    counts: &StatusCounts,
+    window: Option<(FollowupWindow, WindowCounts)>,
+) -> Vec<Stage> {
     let unit = match export.layout {
         Layout::Wide => "records (one per person)",
         Layout::Long => "records (one per assessment)",
@@ -93,6 +99,30 @@ pub fn participant_flow(export: &Export, counts: &StatusCounts) -> Vec<Stage> {
         n: people,
         detail: "distinct ids kept, including people with no valid score".into(),
     });
+    // The follow-up window, when set, leaves follow-ups out before scores are counted.
+    if let Some((window, left_out)) = window {
+        flow.push(Stage {
+            stage: "followup_outside_window",
+            n: left_out.early + left_out.late,
+            detail: format!(
+                "people whose follow-up was taken outside the follow-up window ({}): {} too early, {} too late; left out of the follow-up comparisons",
+                window.describe(),
+                left_out.early,
+                left_out.late
+            ),
+        });
+        flow.push(Stage {
+            stage: "followup_undated",
+            n: left_out.undated,
+            detail: format!(
+                "people with a follow-up but without the dates to place it in the window (a follow-up date and the {} date); left out",
+                match window.from {
+                    Timepoint::Pre => "referral",
+                    _ => "end of support",
+                }
+            ),
+        });
+    }
     for tp in Timepoint::ALL {
         flow.push(Stage {
             stage: match tp {

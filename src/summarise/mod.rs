@@ -9,11 +9,13 @@
 //! - [`pairs`]: paired samples per group and comparison; [`scores`]: scores per timepoint;
 //!   [`models`]: Friedman and mixed-model sums.
 //! - [`yardsticks`]: each comparison's yardstick of reliable change.
+//! - [`dates`]: the period covered, the days between assessments, the follow-up window.
 //! - [`flow`]: the participant flow (records read, excluded, kept; who has which scores).
 //! - [`answerable`]: whether the data can answer at all, and what to warn about.
 //! - [`streaming`]: the same summaries from partitions on disk, for inputs larger than memory.
 
 pub mod answerable;
+pub mod dates;
 pub mod flow;
 pub mod models;
 pub mod pairs;
@@ -57,6 +59,26 @@ pub struct Summaries {
     pub item_sums: [ItemSums; 3],
     /// Mixed-model sums of everyone with a score, per group.
     pub mixed: Vec<GroupTotals<MixedSums>>,
+    /// Dates, when the export has a date column.
+    pub dates: Option<dates::DateSummary>,
+}
+
+/// [`summarise`] after leaving out the follow-ups outside `window` (when one is set), whose
+/// counts the date summary then carries.
+pub fn summarise_windowed(
+    export: &Export,
+    scored: &mut Scored,
+    window: Option<&crate::model::FollowupWindow>,
+) -> Result<Summaries, String> {
+    let counts = match window {
+        Some(window) => Some((*window, dates::apply_followup_window(export, scored, window)?)),
+        None => None,
+    };
+    let mut summaries = summarise(export, scored);
+    if let Some(dates) = &mut summaries.dates {
+        dates.window = counts;
+    }
+    Ok(summaries)
 }
 
 /// Counts everything the analysis needs from a scored export.
@@ -122,6 +144,10 @@ pub fn summarise(export: &Export, scored: &Scored) -> Summaries {
         repeated,
         item_sums: scored.item_sums.clone(),
         mixed,
+        dates: export
+            .dates
+            .as_ref()
+            .map(|dates| dates::date_summary(dates, scored)),
     }
 }
 
@@ -134,7 +160,13 @@ impl Summaries {
         let (mut pairs, mut scores, mut repeated) = (Vec::new(), Vec::new(), Vec::new());
         let mut mixed = Vec::new();
         let mut item_sums: [ItemSums; 3] = Default::default();
+        let mut dates: Option<dates::DateSummary> = None;
         for part in parts {
+            match (&mut dates, &part.dates) {
+                (Some(total), Some(part)) => total.add(part),
+                (None, Some(part)) => dates = Some(part.clone()),
+                _ => {}
+            }
             status.add(&part.status);
             for (total, part) in item_sums.iter_mut().zip(&part.item_sums) {
                 total.add(part);
@@ -151,6 +183,7 @@ impl Summaries {
             repeated: merge_totals(repeated, &order),
             item_sums,
             mixed: merge_totals(mixed, &order),
+            dates,
         }
     }
 }

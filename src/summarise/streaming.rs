@@ -11,7 +11,7 @@
 use crate::error::Error;
 use crate::read::{spill_exports, Export, ReadOptions, SpillTo};
 use crate::scale::{CellProblem, Scale, Scorer};
-use crate::summarise::{summarise, Summaries};
+use crate::summarise::{summarise_windowed, Summaries};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -43,6 +43,7 @@ pub fn read_streaming(
     options: &ReadOptions,
     scale: &Scale,
     max_missing: usize,
+    window: Option<&crate::model::FollowupWindow>,
     partitions: usize,
     temp_dir: &Path,
     progress: &mut dyn FnMut(u64, u64),
@@ -65,8 +66,9 @@ pub fn read_streaming(
         .map(|k| {
             let mut scorer = Scorer::new(scale, max_missing);
             let mut export = spilled.read_partition(k, &mut scorer)?;
-            let scored = scorer.finish();
-            let summaries = summarise(&export, &scored);
+            let mut scored = scorer.finish();
+            let summaries = summarise_windowed(&export, &mut scored, window)
+                .map_err(|e| Error::input(&paths[0], e))?;
             // Only the counts and lists travel on; the partition's people are done with.
             export.forget_people();
             Ok((export, summaries, scored.problems))

@@ -3,7 +3,7 @@
 
 use crate::output::figures::by_label;
 use crate::output::number::{fixed, p_text};
-use crate::output::results::{ComparisonRecord, ResultsDir};
+use crate::output::results::{ComparisonRecord, DatesRecord, ResultsDir};
 
 /// A table with a title; `suppressed[i]` marks rows withheld for disclosure control.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +74,68 @@ fn interval(e: Option<f64>, lo: Option<f64>, hi: Option<f64>) -> String {
     }
 }
 
+/// What the dates cover and which follow-ups the window left out, in words.
+fn dates_line(dates: Option<&DatesRecord>, min_cell: u64) -> String {
+    let Some(dates) = dates else {
+        return "the export has no date column, so no date range is shown".into();
+    };
+    let month = |m: &str| {
+        let (y, mo) = m.split_once('-').unwrap_or((m, ""));
+        const NAMES: [&str; 12] = [
+            "January", "February", "March", "April", "May", "June", "July", "August",
+            "September", "October", "November", "December",
+        ];
+        match mo.parse::<usize>().ok().and_then(|k| NAMES.get(k.wrapping_sub(1))) {
+            Some(name) => format!("{name} {y}"),
+            None => m.to_string(),
+        }
+    };
+    let mut parts: Vec<String> = dates
+        .columns
+        .iter()
+        .map(|c| {
+            let what = match c.timepoint.as_str() {
+                "pre" => "referral",
+                "post" => "end of support",
+                _ => "follow-up",
+            };
+            match (&c.first_month, &c.last_month) {
+                (Some(first), Some(last)) => format!(
+                    "{what} {} to {} ({} people dated, column {})",
+                    month(first),
+                    month(last),
+                    c.dated,
+                    c.column
+                ),
+                _ => format!(
+                    "{what}: fewer than {min_cell} people dated, so the period is withheld (column {})",
+                    c.column
+                ),
+            }
+        })
+        .collect();
+    if let Some(w) = &dates.followup_window {
+        parts.push(format!(
+            "follow-ups count only {} to {} days after {} ({} too early, {} too late and {} undated left out)",
+            w.min_days,
+            w.max_days,
+            if w.from == "pre" { "referral" } else { "end of support" },
+            w.too_early,
+            w.too_late,
+            w.undated
+        ));
+    }
+    if dates.unreadable > 0 {
+        parts.push(format!(
+            "{} date cell{} could not be read and count{} as undated",
+            dates.unreadable,
+            if dates.unreadable == 1 { "" } else { "s" },
+            if dates.unreadable == 1 { "s" } else { "" },
+        ));
+    }
+    parts.join("; ")
+}
+
 fn comparison_label(c: &str) -> &'static str {
     match c {
         "pre_post" => "Referral to end of support",
@@ -118,10 +180,7 @@ impl Content {
                 "Size".into(),
                 format!("{} bytes, {} layout", s.input.bytes, s.input.layout),
             ),
-            (
-                "Dates".into(),
-                "the export has no date column, so no date range is shown".into(),
-            ),
+            ("Dates".into(), dates_line(s.dates.as_ref(), min_cell)),
             ("Scale".into(), format!("{} ({})", scale.title, scale.name)),
             ("Tool".into(), format!("{} {}", s.tool.name, s.tool.version)),
         ]);
@@ -392,6 +451,32 @@ fn further_tables(results: &ResultsDir) -> Vec<Table> {
                         p_text(num(r, "p_welch")),
                         p_text(num(r, "p_ancova")),
                         fixed(num(r, "partial_eta_squared"), 3),
+                    ]
+                },
+            ),
+            "intervals.csv" => table(
+                "How long between assessments? Days between a person's two dates",
+                &[
+                    "Comparison",
+                    "People with both dates",
+                    "Median days",
+                    "Quartiles",
+                    "Without a date",
+                    "Dated out of order",
+                ],
+                rows.iter().collect(),
+                &|r| {
+                    let quartiles = match (num(r, "q1_days"), num(r, "q3_days")) {
+                        (Some(q1), Some(q3)) => format!("{q1} to {q3}"),
+                        _ => "-".into(),
+                    };
+                    vec![
+                        comparison_label(&cell(r, "comparison")).into(),
+                        cell(r, "n"),
+                        num(r, "median_days").map_or("-".into(), |m| m.to_string()),
+                        quartiles,
+                        cell(r, "undated"),
+                        cell(r, "out_of_order"),
                     ]
                 },
             ),
