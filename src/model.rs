@@ -139,8 +139,8 @@ impl FollowupWindow {
                 _ if f == "end" || f == "end of support" => Timepoint::Post,
                 _ => {
                     return Err(format!(
-                        "followup-window-from {f:?}: expected post (end of support) or pre (referral)"
-                    ))
+                    "followup-window-from {f:?}: expected post (end of support) or pre (referral)"
+                ))
                 }
             },
         };

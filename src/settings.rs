@@ -295,17 +295,19 @@ impl Settings {
         if let Some(format) = cli.date_format.as_ref().or(config.date_format.as_ref()) {
             vocabulary.date_format = DateFormat::parse(format).map_err(Error::Option)?;
         }
-        let followup_window = match cli.followup_window.as_ref().or(config.followup_window.as_ref()) {
+        let followup_window = match cli
+            .followup_window
+            .as_ref()
+            .or(config.followup_window.as_ref())
+        {
             Some(window) => Some(
-                crate::model::FollowupWindow::parse(
-                    window,
-                    config.followup_window_from.as_deref(),
-                )
-                .map_err(Error::Option)?,
+                crate::model::FollowupWindow::parse(window, config.followup_window_from.as_deref())
+                    .map_err(Error::Option)?,
             ),
             None if config.followup_window_from.is_some() => {
                 return Err(Error::Option(
-                    "followup-window-from is given without followup-window (such as \"60..120\")".into(),
+                    "followup-window-from is given without followup-window (such as \"60..120\")"
+                        .into(),
                 ))
             }
             None => None,

@@ -18,7 +18,7 @@ use loneliness_eval::read::{read_bytes, read_exports, ReadOptions, SourceInfo};
 use loneliness_eval::scale::{ScaleTable, Scorer};
 use loneliness_eval::stats::padjust::PAdjust;
 use loneliness_eval::stats::paired::Better;
-use loneliness_eval::summarise::streaming::read_streaming;
+use loneliness_eval::summarise::streaming::{read_streaming, Scoring};
 use loneliness_eval::summarise::summarise;
 use rand::{Rng, SeedableRng};
 use std::time::{Duration, Instant};
@@ -148,8 +148,19 @@ fn check(input: &[u8], streaming: bool, dir: &std::path::Path) -> Result<(), Str
         let memory = read_exports(&paths, &options, &mut scorer, &mut |_, _| {})
             .map_err(|e| format!("read from a file failed where bytes worked: {e}"))?;
         let summaries = summarise(&memory, &scorer.finish());
-        let streamed = read_streaming(&paths, &options, &scale, 1, 3, dir, &mut |_, _| {})
-            .map_err(|e| format!("streaming failed where memory worked: {e}"))?;
+        let streamed = read_streaming(
+            &paths,
+            &options,
+            Scoring {
+                scale: &scale,
+                max_missing: 1,
+                window: None,
+            },
+            3,
+            dir,
+            &mut |_, _| {},
+        )
+        .map_err(|e| format!("streaming failed where memory worked: {e}"))?;
         if streamed.summaries != summaries || streamed.export.excluded != memory.excluded {
             return Err("streaming mode differs from the in-memory path".into());
         }

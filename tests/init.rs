@@ -81,7 +81,8 @@ fn a_crm_export_with_labels_test_clients_and_a_totals_row() {
         "\"Client ID\" = [\"TEST*\"]",
         "\"Service Location\" = [\"TOTAL\"]",
         "#   \"Some of the time\" = 2",
-        "\"Referral Date\": day first (dd/mm/yyyy)",
+        "pre_date = \"Referral Date\"",
+        "#   \"Referral Date\": dd/mm/yyyy, read as pre_date",
     ] {
         assert!(config.contains(line), "{line:?} not in\n{config}");
     }

@@ -5,7 +5,7 @@
 use assert_cmd::Command;
 use loneliness_eval::read::{read_exports, ReadOptions};
 use loneliness_eval::scale::{ScaleTable, Scorer};
-use loneliness_eval::summarise::streaming::read_streaming;
+use loneliness_eval::summarise::streaming::{read_streaming, Scoring};
 use loneliness_eval::summarise::summarise;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
@@ -38,8 +38,11 @@ fn same_both_ways(text: &str, partitions: usize) -> Result<(), TestCaseError> {
     let streamed = read_streaming(
         &paths,
         &options,
-        &scale,
-        0,
+        Scoring {
+            scale: &scale,
+            max_missing: 0,
+            window: None,
+        },
         partitions,
         dir.path(),
         &mut |_, _| {},

@@ -118,7 +118,11 @@ pub fn findings(context: &Context) -> Option<DateFindings> {
         })
         .collect();
     Some(DateFindings {
-        format: context.export.dates.as_ref().map_or_else(DateFormat::default, |d| d.format),
+        format: context
+            .export
+            .dates
+            .as_ref()
+            .map_or_else(DateFormat::default, |d| d.format),
         unreadable: summary.unreadable,
         columns,
         intervals,

@@ -4,7 +4,7 @@ use crate::error::Error;
 use crate::read::{is_parquet, read_exports, workbook_format, Export, ReadOptions};
 use crate::scale::{Scale, Scored, Scorer};
 use crate::settings::{CliOptions, Settings};
-use crate::summarise::streaming::{partitions_for, read_streaming};
+use crate::summarise::streaming::{partitions_for, read_streaming, Scoring};
 use crate::summarise::{summarise_windowed, Summaries};
 use clap::Args;
 use std::path::PathBuf;
@@ -236,9 +236,11 @@ pub fn load_summaries(
         read_streaming(
             &paths,
             &read_options,
-            &scale,
-            settings.max_missing_items,
-            settings.followup_window.as_ref(),
+            Scoring {
+                scale: &scale,
+                max_missing: settings.max_missing_items,
+                window: settings.followup_window.as_ref(),
+            },
             partitions.unwrap_or_else(|| partitions_for(total)),
             &std::env::temp_dir(),
             progress,

@@ -6,7 +6,8 @@
 use super::common::load;
 use crate::error::Error;
 use crate::model::Timepoint;
-use crate::read::guess::{guess, tokens, Guess};
+use crate::read::dates::DateFormat;
+use crate::read::guess::{guess, tokens, DateColumn, Guess};
 use crate::read::sample::{sample, Sample};
 use crate::read::Layout;
 use crate::settings::{CliOptions, Settings};
@@ -234,6 +235,20 @@ pub fn config_text(input: &Path, sample: &Sample, g: &Guess) -> String {
             seen.join(", ")
         );
     }
+    let dated: Vec<&DateColumn> = g.dates.iter().filter(|d| d.role.is_some()).collect();
+    if dated.iter().any(|d| d.format == DateFormat::MonthFirst) {
+        let _ = writeln!(
+            t,
+            "date-format = \"mm/dd/yyyy\"  # CHECK: the dates are US month-first (some have a day above 12 second)"
+        );
+    }
+    let has = |role: &str| dated.iter().any(|d| d.role == Some(role));
+    if has("followup_date") && has("post_date") || has("assessment_date") {
+        let _ = writeln!(
+            t,
+            "# followup-window = \"60..120\"  # count a follow-up only 60 to 120 days after end of support (others are left out, counted)"
+        );
+    }
     let _ = writeln!(t, "\n[columns]  # the tool's name = the export's header");
     for (expected, header) in &g.columns {
         let _ = writeln!(t, "{} = {}", key(expected), string(header));
@@ -358,9 +373,28 @@ pub fn config_text(input: &Path, sample: &Sample, g: &Guess) -> String {
         );
     }
     if !g.dates.is_empty() {
-        let _ = writeln!(t, "\n# Date columns (not used by the analysis yet):");
-        for (column, format) in &g.dates {
-            let _ = writeln!(t, "#   {column:?}: {format}");
+        let _ = writeln!(
+            t,
+            "\n# Date columns (the period covered, the days between assessments; group by one's quarter with by = [\"<column>:quarter\"]):"
+        );
+        for d in &g.dates {
+            let _ = match d.role {
+                Some(role) => writeln!(
+                    t,
+                    "#   {:?}: {}, read as {role}",
+                    d.header,
+                    match d.format {
+                        DateFormat::Auto => "mixed forms (yyyy-mm-dd, dd/mm/yyyy, dd-Mon-yy), each read as written",
+                        format => format.describe(),
+                    }
+                ),
+                None => writeln!(
+                    t,
+                    "#   {:?}: {}, not used (not the date of an assessment; map it in [columns] if it is)",
+                    d.header,
+                    d.format.describe()
+                ),
+            };
         }
     }
     t

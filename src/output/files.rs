@@ -6,8 +6,8 @@ use super::comparisons::write_comparisons;
 use super::summary::summary_json;
 use super::tables::{
     write_attrition, write_between, write_categories, write_change_bins, write_flow,
-    write_intervals, write_item_reliability, write_mixed, write_reliable, write_repeated, write_scored,
-    write_timepoints, write_transitions,
+    write_intervals, write_item_reliability, write_mixed, write_reliable, write_repeated,
+    write_scored, write_timepoints, write_transitions,
 };
 use super::{to_bytes, write_file};
 use crate::analyses::{
@@ -131,9 +131,12 @@ pub fn write_all(
         )?;
     }
     let dates = dates::findings(context);
-    let summary = summary_json(export, settings, scale, flow, rows, dates.as_ref()).map_err(|e| Error::Render {
-        what: "summary.json".into(),
-        why: e.to_string(),
-    })?;
+    let summary =
+        summary_json(export, settings, scale, flow, rows, dates.as_ref()).map_err(|e| {
+            Error::Render {
+                what: "summary.json".into(),
+                why: e.to_string(),
+            }
+        })?;
     write_file(stage, "summary.json", summary.as_bytes())
 }

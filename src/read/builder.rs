@@ -101,7 +101,9 @@ impl Builder {
             vocabulary: plan.vocabulary.clone(),
             date_columns: plan.dates,
             dates: plan.dates.iter().any(Option::is_some).then(|| Dates {
-                columns: plan.dates.map(|c| c.map(|c| header.names[c].trim().to_string())),
+                columns: plan
+                    .dates
+                    .map(|c| c.map(|c| header.names[c].trim().to_string())),
                 days: Default::default(),
                 unreadable: 0,
                 format: plan.vocabulary.date_format,
@@ -424,7 +426,7 @@ impl Builder {
         match dates::parse_date(text, dates.format) {
             Ok(Some(day)) => dates.days[tp.index()][person] = day,
             Ok(None) => {}
-            Err(()) => {
+            Err(_) => {
                 dates.unreadable += 1;
                 let hint = match dates.format {
                     dates::DateFormat::Auto => "; if the export writes dates another way, say how with date-format (such as \"mm/dd/yyyy\")",

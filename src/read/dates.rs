@@ -72,9 +72,13 @@ impl DateFormat {
     }
 }
 
-/// A date cell read: `Ok(None)` for a blank (or a missing code the caller has already
-/// recognised), `Err(())` for text that is no date in `format`.
-pub fn parse_date(text: &str, format: DateFormat) -> Result<Option<DayNumber>, ()> {
+/// Text that is no date in the format asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotADate;
+
+/// A date cell read: `Ok(None)` for a blank or a built-in missing code, `Err(NotADate)` for
+/// text that is no date in `format`.
+pub fn parse_date(text: &str, format: DateFormat) -> Result<Option<DayNumber>, NotADate> {
     let text = text.trim().trim_matches('"').trim();
     if text.is_empty() || super::value::is_missing_text(text) {
         return Ok(None);
@@ -92,7 +96,7 @@ pub fn parse_date(text: &str, format: DateFormat) -> Result<Option<DayNumber>, (
             .or_else(|| day_month_name(text))
             .or_else(|| excel(text, 20_000.0..80_000.0)),
     };
-    date.map(|d| Some(day_number(d))).ok_or(())
+    date.map(|d| Some(day_number(d))).ok_or(NotADate)
 }
 
 fn day_number(date: NaiveDate) -> DayNumber {
@@ -243,9 +247,7 @@ fn day_month_name(text: &str) -> Option<NaiveDate> {
     }
     let name = m.trim_end_matches('.').to_ascii_lowercase();
     let month = MONTHS.iter().position(|&short| {
-        name.len() >= 3
-            && name.starts_with(short)
-            && full_month(short).starts_with(name.as_str())
+        name.len() >= 3 && name.starts_with(short) && full_month(short).starts_with(name.as_str())
             || (short == "sep" && name == "sept")
     })?;
     NaiveDate::from_ymd_opt(year(y)?, month as u32 + 1, d.parse().ok()?)
@@ -328,10 +330,7 @@ mod tests {
         ] {
             assert_eq!(iso_of(text, Auto).as_deref(), Some("2024-03-01"), "{text}");
         }
-        assert_eq!(
-            iso_of("30 Sept 2024", Auto).as_deref(),
-            Some("2024-09-30")
-        );
+        assert_eq!(iso_of("30 Sept 2024", Auto).as_deref(), Some("2024-09-30"));
         assert_eq!(iso_of("03/04/2024", Auto).as_deref(), Some("2024-04-03"));
     }
 
@@ -349,7 +348,7 @@ mod tests {
             "1-Ma-2024",
             "12/03/2024 and more",
         ] {
-            assert_eq!(parse_date(text, Auto), Err(()), "{text}");
+            assert_eq!(parse_date(text, Auto), Err(NotADate), "{text}");
         }
         assert_eq!(parse_date("", Auto), Ok(None));
         assert_eq!(parse_date("  NA ", Auto), Ok(None));
@@ -365,19 +364,37 @@ mod tests {
             iso_of("03/04/2024", DateFormat::MonthFirst).as_deref(),
             Some("2024-03-04")
         );
-        assert_eq!(parse_date("2024-03-01", DateFormat::DayFirst), Err(()));
-        assert_eq!(parse_date("01/03/2024", DateFormat::Iso), Err(()));
+        assert_eq!(
+            parse_date("2024-03-01", DateFormat::DayFirst),
+            Err(NotADate)
+        );
+        assert_eq!(parse_date("01/03/2024", DateFormat::Iso), Err(NotADate));
         // Outside auto's range of plausible day numbers, but asked for.
-        assert_eq!(iso_of("2024", DateFormat::Excel).as_deref(), Some("1905-07-16"));
-        assert_eq!(iso_of("1", DateFormat::Excel).as_deref(), Some("1900-01-01"));
-        assert_eq!(iso_of("61", DateFormat::Excel).as_deref(), Some("1900-03-01"));
-        assert_eq!(parse_date("60", DateFormat::Excel), Err(()));
+        assert_eq!(
+            iso_of("2024", DateFormat::Excel).as_deref(),
+            Some("1905-07-16")
+        );
+        assert_eq!(
+            iso_of("1", DateFormat::Excel).as_deref(),
+            Some("1900-01-01")
+        );
+        assert_eq!(
+            iso_of("61", DateFormat::Excel).as_deref(),
+            Some("1900-03-01")
+        );
+        assert_eq!(parse_date("60", DateFormat::Excel), Err(NotADate));
     }
 
     #[test]
     fn two_digit_years_as_strptime() {
-        assert_eq!(iso_of("01/03/68", DateFormat::Auto).as_deref(), Some("2068-03-01"));
-        assert_eq!(iso_of("01/03/69", DateFormat::Auto).as_deref(), Some("1969-03-01"));
+        assert_eq!(
+            iso_of("01/03/68", DateFormat::Auto).as_deref(),
+            Some("2068-03-01")
+        );
+        assert_eq!(
+            iso_of("01/03/69", DateFormat::Auto).as_deref(),
+            Some("1969-03-01")
+        );
     }
 
     #[test]
@@ -392,7 +409,10 @@ mod tests {
             Period::split("referral_date:quarter"),
             ("referral_date", Some(Period::Quarter))
         );
-        assert_eq!(Period::split("Referral Date : Month"), ("Referral Date", Some(Period::Month)));
+        assert_eq!(
+            Period::split("Referral Date : Month"),
+            ("Referral Date", Some(Period::Month))
+        );
         assert_eq!(Period::split("time:of:day"), ("time:of:day", None));
         assert_eq!(month_words(day("2024-03-31")), "March 2024");
     }
@@ -400,7 +420,10 @@ mod tests {
     #[test]
     fn formats_by_name() {
         assert_eq!(DateFormat::parse("dd/mm/yyyy"), Ok(DateFormat::DayFirst));
-        assert_eq!(DateFormat::parse(" DD-Mon-YY "), Ok(DateFormat::DayMonthName));
+        assert_eq!(
+            DateFormat::parse(" DD-Mon-YY "),
+            Ok(DateFormat::DayMonthName)
+        );
         assert_eq!(DateFormat::parse("mm/dd/yyyy"), Ok(DateFormat::MonthFirst));
         assert_eq!(DateFormat::parse("excel"), Ok(DateFormat::Excel));
         assert!(DateFormat::parse("%d/%m").unwrap_err().contains("expected"));

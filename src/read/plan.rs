@@ -156,7 +156,11 @@ impl Plan {
         let vocabulary = vocabulary::Resolved::new(&options.vocabulary, header, &options.by)?;
         let dates = match layout {
             Layout::Wide => Timepoint::ALL.map(|tp| header.find(&format!("{}_date", tp.name()))),
-            Layout::Long => [header.find("assessment_date").or_else(|| header.find("date")); 3],
+            Layout::Long => {
+                [header
+                    .find("assessment_date")
+                    .or_else(|| header.find("date")); 3]
+            }
         };
         match id {
             Some(id) if problems.is_empty() => Ok(Plan {
@@ -173,4 +177,3 @@ impl Plan {
         }
     }
 }
-

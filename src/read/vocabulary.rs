@@ -325,7 +325,7 @@ impl Resolved {
             return match parse_date(value, self.date_format) {
                 Ok(Some(day)) => period.label(day),
                 Ok(None) => super::MISSING_GROUP.to_string(),
-                Err(()) => UNREADABLE_DATE_GROUP.to_string(),
+                Err(_) => UNREADABLE_DATE_GROUP.to_string(),
             };
         }
         match (self.bands.get(g), super::parse_cell(value)) {

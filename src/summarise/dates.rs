@@ -66,7 +66,10 @@ impl Intervals {
         }
         let h = (n - 1) as f64 * p;
         let below = h.floor() as u64;
-        let (lo, hi) = (self.order_statistic(below)?, self.order_statistic((below + 1).min(n - 1))?);
+        let (lo, hi) = (
+            self.order_statistic(below)?,
+            self.order_statistic((below + 1).min(n - 1))?,
+        );
         Some(lo as f64 + (h - below as f64) * (hi - lo) as f64)
     }
 
@@ -237,7 +240,10 @@ mod tests {
         assert_eq!(i.quantile(0.75), Some(87.5));
         // R: quantile(c(10, 20), c(.25, .5)) = 12.5 15.0
         let two = intervals(&[20, 10]);
-        assert_eq!((two.quantile(0.25), two.quantile(0.5)), (Some(12.5), Some(15.0)));
+        assert_eq!(
+            (two.quantile(0.25), two.quantile(0.5)),
+            (Some(12.5), Some(15.0))
+        );
         assert_eq!(intervals(&[5]).quantile(0.75), Some(5.0));
         assert_eq!(intervals(&[]).quantile(0.5), None);
         assert_eq!(intervals(&[-3, 4, -1]).out_of_order(), 2);
@@ -252,7 +258,13 @@ mod tests {
         b.add_day(12);
         let mut whole = a;
         whole.add(&b);
-        assert_eq!(whole, DateSpan { dated: 3, range: Some((3, 12)) });
+        assert_eq!(
+            whole,
+            DateSpan {
+                dated: 3,
+                range: Some((3, 12))
+            }
+        );
         whole.add(&DateSpan::default());
         assert_eq!(whole.dated, 3);
     }

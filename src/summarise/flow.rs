@@ -1,9 +1,9 @@
 //! The participant flow: how every input record ends up, so that counts reconcile
 //! (`rows_read = rows_kept + exclusions`) and readers can see who was analysed.
 
+use crate::model::FollowupWindow;
 use crate::model::Timepoint;
 use crate::read::{Exclusion, Export, Layout};
-use crate::model::FollowupWindow;
 use crate::scale::StatusCounts;
 use crate::summarise::dates::WindowCounts;
 

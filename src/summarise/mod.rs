@@ -71,7 +71,10 @@ pub fn summarise_windowed(
     window: Option<&crate::model::FollowupWindow>,
 ) -> Result<Summaries, String> {
     let counts = match window {
-        Some(window) => Some((*window, dates::apply_followup_window(export, scored, window)?)),
+        Some(window) => Some((
+            *window,
+            dates::apply_followup_window(export, scored, window)?,
+        )),
         None => None,
     };
     let mut summaries = summarise(export, scored);

@@ -36,14 +36,24 @@ pub fn partitions_for(bytes: u64) -> usize {
     bytes.div_ceil(PARTITION_BYTES).clamp(1, MAX_PARTITIONS) as usize
 }
 
+/// How each partition is scored: the scale, the missing items prorated, the follow-up
+/// window.
+#[derive(Clone, Copy)]
+pub struct Scoring<'a> {
+    /// The scale.
+    pub scale: &'a Scale,
+    /// `--max-missing-items`.
+    pub max_missing: usize,
+    /// `followup-window`, when set.
+    pub window: Option<&'a crate::model::FollowupWindow>,
+}
+
 /// Reads and scores `paths` in streaming mode with `partitions` partitions, in a fresh
 /// temporary folder under `temp_dir` that is removed afterwards (also on failure).
 pub fn read_streaming(
     paths: &[PathBuf],
     options: &ReadOptions,
-    scale: &Scale,
-    max_missing: usize,
-    window: Option<&crate::model::FollowupWindow>,
+    scoring: Scoring<'_>,
     partitions: usize,
     temp_dir: &Path,
     progress: &mut dyn FnMut(u64, u64),
@@ -64,10 +74,10 @@ pub fn read_streaming(
     let parts = (0..spilled.partition_count())
         .into_par_iter()
         .map(|k| {
-            let mut scorer = Scorer::new(scale, max_missing);
+            let mut scorer = Scorer::new(scoring.scale, scoring.max_missing);
             let mut export = spilled.read_partition(k, &mut scorer)?;
             let mut scored = scorer.finish();
-            let summaries = summarise_windowed(&export, &mut scored, window)
+            let summaries = summarise_windowed(&export, &mut scored, scoring.window)
                 .map_err(|e| Error::input(&paths[0], e))?;
             // Only the counts and lists travel on; the partition's people are done with.
             export.forget_people();

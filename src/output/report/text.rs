@@ -82,10 +82,24 @@ fn dates_line(dates: Option<&DatesRecord>, min_cell: u64) -> String {
     let month = |m: &str| {
         let (y, mo) = m.split_once('-').unwrap_or((m, ""));
         const NAMES: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
-        match mo.parse::<usize>().ok().and_then(|k| NAMES.get(k.wrapping_sub(1))) {
+        match mo
+            .parse::<usize>()
+            .ok()
+            .and_then(|k| NAMES.get(k.wrapping_sub(1)))
+        {
             Some(name) => format!("{name} {y}"),
             None => m.to_string(),
         }

@@ -7,6 +7,7 @@
 
 mod words;
 
+use crate::read::dates::DateFormat;
 pub use words::{timepoint_word, tokens};
 
 use super::sample::Sample;
@@ -50,14 +51,62 @@ pub struct Guess {
     pub recode: BTreeMap<String, Vec<(String, String, usize)>>,
     /// Exclusion rules per column (header): (pattern, rows matched, why).
     pub exclude: BTreeMap<String, Vec<(String, usize, String)>>,
-    /// Date columns (header) and their format.
-    pub dates: Vec<(String, &'static str)>,
+    /// Date columns, their format and what each dates.
+    pub dates: Vec<DateColumn>,
     /// Excel error values seen.
     pub excel_errors: usize,
     /// Other columns that could group the results (header, distinct values).
     pub other_groups: Vec<(String, usize)>,
     /// What a person should check.
     pub checks: Vec<String>,
+}
+
+/// A date column `init` found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateColumn {
+    /// Header name.
+    pub header: String,
+    /// How its values are written.
+    pub format: DateFormat,
+    /// The expected name it was given (`pre_date`, `assessment_date`), or `None` when it
+    /// dates something else (a birth date) or its timepoint is unclear.
+    pub role: Option<&'static str>,
+}
+
+/// Gives date columns their expected names: in a wide layout the timepoint a name says
+/// (`Referral Date` → pre_date, `Date of closure` → post_date); in a long layout the one
+/// date column of the assessment (a birth date is never one).
+fn assign_date_roles(g: &mut Guess, header: &[String], token_lists: &[Vec<String>]) {
+    let tokens_of = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim() == name)
+            .map(|c| token_lists[c].clone())
+            .unwrap_or_default()
+    };
+    let mut taken: Vec<&'static str> = Vec::new();
+    for k in 0..g.dates.len() {
+        let t = tokens_of(&g.dates[k].header);
+        if has(&t, "birth") || has(&t, "dob") || has(&t, "born") {
+            continue;
+        }
+        let role = match g.layout {
+            Some(Layout::Long) => Some("assessment_date"),
+            _ => timepoint_of_tokens(&t).map(|tp| match tp {
+                Timepoint::Pre => "pre_date",
+                Timepoint::Post => "post_date",
+                Timepoint::Followup => "followup_date",
+            }),
+        };
+        if let Some(role) = role.filter(|r| !taken.contains(r)) {
+            taken.push(role);
+            g.dates[k].role = Some(role);
+            if !g.dates[k].header.eq_ignore_ascii_case(role) {
+                g.columns
+                    .push((role.to_string(), g.dates[k].header.clone()));
+            }
+        }
+    }
 }
 
 /// One value of a long layout's timepoint column.
@@ -610,20 +659,13 @@ pub fn guess(sample: &Sample) -> Guess {
         let values = column_values(c);
         let named_date = token_lists[c]
             .iter()
-            .any(|t| ["date", "dob", "when", "on"].contains(&t.as_str()));
-        let serials = values
-            .iter()
-            .filter(|v| {
-                v.parse::<f64>()
-                    .is_ok_and(|x| (20_000.0..80_000.0).contains(&x))
-            })
-            .count();
-        if let Some(format) = date_format(&values) {
-            g.dates.push((header[c].trim().to_string(), format));
-        } else if named_date && !values.is_empty() && serials * 5 >= values.len() * 4 {
-            // Excel's day numbers, as a workbook saved as CSV writes an unformatted date.
-            g.dates
-                .push((header[c].trim().to_string(), "Excel day numbers"));
+            .any(|t| ["date", "dob", "when", "on", "dated"].contains(&t.as_str()));
+        if let Some(format) = date_format(&values, named_date) {
+            g.dates.push(DateColumn {
+                header: header[c].trim().to_string(),
+                format,
+                role: None,
+            });
         } else if named_date && !values.is_empty() {
             g.checks.push(format!(
                 "{:?} looks like a date column but its values are in no format this tool reads",
@@ -631,10 +673,11 @@ pub fn guess(sample: &Sample) -> Guess {
             ));
         }
     }
+    assign_date_roles(&mut g, header, &token_lists);
     // Other columns that could group the results: few distinct values, most repeated.
     for c in 0..header.len() {
         let mapped = g.columns.iter().any(|(_, h)| h == header[c].trim());
-        if names[c].is_some() || mapped || g.dates.iter().any(|(h, _)| h == header[c].trim()) {
+        if names[c].is_some() || mapped || g.dates.iter().any(|d| d.header == header[c].trim()) {
             continue;
         }
         let values = column_values(c);

@@ -1,6 +1,8 @@
 //! The words of an export: what a column name or a value says (a score's timepoint and item,
 //! an id, a location, a trigger group, a timepoint value, "no answer", a date), for `init`.
 
+use super::super::dates::{parse_date, DateFormat};
+use super::super::value::is_missing_text;
 use super::super::vocabulary::normalise_words;
 use crate::model::Timepoint;
 
@@ -380,47 +382,46 @@ pub(super) fn timepoint_column_score(t: &[String]) -> u32 {
     }
 }
 
-/// Formats of a date column, by its values: the first that reads at least 80% of them.
-pub(super) fn date_format(values: &[&str]) -> Option<&'static str> {
-    let parsed = |f: &dyn Fn(&str) -> bool| values.iter().filter(|v| f(v)).count();
-    let num = |s: &str, lo: u32, hi: u32| s.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n));
-    let iso = |v: &str| {
-        let d = v.split([' ', 'T']).next().unwrap_or("");
-        let p: Vec<&str> = d.split('-').collect();
-        p.len() == 3
-            && p[0].len() == 4
-            && num(p[0], 1900, 2100)
-            && num(p[1], 1, 12)
-            && num(p[2], 1, 31)
+/// How a date column is written, by its values: the first form (in the order the reader
+/// tries them) that reads at least 80% of them; US month-first only when day-first cannot.
+/// Day numbers count only in a column named as a date (`named`), within 1954-2119.
+pub(super) fn date_format(values: &[&str], named: bool) -> Option<DateFormat> {
+    let values: Vec<&str> = values
+        .iter()
+        .copied()
+        .filter(|v| !v.trim().is_empty() && !is_missing_text(v.trim()))
+        .collect();
+    let enough = |format: DateFormat| {
+        let read = values
+            .iter()
+            .filter(|v| parse_date(v, format).is_ok_and(|d| d.is_some()))
+            .count();
+        !values.is_empty() && read * 5 >= values.len() * 4
     };
-    let day_first = |v: &str| {
-        let p: Vec<&str> = v.trim().split(['/', '.']).collect();
-        p.len() == 3
-            && num(p[0], 1, 31)
-            && num(p[1], 1, 12)
-            && (p[2].len() == 4 || p[2].len() == 2)
-            && p[2].parse::<u32>().is_ok()
+    let serials = || {
+        values.iter().all(|v| {
+            v.parse::<f64>()
+                .is_ok_and(|x| (20_000.0..80_000.0).contains(&x))
+        })
     };
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let day_mon = |v: &str| {
-        let p: Vec<&str> = v.trim().split(['-', ' ']).collect();
-        p.len() == 3
-            && num(p[0], 1, 31)
-            && MONTHS.contains(&p[1].to_ascii_lowercase().get(..3).unwrap_or(""))
-            && p[2].parse::<u32>().is_ok()
-    };
-    let enough = |n: usize| !values.is_empty() && n * 5 >= values.len() * 4;
-    if enough(parsed(&iso)) {
-        Some("ISO (yyyy-mm-dd)")
-    } else if enough(parsed(&day_first)) {
-        Some("day first (dd/mm/yyyy)")
-    } else if enough(parsed(&day_mon)) {
-        Some("dd-Mon-yy")
-    } else {
-        None
-    }
+    let numbers = values.iter().filter(|v| v.parse::<f64>().is_ok()).count();
+    // Mixed forms (ISO here, day-first there) read as the reader reads them: only where the
+    // values are not mostly plain numbers, which auto would take for day numbers.
+    let mixed = named || numbers * 5 <= values.len();
+    [
+        DateFormat::Iso,
+        DateFormat::DayFirst,
+        DateFormat::DayMonthName,
+        DateFormat::Excel,
+        DateFormat::Auto,
+        DateFormat::MonthFirst,
+    ]
+    .into_iter()
+    .find(|&f| match f {
+        DateFormat::Excel => named && serials() && enough(f),
+        DateFormat::Auto => mixed && enough(f),
+        _ => enough(f),
+    })
 }
 
 #[cfg(test)]
@@ -520,15 +521,31 @@ mod tests {
     #[test]
     fn dates_by_their_values() {
         assert_eq!(
-            date_format(&["2024-03-01", "2024-12-31"]),
-            Some("ISO (yyyy-mm-dd)")
+            date_format(&["04/25/2024", "12/31/2024"], true),
+            Some(DateFormat::MonthFirst)
         );
         assert_eq!(
-            date_format(&["01/03/2024", "31/12/24"]),
-            Some("day first (dd/mm/yyyy)")
+            date_format(&["45352", "45400", ""], true),
+            Some(DateFormat::Excel)
         );
-        assert_eq!(date_format(&["1-Mar-24", "31-Dec-2024"]), Some("dd-Mon-yy"));
-        assert_eq!(date_format(&["7", "8"]), None);
+        assert_eq!(date_format(&["45352", "45400"], false), None);
+        assert_eq!(
+            date_format(&["2024-03-01", "2024-12-31"], false),
+            Some(DateFormat::Iso)
+        );
+        assert_eq!(
+            date_format(&["01/03/2024", "31/12/24", "NA"], false),
+            Some(DateFormat::DayFirst)
+        );
+        assert_eq!(
+            date_format(&["1-Mar-24", "31-Dec-2024"], false),
+            Some(DateFormat::DayMonthName)
+        );
+        assert_eq!(date_format(&["7", "8"], true), None);
+        assert_eq!(
+            date_format(&["1-Mar-24", "2024-12-31", "31/12/2024"], false),
+            Some(DateFormat::Auto)
+        );
     }
 
     #[test]
