@@ -53,6 +53,12 @@ pub struct AnalyseArgs {
     /// ties and zeros, as coin::wilcoxsign_test(distribution = "exact")).
     #[arg(long, value_name = "METHOD")]
     pub wilcoxon: Option<WilcoxonMethod>,
+    /// Count a follow-up only when taken this many days after end of support, as MIN..MAX
+    /// (e.g. 60..120; the config's followup-window-from = "pre" counts from referral); others
+    /// are left out of the follow-up comparisons and counted in the flow. Needs the dates
+    /// (post_date and followup_date, or a long layout's assessment_date).
+    #[arg(long, value_name = "MIN..MAX")]
+    pub followup_window: Option<String>,
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
@@ -147,6 +153,7 @@ fn resolve(args: &AnalyseArgs) -> Result<Settings, Error> {
         reliability: args.reliability,
         wilcoxon: args.wilcoxon,
         quiet: args.quiet,
+        followup_window: args.followup_window.clone(),
         ..args.input.cli_options()
     })
 }
