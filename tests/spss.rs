@@ -93,3 +93,38 @@ fn problems_name_the_case_and_init_reads_spss() {
         std::fs::read_to_string(twin.join("comparisons.csv")).expect("twin")
     );
 }
+
+#[test]
+fn spss_dates_read_as_their_csv_twins_dates() {
+    // The referral date is an SPSS EDATE10 variable (and a Date in haven's file); grouped by
+    // its quarter and dated, the results equal the CSV twin's, whose dates are ISO text.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let extra = [
+        "--column",
+        "pre_date=refdate",
+        "--by",
+        "refdate:quarter,location",
+    ];
+    let twin = dir.path().join("twin");
+    analyse(&fixture("clients_twin.csv"), &extra, &twin);
+    let table = std::fs::read_to_string(twin.join("comparisons.csv")).expect("table");
+    assert!(table.contains("refdate:quarter,2024 Q1,"), "{table}");
+    let dates = |dir: &Path| {
+        let text = std::fs::read_to_string(dir.join("summary.json")).expect("summary");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+        json["dates"].clone()
+    };
+    assert_eq!(dates(&twin)["columns"][0]["first_month"], "2024-01");
+    for name in ["clients.sav", "clients_haven.sav"] {
+        let out = dir.path().join(name);
+        analyse(&fixture(name), &extra, &out);
+        for file in TABLES {
+            let (a, b) = (
+                std::fs::read_to_string(twin.join(file)).expect("twin"),
+                std::fs::read_to_string(out.join(file)).expect("spss"),
+            );
+            assert!(a == b, "{name}: {file} differs:\n{a}\n---\n{b}");
+        }
+        assert_eq!(dates(&twin), dates(&out), "{name}");
+    }
+}
