@@ -136,7 +136,14 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
     publish(&settings.out)?;
     timer.lap("charts and reports");
     if !settings.quiet {
-        print_summary(&settings, &loaded.export, &loaded.scale, &analysis)?;
+        let dates = crate::analyses::dates::findings(&context);
+        print_summary(
+            &settings,
+            &loaded.export,
+            &loaded.scale,
+            &analysis,
+            dates.as_ref(),
+        )?;
     }
     Ok(true)
 }
@@ -196,6 +203,7 @@ fn print_summary(
     export: &crate::read::Export,
     scale: &crate::scale::Scale,
     analysis: &Analysis,
+    dates: Option<&crate::analyses::dates::DateFindings>,
 ) -> Result<(), Error> {
     for notice in &export.notices {
         eprintln!("note: {notice}");
@@ -216,8 +224,9 @@ fn print_summary(
         ),
         shown.map(String::as_str),
     );
+    let dates = dates.map(terminal::dates_line).unwrap_or_default();
     super::print_out(&format!(
-        "{report}Results written to {}/\n",
+        "{report}{dates}Results written to {}/\n",
         settings.out.display()
     ))
 }

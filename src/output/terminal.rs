@@ -82,3 +82,44 @@ pub fn render(
     out.push('\n');
     out
 }
+
+/// One line on the dates: the referral period and the median days from referral to end of
+/// support (what a reader checks first: is this the period and the programme length I
+/// expect?), and what the follow-up window left out.
+pub fn dates_line(findings: &crate::analyses::dates::DateFindings) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = findings.columns.first() {
+        let what = match c.timepoint {
+            "pre" => "referral",
+            "post" => "end of support",
+            _ => "follow-up",
+        };
+        if let (Some(first), Some(last)) = (&c.first_month, &c.last_month) {
+            parts.push(format!("{what} {first} to {last}"));
+        }
+    }
+    if let Some(i) = findings.intervals.first() {
+        if let (Some(m), Some(q1), Some(q3)) = (i.median_days, i.q1_days, i.q3_days) {
+            parts.push(format!(
+                "{} took a median of {m} days (quartiles {q1} to {q3}; {} people)",
+                match i.comparison {
+                    "pre_post" => "referral to end of support",
+                    "pre_followup" => "referral to follow-up",
+                    _ => "end of support to follow-up",
+                },
+                i.n
+            ));
+        }
+    }
+    if let Some(w) = &findings.followup_window {
+        parts.push(format!(
+            "follow-up window {}..{} days: {} too early, {} too late, {} undated left out",
+            w.min_days, w.max_days, w.too_early, w.too_late, w.undated
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("Dates: {}\n", parts.join("; "))
+    }
+}
