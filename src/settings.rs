@@ -97,6 +97,8 @@ pub struct ConfigFile {
     pub followup_window: Option<String>,
     /// What the follow-up window counts from: `post` (end of support, default) or `pre`.
     pub followup_window_from: Option<String>,
+    /// A long layout without a timepoint column, its assessments ordered by date.
+    pub order_by_date: Option<bool>,
     /// Custom scale definitions.
     #[serde(default)]
     pub scales: Vec<ScaleDef>,
@@ -477,6 +479,7 @@ fn vocabulary(config: &ConfigFile, cli_codes: &[String]) -> Result<Vocabulary, E
         exclude: config.exclude.clone(),
         bands: config.bands.clone(),
         date_format: DateFormat::Auto,
+        order_by_date: config.order_by_date.unwrap_or(false),
     })
 }
 

@@ -336,3 +336,55 @@ fn init_maps_the_date_columns_and_its_config_gives_the_intervals() {
     assert_eq!(rows[0].1, t["n"].as_u64().expect("n"));
     assert_eq!(rows[0].4, t["median"].as_f64().expect("median"));
 }
+
+#[test]
+fn order_by_date_places_shuffled_assessments_as_their_twin_names_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (ordered, twin) = (dir.path().join("ordered"), dir.path().join("twin"));
+    analyse("ordered.csv", "ordered.toml", &ordered, &[]);
+    analyse("ordered_twin.csv", "ordered_twin.toml", &twin, &[]);
+    for file in [
+        "comparisons.csv",
+        "intervals.csv",
+        "timepoints.csv",
+        "repeated.csv",
+    ] {
+        assert_eq!(read(&ordered, file), read(&twin, file), "{file}");
+    }
+    let flow = read(&ordered, "flow.csv");
+    assert_eq!(flow_count(&flow, "excluded_undated_assessment"), 3);
+    assert_eq!(flow_count(&flow, "excluded_extra_assessment"), 5);
+    assert_eq!(
+        flow_count(&flow, "rows_read"),
+        flow_count(&read(&twin, "flow.csv"), "rows_read") + 8
+    );
+    assert!(!read(&twin, "flow.csv").contains("excluded_extra_assessment"));
+    // Streaming mode cannot order a person's rows across partitions: refused, not wrong.
+    let run = bin()
+        .arg("analyse")
+        .arg(fixture("ordered.csv"))
+        .arg("--config")
+        .arg(fixture("ordered.toml"))
+        .arg("--streaming")
+        .arg("--out")
+        .arg(dir.path().join("streamed"))
+        .output()
+        .expect("runs");
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("run in memory"));
+    // With a timepoint column it is refused with what to do instead.
+    let run = bin()
+        .arg("analyse")
+        .arg(fixture("ordered_twin.csv"))
+        .arg("--config")
+        .arg(fixture("ordered.toml"))
+        .arg("--out")
+        .arg(dir.path().join("refused"))
+        .output()
+        .expect("runs");
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("map its values in [timepoints] instead"),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

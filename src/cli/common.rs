@@ -317,6 +317,7 @@ fn prepare(settings: &Settings) -> Result<(Scale, ReadOptions), Error> {
         sheet: settings.sheet.clone(),
         header_row: settings.header_row,
         vocabulary: settings.vocabulary.clone(),
+        date_order: Default::default(),
     };
     Ok((scale, read_options))
 }

@@ -41,6 +41,10 @@ pub(super) struct Builder {
     pub(super) date_columns: [Option<usize>; 3],
     /// The people's dates, when the export has a date column.
     pub(super) dates: Option<Dates>,
+    /// A long layout ordered by date: collecting (first pass) or applying (second pass).
+    pub(super) date_order: DateOrder,
+    /// The first pass's records.
+    pub(super) collected: Vec<order::Collected>,
 }
 
 /// A block-local group code with no global code yet.
@@ -100,6 +104,8 @@ impl Builder {
             bulk: bulk::BulkBuffers::default(),
             vocabulary: plan.vocabulary.clone(),
             date_columns: plan.dates,
+            date_order: options.date_order.clone(),
+            collected: Vec::new(),
             dates: plan.dates.iter().any(Option::is_some).then(|| Dates {
                 columns: plan
                     .dates
@@ -204,8 +210,43 @@ impl Builder {
             self.exclude(line, Exclusion::MissingId, "blank id".into());
             return;
         };
-        let timepoint = match (self.layout, self.timepoint) {
-            (Layout::Long, Some(col)) => {
+        let timepoint = match (self.layout, self.timepoint, &self.date_order) {
+            (_, _, DateOrder::Collect) => {
+                let column = self.date_columns[0]
+                    .expect("the plan refuses order-by-date without a date column");
+                let day = dates::parse_date(record.field(column), self.vocabulary.date_format)
+                    .ok()
+                    .flatten()
+                    .filter(|_| {
+                        !self
+                            .vocabulary
+                            .missing_codes(column)
+                            .is_some_and(|codes| codes.matches(trim(record.field(column))))
+                    });
+                self.collected.push(order::Collected {
+                    id: id.to_string(),
+                    line,
+                    day,
+                });
+                return;
+            }
+            (_, _, DateOrder::Apply(decisions)) => match decisions.get(line) {
+                Some(order::Decision::Keep(tp)) => Some(*tp),
+                Some(order::Decision::Exclude(reason, detail)) => {
+                    let (reason, detail) = (*reason, detail.clone());
+                    self.exclude(line, reason, detail);
+                    return;
+                }
+                // Only when the file changed between the passes, which read_exports refuses
+                // by the files' checksums.
+                None => {
+                    let detail =
+                        "not seen by the first pass: the file changed while it was read".into();
+                    self.exclude(line, Exclusion::UndatedAssessment, detail);
+                    return;
+                }
+            },
+            (Layout::Long, Some(col), DateOrder::Off) => {
                 let text = record.field(col);
                 let mapped = self.vocabulary.timepoint(text);
                 match mapped.unwrap_or_else(|| Timepoint::from_alias(text)) {
@@ -499,6 +540,7 @@ impl Builder {
             exclude_rules: vocabulary.exclude.iter().map(|r| r.name.clone()).collect(),
             ignores_timepoints: vocabulary.timepoints.iter().any(|(_, tp)| tp.is_none()),
             dates: self.dates,
+            ordered_by_date: matches!(self.date_order, DateOrder::Apply(_)),
         }
     }
 }

@@ -38,9 +38,23 @@ pub struct ReadOptions {
     pub sheet: Option<String>,
     /// `--header-row`: a workbook's header row (from 1), when title rows sit above it.
     pub header_row: Option<u32>,
+    /// A long layout ordered by date: the first pass's collecting, or the second's decisions.
+    pub date_order: DateOrder,
     /// Block size of the parallel reader (default 1 MiB); tests use tiny blocks to put
     /// block boundaries at every kind of place.
     pub block_bytes: Option<usize>,
+}
+
+/// The two passes over a long layout ordered by date (see [`super::order`]).
+#[derive(Debug, Clone, Default)]
+pub enum DateOrder {
+    /// Not ordered by date (or not yet decided).
+    #[default]
+    Off,
+    /// The first pass: collect ids, lines and dates.
+    Collect,
+    /// The second pass: each record's decision.
+    Apply(std::sync::Arc<super::order::Decisions>),
 }
 
 /// The input file's identity, for summary.json.
@@ -96,6 +110,10 @@ pub enum Exclusion {
     ByRule,
     /// Long layout: a timepoint value the config maps to `ignore` ("Interim review").
     IgnoredTimepoint,
+    /// Ordered by date: a fourth or later assessment of a person.
+    ExtraAssessment,
+    /// Ordered by date: an assessment without a date.
+    UndatedAssessment,
 }
 
 impl Exclusion {
@@ -108,6 +126,8 @@ impl Exclusion {
             Exclusion::DuplicateId => "excluded_duplicate_id",
             Exclusion::ByRule => "excluded_by_rule",
             Exclusion::IgnoredTimepoint => "excluded_ignored_timepoint",
+            Exclusion::ExtraAssessment => "excluded_extra_assessment",
+            Exclusion::UndatedAssessment => "excluded_undated_assessment",
         }
     }
 }
@@ -322,6 +342,8 @@ pub struct Export {
     pub ignores_timepoints: bool,
     /// The date columns and each person's dates (`None` when the export has no date column).
     pub dates: Option<Dates>,
+    /// Whether a long layout's timepoints came from the order of its dates.
+    pub ordered_by_date: bool,
 }
 
 /// Each person's date at each timepoint, from the date columns (wide: pre_date, post_date,

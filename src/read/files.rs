@@ -41,10 +41,52 @@ pub fn read_exports(
     sink: &mut dyn CellSink,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Export, Error> {
+    if options.vocabulary.order_by_date {
+        return read_ordered_by_date(paths, options, sink, progress);
+    }
     let (reading, files, source) = read_files(paths, options, sink, progress)?;
     Ok(reading
         .builder
         .finish(source, files, reading.delimiter, reading.plan))
+}
+
+/// A long layout ordered by date, read twice (see [`super::order`]): ids, lines and dates
+/// first, then every record with the timepoint its date gave it.
+fn read_ordered_by_date(
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    sink: &mut dyn CellSink,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Export, Error> {
+    let collecting = ReadOptions {
+        date_order: DateOrder::Collect,
+        ..options.clone()
+    };
+    let (first, _, first_source) = read_files(paths, &collecting, &mut Nothing, &mut |_, _| {})?;
+    let decisions = order::decide(first.builder.collected);
+    let applying = ReadOptions {
+        date_order: DateOrder::Apply(std::sync::Arc::new(decisions)),
+        ..options.clone()
+    };
+    let (reading, files, source) = read_files(paths, &applying, sink, progress)?;
+    if source.sha256 != first_source.sha256 {
+        return Err(Error::input(
+            &source.path,
+            "the file changed between the two readings order-by-date needs; read a copy that is not being written".into(),
+        ));
+    }
+    Ok(reading
+        .builder
+        .finish(source, files, reading.delimiter, reading.plan))
+}
+
+/// A sink that keeps nothing: for passes that only look at records.
+struct Nothing;
+
+impl CellSink for Nothing {
+    fn person_added(&mut self) {}
+    fn cells(&mut self, _: TimepointCells<'_>) {}
+    fn total(&mut self, _: usize, _: Timepoint, _: Option<f64>) {}
 }
 
 /// Streaming mode's first pass: reads the files as [`read_exports`] does, but writes every
@@ -56,11 +98,10 @@ pub fn spill_exports(
     options: &ReadOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Spilled, Error> {
-    struct Nothing;
-    impl CellSink for Nothing {
-        fn person_added(&mut self) {}
-        fn cells(&mut self, _: TimepointCells<'_>) {}
-        fn total(&mut self, _: usize, _: Timepoint, _: Option<f64>) {}
+    if options.vocabulary.order_by_date {
+        return Err(Error::Option(
+            "order-by-date orders each person's assessments over the whole file, which streaming mode does not hold; run in memory".into(),
+        ));
     }
     let Some(to) = &options.spill else {
         return Err(Error::Option(
@@ -160,6 +201,7 @@ impl Spilled {
             ignores_timepoints: (self.plan.vocabulary.timepoints.iter())
                 .any(|(_, tp)| tp.is_none()),
             dates: None,
+            ordered_by_date: false,
         };
         for part in parts {
             merged.rows_read += part.rows_read;

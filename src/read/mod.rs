@@ -14,6 +14,7 @@ pub mod guess;
 mod ids;
 mod keeper;
 pub mod memory;
+mod order;
 mod parallel;
 mod parquet;
 mod plan;

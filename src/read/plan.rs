@@ -114,7 +114,14 @@ impl Plan {
         }
         let timepoint = header.find("timepoint");
         let mut notices = Vec::new();
-        let layout = if timepoint.is_some() {
+        let by_date = options.vocabulary.order_by_date;
+        if let (true, Some(c)) = (by_date, timepoint) {
+            problems.push(format!(
+                "order-by-date places assessments that have no timepoint column, but {:?} is one: map its values in [timepoints] instead, or leave order-by-date out",
+                header.names[c]
+            ));
+        }
+        let layout = if timepoint.is_some() || by_date {
             Layout::Long
         } else {
             Layout::Wide

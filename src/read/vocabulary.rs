@@ -42,6 +42,10 @@ pub struct Vocabulary {
     /// How date columns are written (`date-format`); `auto` reads each value in any form.
     #[serde(skip_serializing_if = "is_auto")]
     pub date_format: super::dates::DateFormat,
+    /// A long layout without a timepoint column: each person's assessments in date order
+    /// are referral, end of support and follow-up.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub order_by_date: bool,
 }
 
 fn is_auto(format: &super::dates::DateFormat) -> bool {

@@ -82,6 +82,24 @@ pub fn participant_flow(
             detail: "long layout: records whose timepoint the config maps to ignore".into(),
         });
     }
+    if export.ordered_by_date {
+        for (reason, detail) in [
+            (
+                Exclusion::UndatedAssessment,
+                "order-by-date: assessments without a date, which cannot be placed",
+            ),
+            (
+                Exclusion::ExtraAssessment,
+                "order-by-date: a person's fourth and later assessments by date",
+            ),
+        ] {
+            flow.push(Stage {
+                stage: reason.stage(),
+                n: export.excluded_count(reason),
+                detail: detail.into(),
+            });
+        }
+    }
     flow.push(Stage {
         stage: Exclusion::DuplicateId.stage(),
         n: export.excluded_count(Exclusion::DuplicateId),

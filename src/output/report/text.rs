@@ -216,12 +216,19 @@ impl Content {
                     "interim review (ignored timepoint)",
                     "excluded_ignored_timepoint",
                 ),
+                ("undated assessment", "excluded_undated_assessment"),
+                ("fourth or later assessment", "excluded_extra_assessment"),
                 ("repeated id", "excluded_duplicate_id"),
             ]
             .iter()
             .filter(|(_, stage)| {
-                !matches!(*stage, "excluded_by_rule" | "excluded_ignored_timepoint")
-                    || results.flow.iter().any(|f| f.stage == *stage)
+                !matches!(
+                    *stage,
+                    "excluded_by_rule"
+                        | "excluded_ignored_timepoint"
+                        | "excluded_undated_assessment"
+                        | "excluded_extra_assessment"
+                ) || results.flow.iter().any(|f| f.stage == *stage)
             })
             .map(|(label, stage)| (label.to_string(), count(stage)))
             .collect(),

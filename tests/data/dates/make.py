@@ -7,6 +7,9 @@ independently of the tool (pandas: quantiles are numpy's default, R's type 7).
                form of the wide column it came from
   wide.xlsx    wide.csv as a workbook whose dates are real date cells
   us.csv       wide.csv with every date written mm/dd/yyyy (US)
+  ordered.csv  the people with all three dates as a long layout without a timepoint column,
+               shuffled, plus fourth assessments and undated rows (order-by-date), and
+               ordered_twin.csv the same assessments with their timepoints
   eval.toml, long.toml, us.toml   the configs (followup-window = "60..120")
   truth.json   intervals, months covered, window counts, quarter groups
 
@@ -84,6 +87,9 @@ for row in ws.iter_rows(min_row=2, min_col=4, max_col=6):
     for cell in row:
         if isinstance(cell.value, dt.date):
             cell.number_format = "DD/MM/YYYY"
+# Fixed document dates; the zip's own entry times still make each run's bytes differ, not
+# its cells.
+wb.properties.created = wb.properties.modified = dt.datetime(2026, 12, 3)
 wb.save("wide.xlsx")
 
 COLUMNS = '''[columns]
@@ -146,3 +152,27 @@ truth = dict(intervals=intervals, months=months,
              pre_post_by_quarter=quarters, unreadable=1)
 json.dump(truth, open("truth.json", "w"), indent=1, sort_keys=True)
 print(json.dumps(truth, indent=1, sort_keys=True))
+
+# A long layout with no timepoint column, its rows shuffled, ordered by date
+# (order-by-date): the people with all three dates, plus a fourth assessment for five of
+# them and three rows without a date (both excluded and counted). Its twin names each
+# row's timepoint and holds neither.
+complete = [p for p in people if p["referral"] and p["end"] and p["follow"] and "bad_referral" not in p]
+ordered, twin = [], []
+for p in complete:
+    for review, date, s in [("pre", p["referral"], p["pre"]), ("post", p["end"], p["post"]),
+                            ("followup", p["follow"], p["fu"])]:
+        ordered.append([p["id"], p["location"], p["trigger_group"], uk(date), score(s)])
+        twin.append([p["id"], p["location"], p["trigger_group"], review, uk(date), score(s)])
+for p in complete[:5]:
+    ordered.append([p["id"], p["location"], p["trigger_group"],
+                    uk(p["follow"] + dt.timedelta(days=200)), "9"])
+for p in complete[5:8]:
+    ordered.append([p["id"], p["location"], p["trigger_group"], "", "9"])
+random.shuffle(ordered)
+open("ordered.csv", "w").write("id,location,trigger_group,Assessment Date,score\n"
+                               + "".join(",".join(r) + "\n" for r in ordered))
+open("ordered_twin.csv", "w").write("id,location,trigger_group,timepoint,Assessment Date,score\n"
+                                    + "".join(",".join(r) + "\n" for r in twin))
+open("ordered.toml", "w").write('order-by-date = true\n\n[columns]\nassessment_date = "Assessment Date"\n')
+open("ordered_twin.toml", "w").write('[columns]\nassessment_date = "Assessment Date"\n')
