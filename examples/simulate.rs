@@ -1,13 +1,17 @@
 //! Seeded simulator of a SYNTHETIC social-prescribing export (no real person is in it).
 //!
 //! cargo run --release --example simulate -- [--people N] [--seed S] [--layout wide|long]
-//!     [--items] [--clean] [--out FILE]
+//!     [--items] [--clean] [--dates] [--out FILE]
 //!
 //! People are referred in 37 UK locations under five trigger groups, answer the UCLA-3 at
 //! referral, most again at the end of about 12 weeks of support, and about a third at a
 //! three-month follow-up, where part of the gain has faded. Unless --clean, a few dirty rows
 //! are mixed in the way real exports have them: missing codes, an out-of-range score, text in
 //! a score column, a repeated id, a blank trigger group and a row with a missing field.
+//! With --dates each assessment has a date (wide: pre_date, post_date, followup_date; long:
+//! assessment_date), ISO: referrals over two years from April 2022, the end of support about
+//! 12 weeks later, the follow-up about three months after that. Dates come from their own
+//! random stream, so the scores are those of the same seed without --dates.
 //! The same seed always gives the same bytes (ChaCha8, independent of platform).
 
 use rand::{Rng, SeedableRng};
@@ -69,6 +73,7 @@ struct Options {
     long: bool,
     items: bool,
     clean: bool,
+    dates: bool,
     out: Option<String>,
 }
 
@@ -79,6 +84,7 @@ fn parse_args() -> Result<Options, String> {
         long: false,
         items: false,
         clean: false,
+        dates: false,
         out: None,
     };
     let mut args = std::env::args().skip(1);
@@ -98,6 +104,7 @@ fn parse_args() -> Result<Options, String> {
             "--layout" => o.long = value("--layout")? == "long",
             "--items" => o.items = true,
             "--clean" => o.clean = true,
+            "--dates" => o.dates = true,
             "--out" => o.out = Some(value("--out")?),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -135,6 +142,8 @@ struct Person {
     location: &'static str,
     trigger: &'static str,
     scores: [Option<u8>; 3],
+    /// Each assessment's date as ISO text (empty without a score there, or without --dates).
+    dates: [String; 3],
 }
 
 fn simulate(o: &Options, rng: &mut ChaCha8Rng) -> Vec<Person> {
@@ -176,9 +185,41 @@ fn simulate(o: &Options, rng: &mut ChaCha8Rng) -> Vec<Person> {
                 location,
                 trigger: trigger.0,
                 scores: [Some(pre), post, followup],
+                dates: Default::default(),
             }
         })
         .collect()
+}
+
+/// Dates for every assessment a person has, from a random stream of their own.
+fn add_dates(people: &mut [Person], seed: u64) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0da7_e5da_7e5d_a7e5);
+    // 2022-04-01 as days since 1970-01-01.
+    const START: i64 = 19_083;
+    for p in people {
+        let referral = START + rng.gen_range(0..731);
+        let end = referral + (84.0 + 14.0 * normal(&mut rng)).round().max(28.0) as i64;
+        let followup = end + (91.0 + 20.0 * normal(&mut rng)).round().max(30.0) as i64;
+        for (t, day) in [referral, end, followup].into_iter().enumerate() {
+            if p.scores[t].is_some() {
+                p.dates[t] = iso_date(day);
+            }
+        }
+    }
+}
+
+/// `days` since 1970-01-01 as `yyyy-mm-dd` (Howard Hinnant's civil-from-days).
+fn iso_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 fn quote(field: &str) -> String {
@@ -198,7 +239,10 @@ fn main() {
         }
     };
     let mut rng = ChaCha8Rng::seed_from_u64(o.seed);
-    let people = simulate(&o, &mut rng);
+    let mut people = simulate(&o, &mut rng);
+    if o.dates {
+        add_dates(&mut people, o.seed);
+    }
     let sink: Box<dyn Write> = match &o.out {
         Some(path) => Box::new(std::fs::File::create(path).unwrap_or_else(|e| {
             eprintln!("simulate: {path}: {e}");
@@ -224,17 +268,26 @@ fn write(
     let mut lines: Vec<String> = Vec::new();
     if o.long {
         let value_header = if o.items { "q1,q2,q3" } else { "score" };
-        writeln!(w, "id,location,trigger_group,timepoint,{value_header}")?;
+        let date_header = if o.dates { ",assessment_date" } else { "" };
+        writeln!(
+            w,
+            "id,location,trigger_group,timepoint,{value_header}{date_header}"
+        )?;
         for p in people {
-            for (tp, s) in tps.iter().zip(p.scores) {
+            for ((tp, s), date) in tps.iter().zip(p.scores).zip(&p.dates) {
                 let Some(s) = s else { continue };
                 let value = if o.items {
                     items_for(s, rng).map(|v| v.to_string()).join(",")
                 } else {
                     s.to_string()
                 };
+                let date = if o.dates {
+                    format!(",{date}")
+                } else {
+                    String::new()
+                };
                 lines.push(format!(
-                    "{},{},{},{tp},{value}",
+                    "{},{},{},{tp},{value}{date}",
                     p.id,
                     quote(p.location),
                     quote(p.trigger)
@@ -249,7 +302,16 @@ fn write(
         } else {
             tps.iter().map(|tp| format!("{tp}_score")).collect()
         };
-        writeln!(w, "id,location,trigger_group,{}", header.join(","))?;
+        let date_header = if o.dates {
+            ",pre_date,post_date,followup_date"
+        } else {
+            ""
+        };
+        writeln!(
+            w,
+            "id,location,trigger_group,{}{date_header}",
+            header.join(",")
+        )?;
         for p in people {
             let values: Vec<String> = if o.items {
                 p.scores
@@ -313,8 +375,18 @@ fn write(
             quote(p.trigger),
             score_text(p.scores[0])
         );
-        let repeated = lines[2].clone();
-        lines.push(repeated);
+        lines.push(lines[2].clone());
+    }
+    if o.dates && !o.long {
+        // Each person's dates after their scores (the repeated row repeats person 2's).
+        let people_lines = people.len();
+        for (i, line) in lines.iter_mut().enumerate() {
+            let p = &people[if i < people_lines { i } else { 2 }];
+            line.push(',');
+            line.push_str(&p.dates.join(","));
+        }
+    }
+    if !o.clean && !o.long && !o.items && people.len() >= 20 {
         lines.push(String::new());
     }
     for line in lines {
