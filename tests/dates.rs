@@ -388,3 +388,39 @@ fn order_by_date_places_shuffled_assessments_as_their_twin_names_them() {
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+#[test]
+fn init_recognises_assessments_ordered_by_date() {
+    // Repeated ids, one score per row, a date column and no timepoint column.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("eval.toml");
+    bin()
+        .arg("init")
+        .arg(fixture("ordered.csv"))
+        .arg("--out")
+        .arg(&config)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&config).expect("config");
+    assert!(text.contains("order-by-date = true  # CHECK"), "{text}");
+    assert!(
+        text.contains("assessment_date = \"Assessment Date\""),
+        "{text}"
+    );
+    let (by_init, twin) = (dir.path().join("init"), dir.path().join("twin"));
+    bin()
+        .arg("analyse")
+        .arg(fixture("ordered.csv"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--out")
+        .arg(&by_init)
+        .args(["--quiet", "--no-charts"])
+        .assert()
+        .success();
+    analyse("ordered_twin.csv", "ordered_twin.toml", &twin, &[]);
+    assert_eq!(
+        read(&by_init, "comparisons.csv"),
+        read(&twin, "comparisons.csv")
+    );
+}

@@ -235,6 +235,12 @@ pub fn config_text(input: &Path, sample: &Sample, g: &Guess) -> String {
             seen.join(", ")
         );
     }
+    if g.order_by_date {
+        let _ = writeln!(
+            t,
+            "order-by-date = true  # CHECK: no timepoint column; each person's assessments in date order are referral, end of support, follow-up (a fourth and later are excluded, counted)"
+        );
+    }
     let dated: Vec<&DateColumn> = g.dates.iter().filter(|d| d.role.is_some()).collect();
     if dated.iter().any(|d| d.format == DateFormat::MonthFirst) {
         let _ = writeln!(

@@ -53,6 +53,8 @@ pub struct Guess {
     pub exclude: BTreeMap<String, Vec<(String, usize, String)>>,
     /// Date columns, their format and what each dates.
     pub dates: Vec<DateColumn>,
+    /// Long layout without a timepoint column: ids repeat and a date column orders them.
+    pub order_by_date: bool,
     /// Excel error values seen.
     pub excel_errors: usize,
     /// Other columns that could group the results (header, distinct values).
@@ -290,7 +292,42 @@ pub fn guess(sample: &Sample) -> Guess {
     let wide = !wide_items.is_empty() || !wide_totals.is_empty();
     let item_count;
     let long_column = timepoint_column.filter(|_| !wide);
+    // No timepoint column, but one score per row, repeated ids and a date column: a long
+    // layout whose dates order each person's assessments.
+    let has_long_scores = long_total.is_some() || !long_items.is_empty();
+    if long_column.is_none() && !wide && has_long_scores {
+        let ids_repeat = id.is_some_and(|c| {
+            let values = column_values(c);
+            let distinct: std::collections::HashSet<&str> = values.iter().copied().collect();
+            distinct.len() < values.len()
+        });
+        let dated = (0..header.len()).any(|c| {
+            let named = token_lists[c].iter().any(|t| t == "date");
+            named && date_format(&column_values(c), true).is_some()
+        });
+        g.order_by_date = ids_repeat && dated;
+    }
     match long_column {
+        None if g.order_by_date => {
+            g.layout = Some(Layout::Long);
+            g.checks.push("no timepoint column: each person's assessments are placed by their dates (order-by-date), the first referral, the second end of support, the third follow-up; check that this is how the scheme assesses".into());
+            match contiguous(&long_items) {
+                Some(cols) => {
+                    for (k, &c) in cols.iter().enumerate() {
+                        rename(&format!("q{}", k + 1), c, &mut g);
+                        score_columns.push((c, true));
+                    }
+                    item_count = Some(cols.len());
+                }
+                None => {
+                    item_count = None;
+                    if let Some(c) = long_total {
+                        rename("score", c, &mut g);
+                        score_columns.push((c, false));
+                    }
+                }
+            }
+        }
         None => {
             g.layout = Some(Layout::Wide);
             let mut counts = Vec::new();
