@@ -34,7 +34,7 @@ th { background: #f3f3f3; }
 tr.suppressed td { color: #777; font-style: italic; }
 dl.source { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
 dl.source dt { font-weight: bold; }
-dl.source dd { margin: 0; word-break: break-all; }
+dl.source dd { margin: 0; overflow-wrap: anywhere; }
 figure { margin: 1.5rem 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { font-size: 0.9rem; color: #444; margin-top: 0.3rem; }
@@ -101,9 +101,23 @@ pub fn consort_svg(c: &Consort) -> String {
         300,
         &["Service users".into(), format!("n = {}", c.people)],
     );
-    let mut inv_lines = vec![format!("Invalid scores: {invalid}")];
+    // With a follow-up window the box also holds the follow-ups it left out.
+    let mut inv_lines = match c.window.is_empty() {
+        true => vec![format!("Invalid scores: {invalid}")],
+        false => {
+            let left_out: u64 = c.window.iter().map(|e| e.1).sum();
+            vec![format!("Scores not used: {}", invalid + left_out)]
+        }
+    };
+    let prefix = if c.window.is_empty() { "" } else { "invalid " };
     inv_lines.extend(
         c.invalid
+            .iter()
+            .filter(|e| e.1 > 0)
+            .map(|e| format!("{prefix}{}: {}", e.0, e.1)),
+    );
+    inv_lines.extend(
+        c.window
             .iter()
             .filter(|e| e.1 > 0)
             .map(|e| format!("{}: {}", e.0, e.1)),

@@ -29,6 +29,8 @@ pub struct Consort {
     pub people: u64,
     /// Invalid scores by timepoint.
     pub invalid: Vec<(String, u64)>,
+    /// Follow-ups the follow-up window left out, by reason (empty without a window).
+    pub window: Vec<(String, u64)>,
     /// People with a valid referral score.
     pub with_pre: u64,
     /// In the pre_post comparison.
@@ -239,6 +241,14 @@ impl Content {
                 ("follow-up", "invalid_followup"),
             ]
             .iter()
+            .map(|(label, stage)| (label.to_string(), count(stage)))
+            .collect(),
+            window: [
+                ("follow-up outside the window", "followup_outside_window"),
+                ("follow-up without dates", "followup_undated"),
+            ]
+            .iter()
+            .filter(|(_, stage)| results.flow.iter().any(|f| f.stage == *stage))
             .map(|(label, stage)| (label.to_string(), count(stage)))
             .collect(),
             with_pre: count("with_pre"),
