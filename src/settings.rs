@@ -359,15 +359,17 @@ impl Settings {
             };
             columns.insert(key.trim().to_lowercase(), header.trim().to_string());
         }
+        let scale_name = cli
+            .scale
+            .clone()
+            .or(config.scale.clone())
+            .unwrap_or_else(|| DEFAULT_SCALE.to_string());
         let delimiter = match cli.delimiter.or(config.delimiter) {
             None => None,
             Some(d) => Some(parse_delimiter(&d)?),
         };
         Ok(Settings {
-            scale: cli
-                .scale
-                .or(config.scale)
-                .unwrap_or_else(|| DEFAULT_SCALE.to_string()),
+            scale: scale_name.clone(),
             by,
             p_adjust: cli.p_adjust.or(config.p_adjust).unwrap_or(PAdjust::Holm),
             conf_level,
@@ -381,10 +383,16 @@ impl Settings {
                 Some(label) => parse_encoding(&label)?,
                 None => None,
             },
-            max_missing_items: cli
-                .max_missing_items
-                .or(config.max_missing_items)
-                .unwrap_or(0),
+            // The scale's own missing-item rule when none is given (DJG-6: one item).
+            max_missing_items: match cli.max_missing_items.or(config.max_missing_items) {
+                Some(n) => n,
+                None => ScaleTable::builtin()
+                    .with_custom(config.scales.clone())
+                    .get(&scale_name)
+                    .ok()
+                    .and_then(|scale| scale.allowed_missing)
+                    .unwrap_or(0),
+            },
             max_rows: cli.max_rows.or(config.max_rows),
             max_record_bytes: cli
                 .max_record_bytes

@@ -517,7 +517,30 @@ fn score_and_scales_subcommands() {
         .stdout;
     let parsed: toml::Value =
         toml::from_str(&String::from_utf8_lossy(&toml_text)).expect("valid TOML");
-    assert_eq!(parsed["scales"].as_array().map(Vec::len), Some(4));
+    let scales = parsed["scales"].as_array().expect("scales");
+    assert_eq!(scales.len(), 26);
+    // A definition copied from --toml is a custom scale as it stands, conversion and all.
+    let swemwbs = scales
+        .iter()
+        .find(|s| s["name"].as_str() == Some("swemwbs"))
+        .expect("swemwbs");
+    assert_eq!(swemwbs["conversion"].as_array().map(Vec::len), Some(29));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("eval.toml");
+    let mut copied = swemwbs.clone();
+    copied
+        .as_table_mut()
+        .expect("a table")
+        .insert("name".into(), toml::Value::String("my_swemwbs".into()));
+    let mut file = toml::map::Map::new();
+    file.insert("scales".into(), toml::Value::Array(vec![copied]));
+    std::fs::write(&config, toml::to_string(&file).expect("toml")).expect("write");
+    bin()
+        .args(["scales", "--config"])
+        .arg(&config)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("my_swemwbs"));
     // The reliability travels with the scale definition, so a copied custom scale keeps it.
     assert_eq!(parsed["scales"][0]["reliability"].as_float(), Some(0.72));
 }

@@ -294,6 +294,12 @@ fn memory_available() -> u64 {
 /// The scale and the reader's options from the settings, checked.
 fn prepare(settings: &Settings) -> Result<(Scale, ReadOptions), Error> {
     let scale = settings.scale()?;
+    if !scale.conversion.is_empty() && settings.max_missing_items > 0 {
+        return Err(Error::Option(format!(
+            "max-missing-items {}: {} converts complete raw totals to its scores, and a prorated total is not one of them; leave prorating out",
+            settings.max_missing_items, scale.name
+        )));
+    }
     if let Some(items) = &scale.items {
         if settings.max_missing_items >= items.count {
             return Err(Error::Option(format!(

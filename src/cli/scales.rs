@@ -29,15 +29,23 @@ fn describe(scale: &Scale) -> [String; 8] {
                 .filter(|(_, r)| **r)
                 .map(|(k, _)| (k + 1).to_string())
                 .collect();
-            (
-                i.count.to_string(),
-                format!("{}-{}", i.min, i.max),
-                if rev.is_empty() {
-                    "none".into()
+            let rescored: Vec<String> = (i.scores.iter().enumerate())
+                .filter(|(_, s)| s.is_some())
+                .map(|(k, _)| (k + 1).to_string())
+                .collect();
+            let mut scoring = if rev.is_empty() {
+                "none".to_string()
+            } else {
+                rev.join(", ")
+            };
+            if !rescored.is_empty() {
+                scoring = if rescored.len() == i.count {
+                    "each item 0/1 (lonely answer)".into()
                 } else {
-                    rev.join(", ")
-                },
-            )
+                    format!("items {} scored 0/1", rescored.join(", "))
+                };
+            }
+            (i.count.to_string(), format!("{}-{}", i.min, i.max), scoring)
         }
         None => ("totals only".into(), "-".into(), "-".into()),
     };
@@ -51,7 +59,15 @@ fn describe(scale: &Scale) -> [String; 8] {
         items,
         item_range,
         reversed,
-        scale.total_range_text(),
+        match scale.conversion.as_slice() {
+            [] => scale.total_range_text(),
+            table => format!(
+                "{} (raw {}-{} converted)",
+                scale.total_range_text(),
+                table[0].0,
+                table[table.len() - 1].0
+            ),
+        },
         if scale.higher_is_worse {
             "higher = worse".into()
         } else {
@@ -101,7 +117,7 @@ pub fn run(args: &ScalesArgs) -> Result<(), Error> {
         let scale = table.get(&def.name)?;
         out.add_row(describe(&scale).to_vec());
         sources.push(format!(
-            "{}: {} ({}){}",
+            "{}: {} ({}){}{}",
             scale.name,
             scale.title,
             scale.source,
@@ -109,6 +125,11 @@ pub fn run(args: &ScalesArgs) -> Result<(), Error> {
                 .reliability_source
                 .as_ref()
                 .map(|r| format!("; reliability: {r}"))
+                .unwrap_or_default(),
+            scale
+                .note
+                .as_ref()
+                .map(|n| format!("\n  note: {n}"))
                 .unwrap_or_default()
         ));
     }

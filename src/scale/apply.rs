@@ -493,27 +493,33 @@ impl CellSink for Scorer<'_> {
     fn cells(&mut self, record: TimepointCells<'_>) {
         let t = record.timepoint.index();
         let responses = record.responses;
+        // A single-item measure's total is its one answer: labelled and scored as an item.
+        let single_item = self.scale.items.as_ref().is_some_and(|i| i.count == 1);
+        let as_items = matches!(responses.source, Some(Source::Items(_)))
+            || (single_item && responses.source.is_some());
         // Answer labels ("Some of the time") read as their codes.
         let relabelled: Vec<Cell>;
-        let cells = if !self.scale.labels.is_empty()
-            && matches!(responses.source, Some(Source::Items(_)))
-            && record.cells.contains(&Cell::NotNumber)
-        {
-            relabelled = (record.cells.iter().enumerate())
-                .map(|(k, &cell)| match cell {
-                    Cell::NotNumber => self
-                        .scale
-                        .label_code(&record.text(k))
-                        .map_or(Cell::NotNumber, Cell::Number),
-                    cell => cell,
-                })
-                .collect();
-            &relabelled[..]
-        } else {
-            record.cells
-        };
+        let cells =
+            if !self.scale.labels.is_empty() && as_items && record.cells.contains(&Cell::NotNumber)
+            {
+                relabelled = (record.cells.iter().enumerate())
+                    .map(|(k, &cell)| match cell {
+                        Cell::NotNumber => self
+                            .scale
+                            .label_code(&record.text(k))
+                            .map_or(Cell::NotNumber, Cell::Number),
+                        cell => cell,
+                    })
+                    .collect();
+                &relabelled[..]
+            } else {
+                record.cells
+            };
         let (score, found) = match responses.source {
             None => return,
+            Some(Source::Total(_)) if single_item => {
+                score_items(self.scale, cells, self.max_missing)
+            }
             Some(Source::Total(_)) => {
                 let (s, problem) = score_total(self.scale, cells[0]);
                 (s, problem.map(|pr| (0, pr)).into_iter().collect())
@@ -528,12 +534,7 @@ impl CellSink for Scorer<'_> {
             self.item_buffer.clear();
             for (k, cell) in cells.iter().enumerate() {
                 if let Cell::Number(v) = cell {
-                    let reversed = items.reversed.get(k).copied().unwrap_or(false);
-                    self.item_buffer.push(if reversed {
-                        items.min + items.max - v
-                    } else {
-                        *v
-                    });
+                    self.item_buffer.push(items.score_of(k, *v));
                 }
             }
             if self.item_buffer.len() == cells.len() {

@@ -27,6 +27,18 @@ pub struct Category {
     pub label: String,
 }
 
+/// How answers to some items score, when not as their codes: `scores[k]` is the score of the
+/// answer coded `item_min + k` (the De Jong Gierveld scale counts "yes" and "more or less"
+/// as 1 on its negatively worded items, "no" and "more or less" on its positive ones).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemScores {
+    /// 1-based item numbers.
+    pub items: Vec<usize>,
+    /// Score of each answer, lowest code first.
+    pub scores: Vec<f64>,
+}
+
 /// A scale definition as written in `builtin.toml` or a `[[scales]]` table of `--config`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -86,6 +98,24 @@ pub struct ScaleDef {
     /// Where that reliability comes from.
     #[serde(default)]
     pub reliability_source: Option<String>,
+    /// Items whose answers score other than as their codes (beside `reversed`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub item_scores: Vec<ItemScores>,
+    /// A raw total → the score analysed, for every raw total (SWEMWBS's Rasch metric
+    /// scores): `[[7, 7.00], [8, 9.51], ...]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conversion: Vec<[f64; 2]>,
+    /// What a user must know: licence terms, the copyright line, pitfalls of the scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The scale's own missing-item rule: up to this many items may be missing (the default
+    /// of `--max-missing-items` for this scale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_missing: Option<usize>,
+    /// With `allowed_missing`, what a missing item scores (the De Jong Gierveld manual
+    /// counts the lonely answers given: 0) instead of prorating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_item_score: Option<f64>,
 }
 
 /// Item layout of a scale that has items.
@@ -99,6 +129,25 @@ pub struct Items {
     pub max: f64,
     /// `reversed[i]` is true when item i + 1 is reverse-scored.
     pub reversed: Vec<bool>,
+    /// `scores[i]`: the score of each answer of item i + 1 when it is not its code.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<Option<Vec<f64>>>,
+}
+
+impl Items {
+    /// The score of answer `v` (a valid code) to item `i` (0-based): its code, reversed, or
+    /// what the scale's `item_scores` say.
+    #[inline]
+    pub fn score_of(&self, i: usize, v: f64) -> f64 {
+        if let Some(Some(scores)) = self.scores.get(i) {
+            return scores[(v - self.min) as usize];
+        }
+        if self.reversed[i] {
+            self.min + self.max - v
+        } else {
+            v
+        }
+    }
 }
 
 /// A checked scale ready for scoring.
@@ -131,6 +180,18 @@ pub struct Scale {
     /// Answer labels of the items (normalised words) and their codes.
     #[serde(skip)]
     pub labels: Vec<(String, f64)>,
+    /// Raw totals → analysed scores (empty: the raw total is analysed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conversion: Vec<(f64, f64)>,
+    /// Licence terms and pitfalls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Items the scale's own rule lets be missing (the default of `--max-missing-items`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_missing: Option<usize>,
+    /// What a missing item scores within that allowance, instead of prorating.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_item_score: Option<f64>,
 }
 
 impl Scale {
@@ -200,6 +261,34 @@ impl Scale {
             .map(|c| c.label.as_str())
     }
 
+    /// The analysed score of a raw total: itself, or its converted score (`None` when the
+    /// conversion has no such raw total).
+    pub fn convert(&self, raw: f64) -> Option<f64> {
+        if self.conversion.is_empty() {
+            return Some(raw);
+        }
+        self.conversion
+            .iter()
+            .find(|&&(r, _)| r == raw)
+            .map(|&(_, converted)| converted)
+    }
+
+    /// A total column's value as the analysed score: a whole raw total converted, or a value
+    /// that is already a converted score (to two decimals), as exports holding the metric
+    /// score write it. `None` when it is neither.
+    pub fn analysed_total(&self, value: f64) -> Option<f64> {
+        if self.conversion.is_empty() {
+            return Some(value);
+        }
+        if crate::stats::is_whole(value) {
+            return self.convert(value);
+        }
+        self.conversion
+            .iter()
+            .find(|&&(_, converted)| (converted - value).abs() < 0.005)
+            .map(|&(_, converted)| converted)
+    }
+
     /// Short description of the valid totals, for messages ("3-9").
     pub fn total_range_text(&self) -> String {
         match self.total_range {
@@ -236,16 +325,59 @@ impl Scale {
                     }
                     reversed[r - 1] = true;
                 }
+                let mut scores = vec![None; count];
+                let answers = (max - min + 1.0) as usize;
+                for group in &def.item_scores {
+                    if group.scores.len() != answers {
+                        return Err(bad(format!(
+                            "item_scores for items {:?} give {} scores for the {answers} answers {min}-{max}",
+                            group.items,
+                            group.scores.len()
+                        )));
+                    }
+                    for &i in &group.items {
+                        if i == 0 || i > count || reversed[i - 1] || scores[i - 1].is_some() {
+                            return Err(bad(format!(
+                                "item_scores item {i} is not an item between 1 and {count} scored once"
+                            )));
+                        }
+                        scores[i - 1] = Some(group.scores.clone());
+                    }
+                }
+                if scores.iter().all(Option::is_none) {
+                    scores.clear();
+                }
                 Some(Items {
                     count,
                     min,
                     max,
                     reversed,
+                    scores,
                 })
             }
         };
-        if items.is_none() && !def.reversed.is_empty() {
-            return Err(bad("reversed items need `items`".into()));
+        if items.is_none() && (!def.reversed.is_empty() || !def.item_scores.is_empty()) {
+            return Err(bad("reversed items and item_scores need `items`".into()));
+        }
+        if let (Some(allowed), Some(items)) = (def.allowed_missing, &items) {
+            if allowed >= items.count {
+                return Err(bad(format!(
+                    "allowed_missing {allowed} must be below the {} items",
+                    items.count
+                )));
+            }
+        }
+        if def.missing_item_score.is_some() && def.allowed_missing.is_none() {
+            return Err(bad("missing_item_score needs allowed_missing".into()));
+        }
+        let conversion: Vec<(f64, f64)> = def.conversion.iter().map(|&[r, c]| (r, c)).collect();
+        if conversion
+            .windows(2)
+            .any(|w| !(w[0].0 < w[1].0 && w[0].1 < w[1].1))
+        {
+            return Err(bad(
+                "conversion must list raw totals and their scores both increasing".into(),
+            ));
         }
         let derived = items
             .as_ref()
@@ -332,6 +464,10 @@ impl Scale {
             reliability: def.reliability,
             reliability_source: def.reliability_source,
             labels,
+            conversion,
+            note: def.note,
+            allowed_missing: def.allowed_missing,
+            missing_item_score: def.missing_item_score,
         })
     }
 }
@@ -419,7 +555,26 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{}: {e}", def.name));
         }
         let names: Vec<_> = table.defs().iter().map(|d| d.name.as_str()).collect();
-        assert_eq!(names, ["ucla3", "ucla8", "ucla20", "raw"]);
+        for name in [
+            "ucla3",
+            "ucla8",
+            "ucla20",
+            "ucla3_0",
+            "ucla20_1978",
+            "ons_direct",
+            "cel",
+            "swemwbs",
+            "wemwbs",
+            "ons4_life_satisfaction",
+            "ons4_anxious",
+            "djg6",
+            "djg6_emotional",
+            "djg11_social_5pt",
+            "raw",
+        ] {
+            assert!(names.contains(&name), "{name} not in {names:?}");
+        }
+        assert_eq!(names.last(), Some(&"raw"));
     }
 
     #[test]
@@ -464,7 +619,7 @@ mod tests {
     fn unknown_scale_lists_the_known_ones() {
         let err = ScaleTable::builtin().get("ucla4").expect_err("unknown");
         assert!(
-            err.to_string().contains("ucla3, ucla8, ucla20, raw"),
+            err.to_string().contains("ucla3, ucla8, ucla20, ucla3_0"),
             "{err}"
         );
     }
@@ -523,6 +678,11 @@ mod tests {
             categories: vec![],
             reliability: None,
             reliability_source: None,
+            item_scores: vec![],
+            conversion: vec![],
+            note: None,
+            allowed_missing: None,
+            missing_item_score: None,
         };
         let err = ScaleTable::builtin()
             .with_custom(vec![def])
