@@ -371,11 +371,7 @@ pub fn figures(results: &ResultsDir) -> Vec<Figure> {
             stem: format!("improved_{}", file_safe(by)),
             title: format!(
                 "Service users {} after support, by {}",
-                if lower_is_better {
-                    "less lonely"
-                } else {
-                    "better"
-                },
+                crate::scale::improved_words(scale.improved.as_deref(), lower_is_better),
                 by_label(by)
             ),
             x_desc: format!("Percent improved (pre to post) with {conf:.0}% Wilson CI"),

@@ -286,6 +286,24 @@ pub struct ScaleRecord {
     pub higher_is_worse: bool,
     /// Citation.
     pub source: String,
+    /// Licence terms, the copyright line, pitfalls.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Raw totals → analysed scores, when the scale converts them.
+    #[serde(default)]
+    pub conversion: Vec<(f64, f64)>,
+    /// What a missing item scores within the allowance, instead of prorating.
+    #[serde(default)]
+    pub missing_item_score: Option<f64>,
+    /// What the scale measures, when not loneliness.
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// How an improved person is described.
+    #[serde(default)]
+    pub improved: Option<String>,
+    /// A single ordinal answer.
+    #[serde(default)]
+    pub ordinal: bool,
 }
 
 /// summary.json `scale.items`.

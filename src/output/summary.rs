@@ -45,11 +45,7 @@ pub fn headline(rows: &[ComparisonRow], scale: &Scale, conf_level: f64) -> Optio
                 .into(),
         });
     };
-    let better = if scale.higher_is_worse {
-        "less lonely"
-    } else {
-        "better"
-    };
+    let better = scale.improved_words();
     let mean_change = r.change.map(|c| c.mean);
     let mut text = match (row.published_pct_improved(), r.n) {
         (Some(pct), n) => format!("{pct:.1}% of {n} service users were {better} after support"),
@@ -58,7 +54,8 @@ pub fn headline(rows: &[ComparisonRow], scale: &Scale, conf_level: f64) -> Optio
             "{n} service users with pre and post scores (the share {better} is withheld by disclosure control)"
         ),
     };
-    if let (Some(m), Some(t)) = (mean_change, r.t) {
+    // The mean of one ordinal answer is not a headline number (it assumes equal steps).
+    if let (Some(m), Some(t), false) = (mean_change, r.t, scale.ordinal) {
         text.push_str(&format!(
             "; mean change {m:+.2} ({:.0}% CI {:+.2} to {:+.2})",
             conf_level * 100.0,

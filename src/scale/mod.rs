@@ -116,6 +116,18 @@ pub struct ScaleDef {
     /// counts the lonely answers given: 0) instead of prorating.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_item_score: Option<f64>,
+    /// What the scale measures, for the report's words ("Wellbeing", "Anxiety"); loneliness
+    /// when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// How an improved person is described ("less anxious"); "less lonely" or "better"
+    /// from the direction when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub improved: Option<String>,
+    /// A single ordinal answer rather than a score: its mean assumes equal steps between
+    /// answers, so the headline leaves the mean out and the methods say so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ordinal: bool,
 }
 
 /// Item layout of a scale that has items.
@@ -192,6 +204,15 @@ pub struct Scale {
     /// What a missing item scores within that allowance, instead of prorating.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_item_score: Option<f64>,
+    /// What the scale measures, when not loneliness.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// How an improved person is described, when not "less lonely" or "better".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub improved: Option<String>,
+    /// A single ordinal answer (its mean only with a note).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ordinal: bool,
 }
 
 impl Scale {
@@ -235,6 +256,12 @@ impl Scale {
         }
         Ok(())
     }
+    /// How an improved person is described: "less lonely" (loneliness scales), "better", or
+    /// the scale's own words ("less anxious").
+    pub fn improved_words(&self) -> &str {
+        improved_words(self.improved.as_deref(), self.higher_is_worse)
+    }
+
     /// Direction of improvement for the statistics.
     pub fn better(&self) -> Better {
         if self.higher_is_worse {
@@ -468,7 +495,19 @@ impl Scale {
             note: def.note,
             allowed_missing: def.allowed_missing,
             missing_item_score: def.missing_item_score,
+            outcome: def.outcome,
+            improved: def.improved,
+            ordinal: def.ordinal,
         })
+    }
+}
+
+/// How an improved person is described, from a scale's own words or its direction.
+pub fn improved_words(improved: Option<&str>, higher_is_worse: bool) -> &str {
+    match improved {
+        Some(words) => words,
+        None if higher_is_worse => "less lonely",
+        None => "better",
     }
 }
 
@@ -683,6 +722,9 @@ mod tests {
             note: None,
             allowed_missing: None,
             missing_item_score: None,
+            outcome: None,
+            improved: None,
+            ordinal: false,
         };
         let err = ScaleTable::builtin()
             .with_custom(vec![def])

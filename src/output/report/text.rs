@@ -770,6 +770,11 @@ fn methods(results: &ResultsDir) -> Vec<String> {
             };
             let missing = if settings.max_missing_items == 0 {
                 "A timepoint with any missing item was treated as missing.".to_string()
+            } else if let Some(score) = scale.missing_item_score {
+                format!(
+                    "A timepoint with up to {} missing item(s) counted the answered items (a missing item scores {score}, as the scale's manual says, and nothing is prorated); with more it was treated as missing.",
+                    settings.max_missing_items
+                )
             } else {
                 format!(
                     "A timepoint with up to {} missing item(s) was prorated (mean of the answered items times the number of items); with more it was treated as missing.",
@@ -786,6 +791,24 @@ fn methods(results: &ResultsDir) -> Vec<String> {
     let range = scale
         .total_range
         .map(|(lo, hi)| format!(" Totals range from {lo} to {hi} ({}).", scale.axis_note))
+        .unwrap_or_default();
+    let range = match (scale.conversion.first(), scale.conversion.last()) {
+        (Some(first), Some(last)) => format!(
+            "{range} Raw totals ({} to {}) were converted to the scale's metric scores with its conversion table, and every analysis uses the converted scores.",
+            first.0, last.0
+        ),
+        _ => range,
+    };
+    let outcome = scale.outcome.as_deref().unwrap_or("Loneliness");
+    let ordinal = if scale.ordinal {
+        " The measure is a single ordinal answer: its mean change assumes equal steps between the answers, so the signed-rank test and the share in each answer are the better guide."
+    } else {
+        ""
+    };
+    let note = scale
+        .note
+        .as_ref()
+        .map(|n| format!(" About the scale: {n}"))
         .unwrap_or_default();
     let adjust = match settings.p_adjust.as_str() {
         "holm" => "Holm's step-down method",
@@ -805,7 +828,7 @@ fn methods(results: &ResultsDir) -> Vec<String> {
     };
     vec![
         format!(
-            "Loneliness was measured with the {} ({}): {scoring}{range} Scores outside the scale's range, or not whole numbers where the scale requires them, were treated as invalid and excluded, never corrected. Source: {}.",
+            "{outcome} was measured with the {} ({}): {scoring}{range} Scores outside the scale's range, or not whole numbers where the scale requires them, were treated as invalid and excluded, never corrected.{ordinal} Source: {}.{note}",
             scale.title, scale.short, scale.source
         ),
         format!(
