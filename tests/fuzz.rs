@@ -132,6 +132,7 @@ fn check(input: &[u8], streaming: bool, dir: &std::path::Path) -> Result<(), Str
         better: Better::Lower,
         secondary: false,
         wilcoxon: Default::default(),
+        ordinal: false,
     };
     let analysis = analyse_scored(&export, &scored, &options_compare);
     let mut table = Vec::new();

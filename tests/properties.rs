@@ -111,6 +111,7 @@ fn comparisons(csv_text: &str, min_cell: usize) -> String {
         better: Better::Lower,
         secondary: false,
         wilcoxon: Default::default(),
+        ordinal: false,
     };
     let analysis = analyse_scored(&export, &scored, &compare);
     let mut out = Vec::new();

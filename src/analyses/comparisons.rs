@@ -45,6 +45,9 @@ impl ComparisonRow {
     }
 }
 
+/// The note on every row of a measure that is one ordinal answer.
+pub const ORDINAL_NOTE: &str = "one ordinal answer: the means and t test assume equal steps between answers; read the signed-rank test and the shares";
+
 /// Computes every row. Suppressed groups are never analysed, so nothing about them can leak.
 pub fn compare_groups(groups: &[PairedGroup], options: &AnalysisOptions) -> Vec<ComparisonRow> {
     let sizes: Vec<usize> = groups.iter().map(PairedGroup::n).collect();
@@ -60,12 +63,16 @@ pub fn compare_groups(groups: &[PairedGroup], options: &AnalysisOptions) -> Vec<
         .zip(hidden.par_iter())
         .map(|(g, &hidden)| {
             let result = (!hidden).then(|| {
-                compare_counted(
+                let mut result = compare_counted(
                     &g.pairs,
                     options.better,
                     options.conf_level,
                     options.wilcoxon,
-                )
+                );
+                if options.ordinal {
+                    result.notes.push(ORDINAL_NOTE);
+                }
+                result
             });
             ComparisonRow {
                 group_by: g.group_by.clone(),

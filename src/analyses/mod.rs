@@ -61,6 +61,8 @@ pub struct AnalysisOptions {
     pub secondary: bool,
     /// Which signed-rank p-value to report.
     pub wilcoxon: crate::stats::wilcoxon::WilcoxonMethod,
+    /// The measure is one ordinal answer: its means are given with a note.
+    pub ordinal: bool,
 }
 
 /// What every analysis is computed from: the summaries of the people, the scale they were

@@ -174,6 +174,7 @@ fn analysis_options(settings: &Settings, scale: &crate::scale::Scale) -> Analysi
         better: scale.better(),
         secondary: settings.secondary_suppression,
         wilcoxon: settings.wilcoxon,
+        ordinal: scale.ordinal,
     }
 }
 
