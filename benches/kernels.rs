@@ -117,6 +117,7 @@ fn aggregation(c: &mut Criterion) {
         better: Better::Lower,
         secondary: false,
         wilcoxon: Default::default(),
+        ordinal: false,
     };
     c.bench_function("pair + compare, 1e6 people, 2 grouping columns", |bench| {
         bench.iter(|| {
