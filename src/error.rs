@@ -73,6 +73,19 @@ impl Error {
         }
     }
 
+    /// The error of one measure of a run with several, saying which measure (the input's
+    /// problems name the measure before the message).
+    pub fn in_measure(self, measure: &str) -> Error {
+        match self {
+            Error::Input { path, message } => Error::Input {
+                path,
+                message: format!("measure {measure}: {message}"),
+            },
+            Error::Option(message) => Error::Option(format!("measure {measure}: {message}")),
+            other => other,
+        }
+    }
+
     /// An input that cannot be analysed as a whole, with what to do about it.
     pub fn input(path: impl Into<PathBuf>, message: String) -> Error {
         Error::Input {

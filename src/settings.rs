@@ -102,6 +102,41 @@ pub struct ConfigFile {
     /// Custom scale definitions.
     #[serde(default)]
     pub scales: Vec<ScaleDef>,
+    /// Several measures in one run, each a scale and its columns.
+    #[serde(default)]
+    pub measures: Vec<MeasureDef>,
+}
+
+/// One measure of a run with several, as written in the config's `[[measures]]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MeasureDef {
+    /// The folder and label of its results (default: the scale's name).
+    pub name: Option<String>,
+    /// Its scale (built-in or a `[[scales]]` entry).
+    pub scale: String,
+    /// Its score columns: `pre_q1 = "UCLA Q1 (Referral)"`, `pre_score = "..."`.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// Its `max-missing-items` (default: the run's, else the scale's own rule).
+    pub max_missing_items: Option<usize>,
+}
+
+/// One measure of a run, resolved: what a single-measure run of it is given.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measure {
+    /// Folder and label.
+    pub name: String,
+    /// Scale name.
+    pub scale: String,
+    /// Its column renames (the run's, then its own).
+    #[serde(skip)]
+    pub columns: BTreeMap<String, String>,
+    /// Items that may be missing.
+    pub max_missing_items: usize,
+    /// Score columns found as `<prefix>_pre_score`, `<prefix>_pre_q1`... (`--scale a,b`).
+    #[serde(skip)]
+    pub score_prefix: Option<String>,
 }
 
 /// A missing code as written in the config: a number or text.
@@ -241,6 +276,12 @@ pub struct Settings {
     /// Custom scales from the config.
     #[serde(skip)]
     pub custom_scales: Vec<ScaleDef>,
+    /// The run's measures: one (the scale's) unless the config or `--scale a,b` names several.
+    #[serde(skip)]
+    pub measures: Vec<Measure>,
+    /// Score columns are read as `<prefix>_pre_score` ... (a measure of `--scale a,b`).
+    #[serde(skip)]
+    pub score_prefix: Option<String>,
     /// The export's own words for values, and exclusion rules.
     #[serde(skip_serializing_if = "Vocabulary::is_empty")]
     pub vocabulary: Vocabulary,
@@ -289,10 +330,11 @@ fn serialize_delimiter<S: serde::Serializer>(d: &Option<u8>, s: S) -> Result<S::
 impl Settings {
     /// Merges command line over config over defaults and checks every value.
     pub fn resolve(cli: CliOptions) -> Result<Settings, Error> {
-        let config = match &cli.config {
+        let mut config = match &cli.config {
             Some(path) => ConfigFile::load(path)?,
             None => ConfigFile::default(),
         };
+        let measure_defs = std::mem::take(&mut config.measures);
         let mut vocabulary = vocabulary(&config, &cli.missing_codes)?;
         if let Some(format) = cli.date_format.as_ref().or(config.date_format.as_ref()) {
             vocabulary.date_format = DateFormat::parse(format).map_err(Error::Option)?;
@@ -364,6 +406,22 @@ impl Settings {
             .clone()
             .or(config.scale.clone())
             .unwrap_or_else(|| DEFAULT_SCALE.to_string());
+        let table = ScaleTable::builtin().with_custom(config.scales.clone());
+        let given_missing = cli.max_missing_items.or(config.max_missing_items);
+        let own_rule = |scale: &str| {
+            table
+                .get(scale)
+                .ok()
+                .and_then(|s| s.allowed_missing)
+                .unwrap_or(0)
+        };
+        let run_measures = measures(
+            &measure_defs,
+            &scale_name,
+            cli.scale.is_some(),
+            &columns,
+            |scale| given_missing.unwrap_or_else(|| own_rule(scale)),
+        )?;
         let delimiter = match cli.delimiter.or(config.delimiter) {
             None => None,
             Some(d) => Some(parse_delimiter(&d)?),
@@ -384,15 +442,7 @@ impl Settings {
                 None => None,
             },
             // The scale's own missing-item rule when none is given (DJG-6: one item).
-            max_missing_items: match cli.max_missing_items.or(config.max_missing_items) {
-                Some(n) => n,
-                None => ScaleTable::builtin()
-                    .with_custom(config.scales.clone())
-                    .get(&scale_name)
-                    .ok()
-                    .and_then(|scale| scale.allowed_missing)
-                    .unwrap_or(0),
-            },
+            max_missing_items: given_missing.unwrap_or_else(|| own_rule(&scale_name)),
             max_rows: cli.max_rows.or(config.max_rows),
             max_record_bytes: cli
                 .max_record_bytes
@@ -427,6 +477,8 @@ impl Settings {
                 .iter()
                 .map(|(label, &code)| (normalise_words(label), code))
                 .collect(),
+            measures: run_measures,
+            score_prefix: None,
             custom_scales: config.scales,
             followup_window,
         })
@@ -439,6 +491,98 @@ impl Settings {
             .get(&self.scale)?;
         scale.add_labels(&self.labels)?;
         Ok(scale)
+    }
+}
+
+/// The run's measures: the config's `[[measures]]` (unless `--scale` names the scales), each
+/// scale of `--scale a,b` (its columns found as `a_pre_score`, `a_pre_q1` ...), or the one
+/// scale. `max_missing` gives a scale's default missing-item allowance.
+fn measures(
+    defs: &[MeasureDef],
+    scale: &str,
+    scale_on_command_line: bool,
+    columns: &BTreeMap<String, String>,
+    max_missing: impl Fn(&str) -> usize,
+) -> Result<Vec<Measure>, Error> {
+    let names: Vec<&str> = scale
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let several = names.len() > 1;
+    let mut out: Vec<Measure> = if !defs.is_empty() && !scale_on_command_line {
+        defs.iter()
+            .map(|m| {
+                let mut merged = columns.clone();
+                for (key, header) in &m.columns {
+                    merged.insert(key.trim().to_lowercase(), header.trim().to_string());
+                }
+                Measure {
+                    name: m.name.clone().unwrap_or_else(|| m.scale.clone()),
+                    scale: m.scale.clone(),
+                    columns: merged,
+                    max_missing_items: m.max_missing_items.unwrap_or_else(|| max_missing(&m.scale)),
+                    score_prefix: None,
+                }
+            })
+            .collect()
+    } else {
+        names
+            .iter()
+            .map(|&name| Measure {
+                name: name.to_string(),
+                scale: name.to_string(),
+                columns: columns.clone(),
+                max_missing_items: max_missing(name),
+                score_prefix: several.then(|| name.to_string()),
+            })
+            .collect()
+    };
+    if out.is_empty() {
+        out.push(Measure {
+            name: scale.to_string(),
+            scale: scale.to_string(),
+            columns: columns.clone(),
+            max_missing_items: max_missing(scale),
+            score_prefix: None,
+        });
+    }
+    for (i, m) in out.iter().enumerate() {
+        let safe = !m.name.is_empty()
+            && m.name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !safe {
+            return Err(Error::Option(format!(
+                "measure name {:?}: use letters, digits, _ and - only (it names the measure's results folder)",
+                m.name
+            )));
+        }
+        if out[..i]
+            .iter()
+            .any(|o| o.name.eq_ignore_ascii_case(&m.name))
+        {
+            return Err(Error::Option(format!(
+                "two measures are named {:?}; give one a name = \"...\" in [[measures]]",
+                m.name
+            )));
+        }
+    }
+    Ok(out)
+}
+
+impl Settings {
+    /// The settings of a single-measure run of `measure`: its scale, columns and missing
+    /// items, as if it were the run's only measure.
+    pub fn for_measure(&self, measure: &Measure) -> Settings {
+        Settings {
+            scale: measure.scale.clone(),
+            columns: measure.columns.clone(),
+            max_missing_items: measure.max_missing_items,
+            measures: vec![measure.clone()],
+            score_prefix: measure.score_prefix.clone(),
+            ..self.clone()
+        }
     }
 }
 

@@ -29,6 +29,7 @@ pub mod distribution;
 pub mod item_reliability;
 pub mod mixed_model;
 pub mod nested;
+pub mod overview;
 pub mod reliable_change;
 pub mod repeated;
 pub mod timepoints;

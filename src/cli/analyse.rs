@@ -84,42 +84,18 @@ pub struct AnalyseArgs {
 /// Runs `analyse`; returns `false` when `--strict` found problems (and wrote nothing).
 pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
     let settings = resolve(args)?;
+    if settings.measures.len() > 1 {
+        return run_measures(args, &settings);
+    }
+    // One measure (the scale, or the config's one [[measures]] entry): as it always was.
+    let settings = settings.for_measure(&settings.measures[0]);
     let mut timer = PhaseTimer::from_env();
     check_out_path(&settings.out, &expand_inputs(&args.input.inputs)?)?;
-    // Read, score and summarise (in memory, or streamed for inputs larger than memory).
-    let mode = match args.streaming {
-        true => Mode::Streaming(args.partitions.filter(|&n| n > 0)),
-        false => Mode::Auto,
-    };
-    let loaded = load_summaries(&args.input.inputs, &settings, settings.quiet, mode)?;
-    timer.lap("read and score");
-    if args.strict && !clean(&loaded) {
+    let Some(measured) = measure(args, &settings, &mut timer)? else {
         return Ok(false);
-    }
-    // A run that cannot answer fails with the main reason, rather than writing empty tables.
-    let problems = loaded.scored.as_ref().map_or(&[][..], |s| &s.problems[..]);
-    let status = &loaded.summaries.status;
-    if let Some(reason) = cannot_answer(&loaded.export, status, problems) {
-        return Err(Error::input(&loaded.export.source.path, reason));
-    }
-    if !settings.quiet {
-        for warning in warnings(&loaded.export, status, problems) {
-            eprintln!("warning: {warning}");
-        }
-    }
-    // Analyse: each table applies the disclosure rules to its own rows, and the rule for
-    // counts nested across tables applies to the three that split the same people.
-    let options = analysis_options(&settings, &loaded.scale);
-    let context = Context {
-        export: &loaded.export,
-        summaries: &loaded.summaries,
-        scale: &loaded.scale,
-        options: &options,
-        reliability: settings.reliability,
-        by: &settings.by,
     };
-    let analysis = analyse(&context);
-    timer.lap("analyse");
+    let (loaded, analysis, options) = (&measured.loaded, &measured.analysis, &measured.options);
+    let context = measured.context(&settings, options);
     // Write every file into a staging folder, draw the charts and reports from those files
     // (exactly as `report` would), then move them into place at once.
     check_out_contents(&settings.out, &loaded.export.source.sha256, args.force)?;
@@ -127,7 +103,7 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
     write_all(
         &stage,
         &context,
-        &analysis,
+        analysis,
         &settings,
         loaded.scored.as_ref(),
     )?;
@@ -141,9 +117,141 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
             &settings,
             &loaded.export,
             &loaded.scale,
-            &analysis,
+            analysis,
             dates.as_ref(),
         )?;
+    }
+    Ok(true)
+}
+
+/// One measure read, scored, checked and analysed.
+struct Measured {
+    loaded: Summarised,
+    analysis: Analysis,
+    options: AnalysisOptions,
+}
+
+impl Measured {
+    fn context<'a>(&'a self, settings: &'a Settings, options: &'a AnalysisOptions) -> Context<'a> {
+        Context {
+            export: &self.loaded.export,
+            summaries: &self.loaded.summaries,
+            scale: &self.loaded.scale,
+            options,
+            reliability: settings.reliability,
+            by: &settings.by,
+        }
+    }
+}
+
+/// Reads, scores and analyses one measure; `None` when `--strict` found problems. A measure
+/// that cannot answer fails with the main reason, rather than writing empty tables.
+fn measure(
+    args: &AnalyseArgs,
+    settings: &Settings,
+    timer: &mut PhaseTimer,
+) -> Result<Option<Measured>, Error> {
+    // Read, score and summarise (in memory, or streamed for inputs larger than memory).
+    let mode = match args.streaming {
+        true => Mode::Streaming(args.partitions.filter(|&n| n > 0)),
+        false => Mode::Auto,
+    };
+    let loaded = load_summaries(&args.input.inputs, settings, settings.quiet, mode)?;
+    timer.lap("read and score");
+    if args.strict && !clean(&loaded) {
+        return Ok(None);
+    }
+    let problems = loaded.scored.as_ref().map_or(&[][..], |s| &s.problems[..]);
+    let status = &loaded.summaries.status;
+    if let Some(reason) = cannot_answer(&loaded.export, status, problems) {
+        return Err(Error::input(&loaded.export.source.path, reason));
+    }
+    if !settings.quiet {
+        for warning in warnings(&loaded.export, status, problems) {
+            eprintln!("warning: {warning}");
+        }
+    }
+    // Analyse: each table applies the disclosure rules to its own rows, and the rule for
+    // counts nested across tables applies to the three that split the same people.
+    let options = analysis_options(settings, &loaded.scale);
+    let context = Context {
+        export: &loaded.export,
+        summaries: &loaded.summaries,
+        scale: &loaded.scale,
+        options: &options,
+        reliability: settings.reliability,
+        by: &settings.by,
+    };
+    let analysis = analyse(&context);
+    timer.lap("analyse");
+    Ok(Some(Measured {
+        loaded,
+        analysis,
+        options,
+    }))
+}
+
+/// Several measures: each analysed as a run of its own into a folder named after it, then
+/// an overview across them (overview.csv, correlations of change, the records' flow,
+/// summary.json and the overview report) at the top of --out.
+fn run_measures(args: &AnalyseArgs, settings: &Settings) -> Result<bool, Error> {
+    let mut timer = PhaseTimer::from_env();
+    check_out_path(&settings.out, &expand_inputs(&args.input.inputs)?)?;
+    if args.streaming {
+        return Err(Error::Option(
+            "several measures are analysed in memory (their changes are correlated person by person); leave out --streaming, or analyse one measure at a time".into(),
+        ));
+    }
+    if settings.write_scored {
+        return Err(Error::Option(
+            "--write-scored with several measures: write each measure's scores with a run of its own (--scale NAME)".into(),
+        ));
+    }
+    let mut runs = Vec::new();
+    for m in &settings.measures {
+        let settings = settings.for_measure(m);
+        let measured = measure(args, &settings, &mut timer).map_err(|e| e.in_measure(&m.name))?;
+        let Some(measured) = measured else {
+            return Ok(false);
+        };
+        runs.push((m, settings, measured));
+    }
+    let first = &runs[0].2.loaded.export;
+    check_out_contents(&settings.out, &first.source.sha256, args.force)?;
+    let stage = stage(&settings.out)?;
+    let mut results = Vec::new();
+    for (m, settings, measured) in &runs {
+        let folder = stage.join(&m.name);
+        std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+        let context = measured.context(settings, &measured.options);
+        write_all(&folder, &context, &measured.analysis, settings, None)?;
+        super::report::build(&folder, &args.report)?;
+        results.push(crate::output::overview::MeasureResults {
+            name: m.name.clone(),
+            scale: &measured.loaded.scale,
+            rows: &measured.analysis.rows,
+            flow: &measured.analysis.flow,
+            scored: measured.loaded.scored.as_ref(),
+            export: &measured.loaded.export,
+        });
+    }
+    timer.lap("write each measure");
+    crate::output::overview::write_overview(&stage, settings, &results)?;
+    crate::output::publish::publish_measures(
+        &settings.out,
+        &settings
+            .measures
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>(),
+    )?;
+    timer.lap("overview");
+    if !settings.quiet {
+        let text = crate::output::overview::terminal(settings, &results);
+        super::print_out(&format!(
+            "{text}Results written to {}/ (a folder per measure)\n",
+            settings.out.display()
+        ))?;
     }
     Ok(true)
 }

@@ -324,6 +324,7 @@ fn prepare(settings: &Settings) -> Result<(Scale, ReadOptions), Error> {
         header_row: settings.header_row,
         vocabulary: settings.vocabulary.clone(),
         date_order: Default::default(),
+        score_prefix: settings.score_prefix.clone(),
     };
     Ok((scale, read_options))
 }

@@ -6,6 +6,7 @@ pub mod comparisons;
 pub mod figures;
 pub mod files;
 pub mod number;
+pub mod overview;
 pub mod publish;
 pub mod report;
 pub mod results;

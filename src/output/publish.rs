@@ -156,3 +156,40 @@ pub fn publish_files(out: &Path, files: &[&str]) -> Result<(), Error> {
     }
     std::fs::remove_dir_all(&stage).map_err(|e| Error::io(&stage, e))
 }
+
+/// The files at the top of a run with several measures (besides a folder per measure).
+pub const OVERVIEW_FILES: [&str; 6] = [
+    "overview.csv",
+    "correlations.csv",
+    "flow.csv",
+    "report.html",
+    "report.md",
+    "summary.json",
+];
+
+/// [`publish`] for a run with several measures: each measure's staged folder replaces the
+/// folder of that name, then the overview files replace the top's (with any files of an
+/// earlier single-measure run there, which would no longer match).
+pub fn publish_measures(out: &Path, measures: &[&str]) -> Result<(), Error> {
+    let stage = out.join(STAGING);
+    // The completeness marker goes first: a folder interrupted here has no summary.json.
+    match std::fs::remove_file(out.join("summary.json")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Error::io(out.join("summary.json"), e))
+        }
+        _ => {}
+    }
+    for name in measures {
+        let (from, to) = (stage.join(name), out.join(name));
+        if to.exists() {
+            std::fs::remove_dir_all(&to).map_err(|e| Error::io(&to, e))?;
+        }
+        std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+    }
+    let files: Vec<&str> = RESULT_FILES
+        .iter()
+        .chain(&OVERVIEW_FILES)
+        .copied()
+        .collect();
+    publish_files(out, &files)
+}

@@ -46,6 +46,8 @@ pub struct Header {
     /// Column of each normalised name, so a header of 100,000 columns is read in linear time.
     index: std::collections::HashMap<String, usize>,
     renames: BTreeMap<String, String>,
+    /// Score columns are looked up as `<prefix>_<name>` (one measure of several).
+    score_prefix: Option<String>,
 }
 
 impl Header {
@@ -80,7 +82,26 @@ impl Header {
             normalised,
             index,
             renames,
+            score_prefix: None,
         })
+    }
+
+    /// Score columns are looked up as `<prefix>_<name>` unless renamed: the columns of one
+    /// measure of several (`ucla3_pre_q1`, `swemwbs_pre_score`).
+    pub fn with_score_prefix(mut self, prefix: Option<&str>) -> Header {
+        self.score_prefix = prefix.map(normalise);
+        self
+    }
+
+    /// Index of a score column (`pre_score`, `pre_q1`, `score`, `q1`): renamed, else with the
+    /// measure's prefix when it has one, else by its own name.
+    pub fn find_score(&self, expected: &str) -> Option<usize> {
+        let key = normalise(expected);
+        match (self.renames.get(&key), &self.score_prefix) {
+            (Some(wanted), _) => self.index.get(wanted).copied(),
+            (None, Some(prefix)) => self.index.get(&format!("{prefix}_{key}")).copied(),
+            (None, None) => self.index.get(&key).copied(),
+        }
     }
 
     /// Index of the column for an expected name, honouring `--column name=Header`.
@@ -136,11 +157,11 @@ impl Header {
         item_count: Option<usize>,
     ) -> Result<Option<Source>, String> {
         let mut found = Vec::new();
-        while let Some(c) = self.find(&format!("{prefix}q{}", found.len() + 1)) {
+        while let Some(c) = self.find_score(&format!("{prefix}q{}", found.len() + 1)) {
             found.push(c);
         }
         if found.is_empty() {
-            return Ok(self.find(total).map(Source::Total));
+            return Ok(self.find_score(total).map(Source::Total));
         }
         match item_count {
             None => Err(format!(

@@ -395,7 +395,9 @@ pub(super) fn start_file(
     let input_error = |message: String| Error::input(path, message);
     match state {
         None => {
-            let header = Header::new(names, &options.renames).map_err(input_error)?;
+            let header = Header::new(names, &options.renames)
+                .map_err(input_error)?
+                .with_score_prefix(options.score_prefix.as_deref());
             let plan = Plan::new(&header, options).map_err(input_error)?;
             let builder = Builder::new(&header, &plan, options);
             let spill = match &options.spill {

@@ -40,6 +40,9 @@ pub struct ReadOptions {
     pub header_row: Option<u32>,
     /// A long layout ordered by date: the first pass's collecting, or the second's decisions.
     pub date_order: DateOrder,
+    /// Score columns are read as `<prefix>_pre_score`, `<prefix>_pre_q1`, `<prefix>_score`
+    /// ... (one measure of a run with several, `--scale a,b`).
+    pub score_prefix: Option<String>,
     /// Block size of the parallel reader (default 1 MiB); tests use tiny blocks to put
     /// block boundaries at every kind of place.
     pub block_bytes: Option<usize>,

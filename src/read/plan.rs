@@ -149,7 +149,7 @@ impl Plan {
                 for tp in Timepoint::ALL {
                     let total = format!("{}_score", tp.name());
                     if matches!(sources[tp.index()], Some(Source::Items(_)))
-                        && header.find(&total).is_some()
+                        && header.find_score(&total).is_some()
                     {
                         notices.push(format!(
                             "{total} ignored: {} is scored from its item columns",

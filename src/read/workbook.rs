@@ -277,6 +277,7 @@ fn choose_sheet<R: std::io::Read + std::io::Seek>(
             }
             let names = row_text(row);
             let planned = Header::new(names, &options.renames)
+                .map(|h| h.with_score_prefix(options.score_prefix.as_deref()))
                 .and_then(|header| Plan::new(&header, options).map(|_| ()));
             match planned {
                 Ok(()) => return Ok((sheet.clone(), range, index)),

@@ -21,7 +21,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-const STYLE: &str = r#"
+pub(super) const STYLE: &str = r#"
 body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; color: #1e1e1e; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
 h1 { font-size: 1.8rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #ccc; padding-bottom: 0.2rem; }
@@ -242,7 +242,7 @@ pub fn render(content: &Content, figures: &[Rendered]) -> String {
 }
 
 /// Tables with their headings; withheld rows show their name and why across the row.
-fn tables_html(h: &mut String, tables: &[super::text::Table]) {
+pub(super) fn tables_html(h: &mut String, tables: &[super::text::Table]) {
     for table in tables {
         let _ = writeln!(h, "<h3>{}</h3>\n<table>\n<thead><tr>", escape(&table.title));
         for cell in &table.header {

@@ -59,7 +59,7 @@ pub fn render(content: &Content, figures: &[Rendered]) -> String {
 }
 
 /// Pipe tables with their headings.
-fn tables_markdown(m: &mut String, tables: &[super::text::Table]) {
+pub(super) fn tables_markdown(m: &mut String, tables: &[super::text::Table]) {
     for table in tables {
         let _ = writeln!(m, "\n### {}\n", table.title);
         let _ = writeln!(

@@ -2,7 +2,10 @@
 
 mod html;
 mod markdown;
+mod overview;
 mod text;
+
+pub use overview::write_overview_reports;
 
 use super::figures::Rendered;
 use crate::error::Error;

@@ -1,0 +1,225 @@
+//! The top of a run with several measures: overview.csv (each measure's whole-sample change
+//! and whether it lasted), flow.csv (the records, which all measures share), summary.json
+//! (the input, the settings, each measure with its headline) and the overview report, with
+//! a folder per measure holding everything a run of that measure alone writes.
+//!
+//! A folder per measure, rather than a `measure` column in every table: each folder is
+//! exactly what a single-measure run writes, so every table keeps its columns, scripts
+//! written for one measure read each folder unchanged, and `report` rebuilds a measure's
+//! report from its folder alone.
+
+use super::number::format_f64;
+use super::{to_bytes, write_file};
+use crate::analyses::comparisons::ComparisonRow;
+use crate::analyses::overview::{rows, Change, OverviewRow};
+use crate::error::Error;
+use crate::read::Export;
+use crate::scale::{Scale, Scored};
+use crate::settings::Settings;
+use crate::summarise::flow::Stage;
+use serde_json::json;
+use std::path::Path;
+
+/// What one measure's run left for the overview.
+pub struct MeasureResults<'a> {
+    /// Its name (and folder).
+    pub name: String,
+    /// Its scale.
+    pub scale: &'a Scale,
+    /// Its comparisons.csv rows.
+    pub rows: &'a [ComparisonRow],
+    /// Its participant flow.
+    pub flow: &'a [Stage],
+    /// Every person's scores (for correlating changes).
+    pub scored: Option<&'a Scored>,
+    /// The export as read for it.
+    pub export: &'a Export,
+}
+
+/// The overview rows of the measures.
+fn overview(results: &[MeasureResults]) -> Vec<OverviewRow> {
+    let measures: Vec<(&str, &Scale, &[ComparisonRow])> = results
+        .iter()
+        .map(|r| (r.name.as_str(), r.scale, r.rows))
+        .collect();
+    rows(&measures)
+}
+
+/// The stages of the flow that concern records (read, excluded, kept, people), which every
+/// measure shares; the valid and invalid scores are each measure's own.
+fn record_stages(flow: &[Stage]) -> &[Stage] {
+    let end = flow
+        .iter()
+        .position(|s| s.stage == "people")
+        .map_or(flow.len(), |k| k + 1);
+    &flow[..end]
+}
+
+/// Writes overview.csv: one row per measure and comparison.
+pub fn write_overview_csv<W: std::io::Write>(out: W, rows: &[OverviewRow]) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "measure",
+        "scale",
+        "direction",
+        "comparison",
+        "n",
+        "mean_earlier",
+        "mean_later",
+        "mean_change",
+        "ci_low",
+        "ci_high",
+        "pct_improved",
+        "suppressed",
+    ])?;
+    let number = |v: Option<f64>| v.map(format_f64).unwrap_or_default();
+    for r in rows {
+        for (comparison, c) in [
+            ("pre_post", &r.pre_post),
+            ("pre_followup", &r.pre_followup),
+            ("post_followup", &r.post_followup),
+        ] {
+            w.write_record([
+                r.measure.clone(),
+                r.scale.clone(),
+                r.direction.to_string(),
+                comparison.to_string(),
+                if c.withheld {
+                    String::new()
+                } else {
+                    c.n.to_string()
+                },
+                number(c.mean_earlier),
+                number(c.mean_later),
+                number(c.mean_change),
+                number(c.ci_low),
+                number(c.ci_high),
+                number(c.pct_improved),
+                c.withheld.to_string(),
+            ])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Writes the overview files into `stage` (the measures' folders are already there).
+pub fn write_overview(
+    stage: &Path,
+    settings: &Settings,
+    results: &[MeasureResults],
+) -> Result<(), Error> {
+    let rows = overview(results);
+    write_file(
+        stage,
+        "overview.csv",
+        &to_bytes(|w| write_overview_csv(w, &rows)),
+    )?;
+    let flow = record_stages(results[0].flow);
+    write_file(
+        stage,
+        "flow.csv",
+        &to_bytes(|w| super::tables::write_flow(w, flow)),
+    )?;
+    let export = results[0].export;
+    let source = &export.source;
+    let measures: Vec<serde_json::Value> = results
+        .iter()
+        .zip(&rows)
+        .map(|(r, row)| {
+            json!({
+                "name": r.name,
+                "scale": r.scale.name,
+                "title": r.scale.title,
+                "folder": r.name,
+                "headline": super::summary::headline(r.rows, r.scale, settings.conf_level)
+                    .map(|h| h.text),
+                "overview": row,
+            })
+        })
+        .collect();
+    let summary = json!({
+        "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
+        "input": {
+            "file_name": source.file_name,
+            "bytes": source.bytes,
+            "sha256": source.sha256,
+            "layout": export.layout,
+            "files": export.files,
+        },
+        "settings": settings,
+        "measures": measures,
+        "flow": flow,
+        "disclosure": {
+            "min_cell": settings.min_cell,
+            "overview": "each measure's row quotes its own whole-sample rows of comparisons.csv: what they withhold, the overview withholds",
+        },
+    });
+    let mut text = serde_json::to_string_pretty(&summary).map_err(|e| Error::Render {
+        what: "summary.json".into(),
+        why: e.to_string(),
+    })?;
+    text.push('\n');
+    write_file(stage, "summary.json", text.as_bytes())?;
+    super::report::write_overview_reports(stage)
+}
+
+fn change_text(c: &Change) -> String {
+    match (c.withheld, c.mean_change, c.ci_low, c.ci_high) {
+        (true, ..) => "withheld (small)".into(),
+        (_, Some(m), Some(lo), Some(hi)) => format!("{m:+.2} ({lo:+.2} to {hi:+.2})"),
+        (_, Some(m), ..) => format!("{m:+.2}"),
+        _ => "-".into(),
+    }
+}
+
+/// The terminal's overview: each measure's headline, then a table across measures.
+pub fn terminal(settings: &Settings, results: &[MeasureResults]) -> String {
+    use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+    let rows = overview(results);
+    let mut out = String::new();
+    for r in results {
+        if let Some(h) = super::summary::headline(r.rows, r.scale, settings.conf_level) {
+            out.push_str(&format!(
+                "{}: {} (scale: {}).\n",
+                r.name, h.text, r.scale.short
+            ));
+        }
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    let ci = format!("{:.0}% CI", settings.conf_level * 100.0);
+    table.set_header(vec![
+        "measure".to_string(),
+        "n pre -> post".into(),
+        format!("change ({ci})"),
+        "% improved".into(),
+        "n pre -> follow-up".into(),
+        format!("change ({ci})"),
+        "after support ended".into(),
+    ]);
+    for r in &rows {
+        table.add_row(vec![
+            r.measure.clone(),
+            r.pre_post.n.to_string(),
+            change_text(&r.pre_post),
+            r.pre_post
+                .pct_improved
+                .map_or("-".into(), |p| format!("{p:.1}")),
+            r.pre_followup.n.to_string(),
+            change_text(&r.pre_followup),
+            change_text(&r.post_followup),
+        ]);
+    }
+    out.push('\n');
+    out.push_str(&table.to_string());
+    out.push_str("\n\nParticipant flow (records): ");
+    let parts: Vec<String> = record_stages(results[0].flow)
+        .iter()
+        .filter(|s| s.n > 0 || s.stage == "rows_read")
+        .map(|s| format!("{} {}", s.stage, s.n))
+        .collect();
+    out.push_str(&parts.join(", "));
+    out.push('\n');
+    out
+}
