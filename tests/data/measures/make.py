@@ -80,3 +80,50 @@ truth["ons_direct"] = dict(n=N, mean_pre=sum(a for a, _ in pairs) / N, mean_post
                            to_better=sum(a == 5 and b < 5 for a, b in pairs), to_worse=sum(a < 5 and b == 5 for a, b in pairs))
 json.dump(truth, open("truth.json", "w"), indent=1, sort_keys=True)
 print(json.dumps(truth, indent=1, sort_keys=True))
+
+# Three measures side by side (multi.csv), each measure's columns named after it
+# (ucla3_pre_q1, ons_direct_pre_score, swemwbs_pre_q1 ...), as `--scale a,b,c` reads them;
+# a person's changes on the three are correlated by a shared latent loneliness.
+U = ["Hardly ever", "Some of the time", "Often"]
+O = ["Never", "Hardly ever", "Occasionally", "Some of the time", "Often/always"]
+header = ["id", "location", "trigger_group"]
+for t in ["pre", "post", "followup"]:
+    header += [f"ucla3_{t}_q{k}" for k in (1, 2, 3)]
+for t in ["pre", "post", "followup"]:
+    header.append(f"ons_direct_{t}_score")
+for t in ["pre", "post", "followup"]:
+    header += [f"swemwbs_{t}_q{k}" for k in range(1, 8)]
+rows = [",".join(header)]
+def level(x, n):
+    return max(0, min(n - 1, int(round(x))))
+for i in range(300):
+    lonely, gain = random.gauss(0, 1), random.gauss(0.8, 0.7)
+    followed = random.random() < 0.5
+    cells = [f"M{i}", random.choice("ABC"), random.choice(["X", "Y"])]
+    shifts = [("pre", 0.0), ("post", -gain), ("followup", -0.6 * gain)]
+    for t, shift in shifts:
+        cells += ([U[level(1 + lonely + shift + random.gauss(0, .6), 3)] for _ in range(3)]
+                  if t != "followup" or followed else [""] * 3)
+    for t, shift in shifts:
+        cells.append(O[level(2.5 + lonely + shift + random.gauss(0, .7), 5)] if t != "followup" or followed else "")
+    for t, shift in shifts:
+        cells += ([WORDS[level(2 - 0.7 * lonely - shift + random.gauss(0, .8), 5)] for _ in range(7)]
+                  if t != "followup" or followed else [""] * 7)
+    rows.append(",".join(cells))
+open("multi.csv", "w").write("\n".join(rows) + "\n")
+open("multi.toml", "w").write('''# The same three measures as [[measures]] tables with their own names and columns.
+[[measures]]
+name = "loneliness"
+scale = "ucla3"
+columns = { pre_q1 = "ucla3_pre_q1", pre_q2 = "ucla3_pre_q2", pre_q3 = "ucla3_pre_q3", post_q1 = "ucla3_post_q1", post_q2 = "ucla3_post_q2", post_q3 = "ucla3_post_q3", followup_q1 = "ucla3_followup_q1", followup_q2 = "ucla3_followup_q2", followup_q3 = "ucla3_followup_q3" }
+
+[[measures]]
+name = "ons"
+scale = "ons_direct"
+columns = { pre_score = "ons_direct_pre_score", post_score = "ons_direct_post_score", followup_score = "ons_direct_followup_score" }
+
+[[measures]]
+name = "wellbeing"
+scale = "swemwbs"
+[measures.columns]
+''' + "".join(f'{t}_q{k} = "swemwbs_{t}_q{k}"\n' for t in ["pre", "post", "followup"] for k in range(1, 8)))

@@ -1,0 +1,220 @@
+//! Several measures in one run (#19): each measure's folder holds what a run of that measure
+//! alone writes, the overview quotes their whole-sample rows, the config's [[measures]] and
+//! `--scale a,b,c` agree, and what cannot be done is refused with what to do.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn bin() -> Command {
+    Command::cargo_bin("loneliness-eval").expect("binary is built by cargo test")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/measures")
+        .join(name)
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.join(file).display()))
+}
+
+const TABLES: [&str; 8] = [
+    "comparisons.csv",
+    "timepoints.csv",
+    "repeated.csv",
+    "mixed_model.csv",
+    "attrition.csv",
+    "distribution.csv",
+    "transitions.csv",
+    "flow.csv",
+];
+
+#[test]
+fn each_measure_folder_is_a_run_of_that_measure_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("all");
+    bin()
+        .arg("analyse")
+        .arg(fixture("multi.csv"))
+        .args([
+            "--scale",
+            "ucla3,ons_direct,swemwbs",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    for (scale, columns) in [
+        (
+            "ucla3",
+            vec![
+                "pre_q1",
+                "pre_q2",
+                "pre_q3",
+                "post_q1",
+                "post_q2",
+                "post_q3",
+                "followup_q1",
+                "followup_q2",
+                "followup_q3",
+            ],
+        ),
+        (
+            "ons_direct",
+            vec!["pre_score", "post_score", "followup_score"],
+        ),
+    ] {
+        let alone = dir.path().join(scale);
+        let mut run = bin();
+        run.arg("analyse")
+            .arg(fixture("multi.csv"))
+            .args(["--scale", scale, "--no-charts", "--quiet", "--out"])
+            .arg(&alone);
+        for c in &columns {
+            run.args(["--column", &format!("{c}={scale}_{c}")]);
+        }
+        run.assert().success();
+        for table in TABLES {
+            assert_eq!(
+                read(&out.join(scale), table),
+                read(&alone, table),
+                "{scale}: {table}"
+            );
+        }
+        // The overview quotes the measure's own whole-sample row.
+        let overview = read(&out, "overview.csv");
+        let comparisons = read(&alone, "comparisons.csv");
+        let whole = comparisons
+            .lines()
+            .find(|l| l.starts_with("all,All,pre_post,"))
+            .expect("whole-sample row");
+        let n = whole.split(',').nth(3).expect("n");
+        let line = overview
+            .lines()
+            .find(|l| l.starts_with(&format!("{scale},{scale},")) && l.contains(",pre_post,"))
+            .expect("overview row");
+        assert_eq!(line.split(',').nth(4), Some(n), "{line}");
+    }
+    // The top holds the records' flow (the same for every measure) and the overview report.
+    let flow = read(&out, "flow.csv");
+    assert!(
+        flow.contains("rows_read,300,") && flow.contains("people,300,"),
+        "{flow}"
+    );
+    assert!(!flow.contains("with_pre"), "{flow}");
+    let report = read(&out, "report.md");
+    assert!(report.contains("## Across measures"));
+    assert!(report.contains("[The full report of this measure](swemwbs/report.md)"));
+    // `report` rebuilds every measure's report and the overview from the files.
+    let before = read(&out, "report.html");
+    std::fs::remove_file(out.join("report.html")).expect("remove");
+    std::fs::remove_file(out.join("ucla3/report.md")).expect("remove");
+    bin()
+        .arg("report")
+        .arg(&out)
+        .arg("--no-charts")
+        .assert()
+        .success();
+    assert_eq!(read(&out, "report.html"), before);
+    assert!(out.join("ucla3/report.md").exists());
+}
+
+#[test]
+fn the_configs_measures_name_their_folders_and_agree_with_the_scale_list() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (by_list, by_config) = (dir.path().join("list"), dir.path().join("config"));
+    bin()
+        .arg("analyse")
+        .arg(fixture("multi.csv"))
+        .args([
+            "--scale",
+            "ucla3,ons_direct,swemwbs",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&by_list)
+        .assert()
+        .success();
+    bin()
+        .arg("analyse")
+        .arg(fixture("multi.csv"))
+        .arg("--config")
+        .arg(fixture("multi.toml"))
+        .args(["--no-charts", "--quiet", "--out"])
+        .arg(&by_config)
+        .assert()
+        .success();
+    for (listed, named) in [
+        ("ucla3", "loneliness"),
+        ("ons_direct", "ons"),
+        ("swemwbs", "wellbeing"),
+    ] {
+        for table in TABLES {
+            assert_eq!(
+                read(&by_list.join(listed), table),
+                read(&by_config.join(named), table),
+                "{named}: {table}"
+            );
+        }
+    }
+    let overview = read(&by_config, "overview.csv");
+    assert!(
+        overview.contains("wellbeing,swemwbs,higher = better,pre_post,"),
+        "{overview}"
+    );
+}
+
+#[test]
+fn what_several_measures_cannot_do_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str]| {
+        let output = bin()
+            .arg("analyse")
+            .arg(fixture("multi.csv"))
+            .args(args)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .output()
+            .expect("runs");
+        assert!(!output.status.success(), "{args:?}");
+        String::from_utf8_lossy(&output.stderr).to_string()
+    };
+    assert!(run(&["--scale", "ucla3,swemwbs", "--streaming"]).contains("leave out --streaming"));
+    assert!(run(&["--scale", "ucla3,swemwbs", "--write-scored"])
+        .contains("--write-scored with several measures"));
+    assert!(run(&["--scale", "ucla3,ucla3"]).contains("two measures are named"));
+    let e = run(&["--scale", "ucla3,ucla9"]);
+    assert!(e.contains("unknown scale 'ucla9'"), "{e}");
+    // A measure whose columns are not there names itself.
+    let e = run(&["--scale", "ucla3,wemwbs"]);
+    assert!(e.contains("measure wemwbs:"), "{e}");
+}
+
+#[test]
+fn one_measure_in_the_config_writes_what_a_single_run_writes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("one.toml");
+    std::fs::write(
+        &config,
+        "[[measures]]\nscale = \"ons_direct\"\ncolumns = { pre_score = \"ons_direct_pre_score\", post_score = \"ons_direct_post_score\", followup_score = \"ons_direct_followup_score\" }\n",
+    )
+    .expect("write");
+    let out = dir.path().join("one");
+    bin()
+        .arg("analyse")
+        .arg(fixture("multi.csv"))
+        .arg("--config")
+        .arg(&config)
+        .args(["--no-charts", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.join("comparisons.csv").exists());
+    assert!(!out.join("overview.csv").exists());
+    assert!(read(&out, "summary.json").contains("\"name\": \"ons_direct\""));
+}
