@@ -144,6 +144,14 @@ fn djg6_in_words_follows_the_manuals_scoring_and_missing_rule() {
     assert_eq!(summary["settings"]["max_missing_items"], 1);
     let report = std::fs::read_to_string(out.join("report.md")).expect("report");
     assert!(report.contains("a missing item scores 0, as the scale's manual says"));
+    // Three categories: categories.csv follows the manual's lonely (a total of 2 or more).
+    let c = row(
+        &out.join("categories.csv"),
+        &[("group_by", "all"), ("comparison", "pre_post")],
+    );
+    assert_eq!(c["worse_category"], "lonely (moderately or severely)");
+    assert_eq!(c["n_worse_earlier"], t["lonely_before"].to_string());
+    assert_eq!(c["n_worse_later"], t["lonely_after"].to_string());
 }
 
 #[test]

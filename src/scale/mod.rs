@@ -128,6 +128,10 @@ pub struct ScaleDef {
     /// answers, so the headline leaves the mean out and the methods say so.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ordinal: bool,
+    /// The worse state whose share categories.csv follows, when the scale has more than two
+    /// categories (DJG-6: moderately or severely lonely, 2-6; ONS4: low life satisfaction).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worse: Option<Category>,
 }
 
 /// Item layout of a scale that has items.
@@ -213,6 +217,9 @@ pub struct Scale {
     /// A single ordinal answer (its mean only with a note).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub ordinal: bool,
+    /// The worse state categories.csv follows, when not one of exactly two categories.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worse: Option<Category>,
 }
 
 impl Scale {
@@ -498,6 +505,7 @@ impl Scale {
             outcome: def.outcome,
             improved: def.improved,
             ordinal: def.ordinal,
+            worse: def.worse,
         })
     }
 }
@@ -565,6 +573,9 @@ impl ScaleTable {
 /// The worse of a scale's two categories (the higher one when higher totals are worse);
 /// `None` unless the scale has exactly two.
 pub fn worse_category(scale: &Scale) -> Option<&Category> {
+    if let Some(worse) = &scale.worse {
+        return Some(worse);
+    }
     let [a, b] = scale.categories.as_slice() else {
         return None;
     };
@@ -578,7 +589,19 @@ pub fn worse_category(scale: &Scale) -> Option<&Category> {
 /// change's recovered / deteriorated and the disclosure control across them split people by it.
 pub fn in_worse_category(scale: &Scale) -> impl Fn(f64) -> Option<bool> + '_ {
     let worse = worse_category(scale);
-    move |v| worse.and_then(|w| scale.category(v).map(|label| label == w.label))
+    move |v| match (&scale.worse, worse) {
+        // A worse state spanning categories: by its bounds, as categories are (an integer
+        // scale's band holds every total below its max + 1).
+        (Some(w), _) => Some(
+            v >= w.min
+                && if scale.integer {
+                    v < w.max + 1.0
+                } else {
+                    v <= w.max
+                },
+        ),
+        (None, worse) => worse.and_then(|w| scale.category(v).map(|label| label == w.label)),
+    }
 }
 
 #[cfg(test)]
@@ -725,6 +748,7 @@ mod tests {
             outcome: None,
             improved: None,
             ordinal: false,
+            worse: None,
         };
         let err = ScaleTable::builtin()
             .with_custom(vec![def])

@@ -61,8 +61,11 @@ for i in range(N):
     rows.append(f"D{i},{random.choice('AB')},{random.choice(['X', 'Y'])}," + ",".join(cells_all))
 open("djg6.csv", "w").write("\n".join(rows) + "\n")
 both = [i for i in totals["pre"] if i in totals["post"]]
+# The manual's lonely (moderately or severely): a total of 2 or more.
 truth["djg6"] = dict(n=len(both), mean_pre=sum(totals["pre"][i] for i in both) / len(both),
-                     mean_post=sum(totals["post"][i] for i in both) / len(both))
+                     mean_post=sum(totals["post"][i] for i in both) / len(both),
+                     lonely_before=sum(totals["pre"][i] >= 2 for i in both),
+                     lonely_after=sum(totals["post"][i] >= 2 for i in both))
 
 # ONS direct question, one column per timepoint, in the spellings ONS sources use.
 SPELL = {1: ["Never"], 2: ["Hardly ever"], 3: ["Occasionally"], 4: ["Some of the time", "Sometimes"],
