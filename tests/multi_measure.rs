@@ -218,3 +218,65 @@ fn one_measure_in_the_config_writes_what_a_single_run_writes() {
     assert!(!out.join("overview.csv").exists());
     assert!(read(&out, "summary.json").contains("\"name\": \"ons_direct\""));
 }
+
+#[test]
+fn changes_are_correlated_as_r_cor_test() {
+    // R 4.2.2, on tests/data/measures/multi.csv with the answers coded by their labels:
+    //   ch_u <- ucla3 post - pre; ch_o <- ons_direct post - pre (both complete: 300)
+    //   cor.test(ch_u, ch_o)                      r 0.36873784916516344, CI 0.26663048132780853 to 0.46265978157793769
+    //   cor.test(ch_u, ch_o, method = "spearman") rho 0.33855814429302156, p 1.7639986848773841e-09 (ties: t approximation)
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("all");
+    bin()
+        .arg("analyse")
+        .arg(fixture("multi.csv"))
+        .args([
+            "--scale",
+            "ucla3,ons_direct,swemwbs",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut reader = csv::Reader::from_path(out.join("correlations.csv")).expect("table");
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let row: std::collections::HashMap<String, String> = reader
+        .records()
+        .map(|r| {
+            header
+                .iter()
+                .cloned()
+                .zip(r.expect("row").iter().map(str::to_string))
+                .collect::<std::collections::HashMap<_, _>>()
+        })
+        .find(|r| {
+            r["measure_a"] == "ucla3"
+                && r["measure_b"] == "ons_direct"
+                && r["comparison"] == "pre_post"
+        })
+        .expect("ucla3 and ons_direct");
+    let close = |key: &str, want: f64| {
+        let got: f64 = row[key].parse().expect("number");
+        assert!(
+            (got - want).abs() <= 1e-9 * want.abs(),
+            "{key}: {got} against {want}"
+        );
+    };
+    assert_eq!(row["n"], "300");
+    close("pearson_r", 0.36873784916516344);
+    close("pearson_ci_low", 0.26663048132780853);
+    close("pearson_ci_high", 0.46265978157793769);
+    close("spearman_rho", 0.33855814429302156);
+    close("spearman_p", 1.7639986848773841e-09);
+    assert_eq!(row["spearman_p_exact"], "false");
+    assert!(std::fs::read_to_string(out.join("report.md"))
+        .expect("report")
+        .contains("Correlation of the changes"));
+}

@@ -24,6 +24,7 @@ pub mod attrition;
 pub mod between_groups;
 pub mod categories;
 pub mod comparisons;
+pub mod correlations;
 pub mod dates;
 pub mod distribution;
 pub mod item_reliability;

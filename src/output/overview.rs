@@ -11,6 +11,7 @@
 use super::number::format_f64;
 use super::{to_bytes, write_file};
 use crate::analyses::comparisons::ComparisonRow;
+use crate::analyses::correlations::{self, CorrelationRow, MeasurePeople};
 use crate::analyses::overview::{rows, Change, OverviewRow};
 use crate::error::Error;
 use crate::read::Export;
@@ -103,6 +104,86 @@ pub fn write_overview_csv<W: std::io::Write>(out: W, rows: &[OverviewRow]) -> cs
     Ok(())
 }
 
+/// The correlations of change between the measures, when every measure kept its people's
+/// scores (always in memory; a run that fell back to streaming keeps none, and says so).
+fn correlation_rows(
+    settings: &Settings,
+    results: &[MeasureResults],
+) -> Option<Vec<CorrelationRow>> {
+    let people: Option<Vec<MeasurePeople>> = results
+        .iter()
+        .map(|r| {
+            Some(MeasurePeople {
+                name: &r.name,
+                ids: &r.export.ids,
+                scored: r.scored?,
+            })
+        })
+        .collect();
+    Some(correlations::rows(
+        &people?,
+        settings.conf_level,
+        settings.min_cell,
+    ))
+}
+
+/// Writes correlations.csv: per pair of measures and comparison, the people with both
+/// changes, Pearson's r (t, df, p, Fisher-z interval) and Spearman's rho (S, p, interval).
+pub fn write_correlations<W: std::io::Write>(out: W, rows: &[CorrelationRow]) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "measure_a",
+        "measure_b",
+        "comparison",
+        "n",
+        "pearson_r",
+        "pearson_ci_low",
+        "pearson_ci_high",
+        "pearson_t",
+        "pearson_df",
+        "pearson_p",
+        "spearman_rho",
+        "spearman_ci_low",
+        "spearman_ci_high",
+        "spearman_s",
+        "spearman_p",
+        "spearman_p_exact",
+        "suppressed",
+        "note",
+    ])?;
+    let number = |v: Option<f64>| v.map(format_f64).unwrap_or_default();
+    for r in rows {
+        let p = r.pearson.as_ref();
+        let s = r.spearman.as_ref();
+        w.write_record([
+            r.measure_a.clone(),
+            r.measure_b.clone(),
+            r.comparison.name().to_string(),
+            if r.suppressed {
+                String::new()
+            } else {
+                r.n.to_string()
+            },
+            number(p.map(|c| c.estimate)),
+            number(p.and_then(|c| c.ci).map(|ci| ci.0)),
+            number(p.and_then(|c| c.ci).map(|ci| ci.1)),
+            number(p.map(|c| c.statistic)),
+            number(p.and_then(|c| c.df)),
+            number(p.map(|c| c.p)),
+            number(s.map(|c| c.estimate)),
+            number(s.and_then(|c| c.ci).map(|ci| ci.0)),
+            number(s.and_then(|c| c.ci).map(|ci| ci.1)),
+            number(s.map(|c| c.statistic)),
+            number(s.map(|c| c.p)),
+            s.map(|c| c.exact.to_string()).unwrap_or_default(),
+            r.suppressed.to_string(),
+            r.note.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
 /// Writes the overview files into `stage` (the measures' folders are already there).
 pub fn write_overview(
     stage: &Path,
@@ -115,6 +196,14 @@ pub fn write_overview(
         "overview.csv",
         &to_bytes(|w| write_overview_csv(w, &rows)),
     )?;
+    let correlations = correlation_rows(settings, results);
+    if let Some(rows) = &correlations {
+        write_file(
+            stage,
+            "correlations.csv",
+            &to_bytes(|w| write_correlations(w, rows)),
+        )?;
+    }
     let flow = record_stages(results[0].flow);
     write_file(
         stage,
@@ -149,6 +238,28 @@ pub fn write_overview(
         },
         "settings": settings,
         "measures": measures,
+        "correlations": correlations.as_ref().map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    let p = r.pearson.as_ref();
+                    let s = r.spearman.as_ref();
+                    json!({
+                        "measure_a": r.measure_a,
+                        "measure_b": r.measure_b,
+                        "comparison": r.comparison.name(),
+                        "n": (!r.suppressed).then_some(r.n),
+                        "pearson_r": p.map(|c| c.estimate),
+                        "pearson_ci": p.and_then(|c| c.ci).map(|ci| [ci.0, ci.1]),
+                        "pearson_p": p.map(|c| c.p),
+                        "spearman_rho": s.map(|c| c.estimate),
+                        "spearman_ci": s.and_then(|c| c.ci).map(|ci| [ci.0, ci.1]),
+                        "spearman_p": s.map(|c| c.p),
+                        "suppressed": r.suppressed,
+                        "note": r.note,
+                    })
+                })
+                .collect::<Vec<_>>()
+        }),
         "flow": flow,
         "disclosure": {
             "min_cell": settings.min_cell,
@@ -213,6 +324,43 @@ pub fn terminal(settings: &Settings, results: &[MeasureResults]) -> String {
     }
     out.push('\n');
     out.push_str(&table.to_string());
+    if let Some(rows) = correlation_rows(settings, results) {
+        let lines: Vec<String> = rows
+            .iter()
+            .filter(|r| r.comparison == crate::model::Comparison::PrePost)
+            .map(|r| {
+                let interval = |c: Option<&crate::stats::correlation::Correlation>| match c {
+                    Some(c) => match c.ci {
+                        Some((lo, hi)) => format!("{:.2} ({lo:.2} to {hi:.2})", c.estimate),
+                        None => format!("{:.2}", c.estimate),
+                    },
+                    None => "-".into(),
+                };
+                if r.suppressed {
+                    format!(
+                        "  {} and {}: withheld (fewer than {} people)",
+                        r.measure_a, r.measure_b, settings.min_cell
+                    )
+                } else {
+                    format!(
+                        "  {} and {}: r {}, rho {} ({} people)",
+                        r.measure_a,
+                        r.measure_b,
+                        interval(r.pearson.as_ref()),
+                        interval(r.spearman.as_ref()),
+                        r.n
+                    )
+                }
+            })
+            .collect();
+        if !lines.is_empty() {
+            out.push_str(&format!(
+                "\n\nChanges from referral to end of support, correlated ({:.0}% CI):\n{}",
+                settings.conf_level * 100.0,
+                lines.join("\n")
+            ));
+        }
+    }
     out.push_str("\n\nParticipant flow (records): ");
     let parts: Vec<String> = record_stages(results[0].flow)
         .iter()

@@ -3,6 +3,7 @@
 
 pub mod alpha;
 pub mod between;
+pub mod correlation;
 pub mod describe;
 pub mod dist;
 pub mod effect;
