@@ -424,3 +424,78 @@ fn init_recognises_assessments_ordered_by_date() {
         read(&twin, "comparisons.csv")
     );
 }
+
+#[test]
+fn review_edges_blank_quarters_invalid_follow_ups_and_order_by_date_without_dates() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A blank date groups as (missing), a bad one as (not a date).
+    let csv = dir.path().join("q.csv");
+    let mut text = String::from(
+        "id,referral_date,pre_score,post_score,followup_score,post_date,followup_date\n",
+    );
+    for i in 0..12 {
+        text.push_str(&format!("a{i},,5,4,4,2024-01-10,2024-03-20\n"));
+        text.push_str(&format!("b{i},soon,5,4,4,2024-01-10,2024-03-20\n"));
+    }
+    // Two invalid follow-ups: they stay invalid, not outside the window.
+    text.push_str("c1,2024-01-01,5,4,12,2024-01-10,2024-09-20\n");
+    text.push_str("c2,2024-01-01,5,4,12,2024-01-10,2024-09-20\n");
+    std::fs::write(&csv, text).expect("write");
+    let config = dir.path().join("c.toml");
+    std::fs::write(&config, "[columns]\npre_date = \"referral_date\"\n").expect("write");
+    let out = dir.path().join("out");
+    bin()
+        .arg("analyse")
+        .arg(&csv)
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "--by",
+            "referral_date:quarter",
+            "--followup-window",
+            "30..120",
+            "--min-cell",
+            "0",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let comparisons = read(&out, "comparisons.csv");
+    assert!(
+        comparisons.contains("referral_date:quarter,(missing),pre_post,12,"),
+        "{comparisons}"
+    );
+    assert!(
+        comparisons.contains("referral_date:quarter,(not a date),pre_post,12,"),
+        "{comparisons}"
+    );
+    let flow = read(&out, "flow.csv");
+    assert_eq!(flow_count(&flow, "invalid_followup"), 2);
+    assert_eq!(flow_count(&flow, "followup_outside_window"), 0);
+    // order-by-date without a date column is refused, not a panic.
+    let long = dir.path().join("l.csv");
+    std::fs::write(&long, "id,score\np1,5\np1,4\n").expect("write");
+    let c2 = dir.path().join("o.toml");
+    std::fs::write(&c2, "order-by-date = true\n").expect("write");
+    let run = bin()
+        .arg("analyse")
+        .arg(&long)
+        .arg("--config")
+        .arg(&c2)
+        .args(["--by", "", "--out"])
+        .arg(dir.path().join("o"))
+        .output()
+        .expect("runs");
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("order-by-date needs the assessments' dates")
+    );
+}

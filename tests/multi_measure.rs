@@ -190,6 +190,14 @@ fn what_several_measures_cannot_do_is_refused() {
     assert!(run(&["--scale", "ucla3,ucla3"]).contains("two measures are named"));
     let e = run(&["--scale", "ucla3,ucla9"]);
     assert!(e.contains("unknown scale 'ucla9'"), "{e}");
+    // A score column mapped for the whole run would be read by every measure: refused.
+    let e = run(&[
+        "--scale",
+        "ucla3,ons_direct",
+        "--column",
+        "pre_score=ucla3_pre_q1",
+    ]);
+    assert!(e.contains("each names its own score columns"), "{e}");
     // A measure whose columns are not there names itself.
     let e = run(&["--scale", "ucla3,wemwbs"]);
     assert!(e.contains("measure wemwbs:"), "{e}");
@@ -279,4 +287,31 @@ fn changes_are_correlated_as_r_cor_test() {
     assert!(std::fs::read_to_string(out.join("report.md"))
         .expect("report")
         .contains("Correlation of the changes"));
+}
+
+#[test]
+fn a_measures_folder_keeps_what_a_person_put_there() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("all");
+    std::fs::create_dir_all(out.join("ucla3")).expect("folder");
+    std::fs::write(out.join("ucla3/notes.docx"), "mine").expect("write");
+    for _ in 0..2 {
+        bin()
+            .arg("analyse")
+            .arg(fixture("multi.csv"))
+            .args([
+                "--scale",
+                "ucla3,ons_direct",
+                "--no-charts",
+                "--quiet",
+                "--force",
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+    }
+    assert_eq!(read(&out, "ucla3/notes.docx"), "mine");
+    assert!(out.join("ucla3/comparisons.csv").exists());
+    assert!(!out.join("ucla3/.loneliness-eval-partial").exists());
 }

@@ -179,12 +179,17 @@ pub fn publish_measures(out: &Path, measures: &[&str]) -> Result<(), Error> {
         }
         _ => {}
     }
+    // A measure's folder is published as a results folder of its own: only this tool's
+    // files in it are replaced, anything else a person put there stays.
     for name in measures {
         let (from, to) = (stage.join(name), out.join(name));
-        if to.exists() {
-            std::fs::remove_dir_all(&to).map_err(|e| Error::io(&to, e))?;
+        std::fs::create_dir_all(&to).map_err(|e| Error::io(&to, e))?;
+        let inner = to.join(STAGING);
+        if inner.exists() {
+            std::fs::remove_dir_all(&inner).map_err(|e| Error::io(&inner, e))?;
         }
-        std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+        std::fs::rename(&from, &inner).map_err(|e| Error::io(&inner, e))?;
+        publish_files(&to, &RESULT_FILES)?;
     }
     let files: Vec<&str> = RESULT_FILES
         .iter()

@@ -169,6 +169,11 @@ impl Plan {
                     .or_else(|| header.find("date")); 3]
             }
         };
+        if by_date && dates[0].is_none() {
+            problems.push(
+                "order-by-date needs the assessments' dates: no assessment_date (or date) column; map yours in [columns] (assessment_date = \"...\")".into(),
+            );
+        }
         match id {
             Some(id) if problems.is_empty() => Ok(Plan {
                 layout,

@@ -326,6 +326,9 @@ impl Resolved {
             return super::MISSING_GROUP.to_string();
         }
         if let Some(Some(period)) = self.periods.get(g) {
+            if value == super::MISSING_GROUP {
+                return value.to_string();
+            }
             return match parse_date(value, self.date_format) {
                 Ok(Some(day)) => period.label(day),
                 Ok(None) => super::MISSING_GROUP.to_string(),

@@ -203,7 +203,9 @@ pub fn apply_followup_window(
     let mut counts = WindowCounts::default();
     let followups = &mut scored.scores[Timepoint::Followup.index()];
     for p in 0..followups.len() {
-        if followups.get(p) == Score::Missing {
+        // Only a valid follow-up is placed in the window; an invalid one stays invalid,
+        // counted as such in the flow.
+        if !matches!(followups.get(p), Score::Valid(_)) {
             continue;
         }
         match (dates.day(from, p), dates.day(Timepoint::Followup, p)) {
