@@ -128,7 +128,7 @@ fn intervals_periods_and_the_window_equal_the_independent_numbers() {
     let report = read(&out, "report.md");
     assert!(
         report.contains(
-            "referral April 2023 to September 2024 (239 people dated, column Referral Date)"
+            "referral April 2023 to August 2024 (239 people dated, column Referral Date)"
         ),
         "{report}"
     );

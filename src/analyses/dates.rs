@@ -1,7 +1,8 @@
 //! When (intervals.csv and summary.json's `dates`): the period each date column covers, by
 //! month, and the days between a person's assessments per comparison (median and quartiles,
-//! as R's `quantile`), with what the follow-up window left out. A month or a quartile is
-//! published only for at least min-cell people: a day, or an interval of a handful of
+//! as R's `quantile`), with what the follow-up window left out. The period runs from the
+//! month of the min-cell-th earliest date to that of the min-cell-th latest, and a quartile
+//! is published only for at least min-cell people: a day, or an interval of a handful of
 //! people, can be one person's.
 
 use super::Context;
@@ -86,11 +87,15 @@ pub fn findings(context: &Context) -> Option<DateFindings> {
         .zip(&summary.columns)
         .filter_map(|(tp, (column, span))| {
             let column = column.clone()?;
-            let range = span.range.filter(|_| published(span.dated));
+            // The months of the min-cell-th earliest and latest dates: an end of the period
+            // is never one person's date.
+            let range = span
+                .trimmed_range(min_cell)
+                .filter(|_| published(span.dated()));
             Some(ColumnPeriod {
                 timepoint: tp.name(),
                 column,
-                dated: span.dated,
+                dated: span.dated(),
                 first_month: range.map(|(lo, _)| month_text(lo)),
                 last_month: range.map(|(_, hi)| month_text(hi)),
             })

@@ -9,31 +9,52 @@ use crate::read::{Dates, Export};
 use crate::scale::{Score, Scored};
 use std::collections::BTreeMap;
 
-/// The dates of one timepoint's column: how many people have one, the first and the last.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// The dates of one timepoint's column, as people per day (exact, and adding across
+/// partitions), from which the period published is found.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DateSpan {
-    /// People with a date at this timepoint.
-    pub dated: u64,
-    /// Earliest and latest date, when any.
-    pub range: Option<(DayNumber, DayNumber)>,
+    /// People per day.
+    pub days: BTreeMap<DayNumber, u64>,
 }
 
 impl DateSpan {
     fn add_day(&mut self, day: DayNumber) {
-        self.dated += 1;
-        self.range = Some(match self.range {
-            None => (day, day),
-            Some((lo, hi)) => (lo.min(day), hi.max(day)),
-        });
+        *self.days.entry(day).or_default() += 1;
     }
 
     fn add(&mut self, other: &DateSpan) {
-        self.dated += other.dated;
-        if let Some((lo, hi)) = other.range {
-            self.add_day(lo);
-            self.add_day(hi);
-            self.dated -= 2;
+        for (&day, &n) in &other.days {
+            *self.days.entry(day).or_default() += n;
         }
+    }
+
+    /// People with a date at this timepoint.
+    pub fn dated(&self) -> u64 {
+        self.days.values().sum()
+    }
+
+    /// The `k`-th earliest and `k`-th latest dates (from 1): with `k` = min-cell, each end
+    /// of the period published has at least min-cell people at or beyond it, so neither
+    /// end is one person's date. `None` when fewer than `k` people are dated.
+    pub fn trimmed_range(&self, k: u64) -> Option<(DayNumber, DayNumber)> {
+        let k = k.max(1);
+        if self.dated() < k {
+            return None;
+        }
+        fn kth<'a>(
+            days: impl Iterator<Item = (&'a DayNumber, &'a u64)>,
+            k: u64,
+        ) -> Option<DayNumber> {
+            let mut seen = 0;
+            for (&day, &n) in days {
+                seen += n;
+                if seen >= k {
+                    return Some(day);
+                }
+            }
+            None
+        }
+        Some((kth(self.days.iter(), k)?, kth(self.days.iter().rev(), k)?))
     }
 }
 
@@ -252,22 +273,22 @@ mod tests {
     }
 
     #[test]
-    fn spans_merge_to_the_whole() {
+    fn spans_merge_and_trim_to_min_cell() {
         let mut a = DateSpan::default();
-        a.add_day(10);
-        a.add_day(3);
+        for d in [10, 3, 3, 7] {
+            a.add_day(d);
+        }
         let mut b = DateSpan::default();
         b.add_day(12);
-        let mut whole = a;
+        let mut whole = a.clone();
         whole.add(&b);
-        assert_eq!(
-            whole,
-            DateSpan {
-                dated: 3,
-                range: Some((3, 12))
-            }
-        );
+        assert_eq!(whole.dated(), 5);
+        assert_eq!(whole.trimmed_range(1), Some((3, 12)));
+        // The 2nd earliest is 3 (two people), the 2nd latest 10.
+        assert_eq!(whole.trimmed_range(2), Some((3, 10)));
+        assert_eq!(whole.trimmed_range(3), Some((7, 7)));
+        assert_eq!(whole.trimmed_range(6), None);
         whole.add(&DateSpan::default());
-        assert_eq!(whole.dated, 3);
+        assert_eq!(whole.dated(), 5);
     }
 }

@@ -142,7 +142,9 @@ for a, b in [("pre", "post"), ("pre", "followup"), ("post", "followup")]:
 months = {}
 for tp, c in date_of.items():
     d = df[c].dropna()
-    months[tp] = dict(dated=int(len(d)), first=d.min().strftime("%Y-%m"), last=d.max().strftime("%Y-%m"))
+    # The published period: the months of the 10th (min-cell) earliest and latest dates.
+    d = d.sort_values()
+    months[tp] = dict(dated=int(len(d)), first=d.iloc[9].strftime("%Y-%m"), last=d.iloc[-10].strftime("%Y-%m"))
 quarter = df["referral"].dt.year.astype("Int64").astype(str) + " Q" + df["referral"].dt.quarter.astype("Int64").astype(str)
 quarter[df["referral"].isna()] = "(not a date)"
 pre_post = valid["pre"] & valid["post"]
