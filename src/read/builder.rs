@@ -214,15 +214,14 @@ impl Builder {
             (_, _, DateOrder::Collect) => {
                 let column = self.date_columns[0]
                     .expect("the plan refuses order-by-date without a date column");
-                let day = dates::parse_date(record.field(column), self.vocabulary.date_format)
-                    .ok()
-                    .flatten()
-                    .filter(|_| {
-                        !self
-                            .vocabulary
-                            .missing_codes(column)
-                            .is_some_and(|codes| codes.matches(trim(record.field(column))))
-                    });
+                let day = date_cell(
+                    &self.vocabulary,
+                    self.vocabulary.date_format,
+                    column,
+                    record.field(column),
+                )
+                .ok()
+                .flatten();
                 self.collected.push(order::Collected {
                     id: id.to_string(),
                     line,
@@ -457,14 +456,7 @@ impl Builder {
             return;
         };
         let text = record.field(column);
-        if self
-            .vocabulary
-            .missing_codes(column)
-            .is_some_and(|codes| codes.matches(trim(text)))
-        {
-            return;
-        }
-        match dates::parse_date(text, dates.format) {
+        match date_cell(&self.vocabulary, dates.format, column, text) {
             Ok(Some(day)) => dates.days[tp.index()][person] = day,
             Ok(None) => {}
             Err(_) => {
@@ -543,6 +535,24 @@ impl Builder {
             ordered_by_date: matches!(self.date_order, DateOrder::Apply(_)),
         }
     }
+}
+
+/// A date cell read with `format`: the column's missing codes are blank, anything else as
+/// [`dates::parse_date`] reads it. Shared by the reading of dates and order-by-date's
+/// first pass, so both see the same dates.
+fn date_cell(
+    vocabulary: &vocabulary::Resolved,
+    format: dates::DateFormat,
+    column: usize,
+    text: &str,
+) -> Result<Option<dates::DayNumber>, dates::NotADate> {
+    if vocabulary
+        .missing_codes(column)
+        .is_some_and(|codes| codes.matches(trim(text)))
+    {
+        return Ok(None);
+    }
+    dates::parse_date(text, format)
 }
 
 /// How many date cells could not be read, if any.

@@ -308,27 +308,7 @@ pub fn guess(sample: &Sample) -> Guess {
         g.order_by_date = ids_repeat && dated;
     }
     match long_column {
-        None if g.order_by_date => {
-            g.layout = Some(Layout::Long);
-            g.checks.push("no timepoint column: each person's assessments are placed by their dates (order-by-date), the first referral, the second end of support, the third follow-up; check that this is how the scheme assesses".into());
-            match contiguous(&long_items) {
-                Some(cols) => {
-                    for (k, &c) in cols.iter().enumerate() {
-                        rename(&format!("q{}", k + 1), c, &mut g);
-                        score_columns.push((c, true));
-                    }
-                    item_count = Some(cols.len());
-                }
-                None => {
-                    item_count = None;
-                    if let Some(c) = long_total {
-                        rename("score", c, &mut g);
-                        score_columns.push((c, false));
-                    }
-                }
-            }
-        }
-        None => {
+        None if !g.order_by_date => {
             g.layout = Some(Layout::Wide);
             let mut counts = Vec::new();
             for tp in Timepoint::ALL {
@@ -364,9 +344,13 @@ pub fn guess(sample: &Sample) -> Guess {
                 g.checks.push("no score columns found: name them in [columns] (pre_score = \"...\", or pre_q1 = \"...\")".into());
             }
         }
-        Some(c) => {
+        // A long layout: named by a timepoint column, or ordered by its dates.
+        timepoint => {
             g.layout = Some(Layout::Long);
-            rename("timepoint", c, &mut g);
+            match timepoint {
+                Some(c) => rename("timepoint", c, &mut g),
+                None => g.checks.push("no timepoint column: each person's assessments are placed by their dates (order-by-date), the first referral, the second end of support, the third follow-up; check that this is how the scheme assesses".into()),
+            }
             match contiguous(&long_items) {
                 Some(cols) => {
                     for (k, &c) in cols.iter().enumerate() {
@@ -386,7 +370,9 @@ pub fn guess(sample: &Sample) -> Guess {
                 }
                 }
             }
-            g.timepoints = timepoint_values(&column_values(c));
+            if let Some(c) = timepoint {
+                g.timepoints = timepoint_values(&column_values(c));
+            }
         }
     }
 
