@@ -494,19 +494,6 @@ impl Settings {
     }
 }
 
-/// Whether a `[columns]` key names a score column (`pre_score`, `post_q2`, `score`, `q1`).
-fn is_score_key(key: &str) -> bool {
-    let key = key.trim().to_ascii_lowercase();
-    let rest = ["pre_", "post_", "followup_"]
-        .iter()
-        .find_map(|p| key.strip_prefix(p))
-        .unwrap_or(&key);
-    rest == "score"
-        || rest
-            .strip_prefix('q')
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-}
-
 /// The run's measures: the config's `[[measures]]` (unless `--scale` names the scales), each
 /// scale of `--scale a,b` (its columns found as `a_pre_score`, `a_pre_q1` ...), or the one
 /// scale. `max_missing` gives a scale's default missing-item allowance.
@@ -563,7 +550,7 @@ fn measures(
     // With several measures a score column named for the whole run would be read by every
     // measure that does not name its own: refused, so no measure reads another's answers.
     if out.len() > 1 {
-        if let Some(key) = columns.keys().find(|k| is_score_key(k)) {
+        if let Some(key) = columns.keys().find(|k| crate::read::is_score_key(k)) {
             return Err(Error::Option(format!(
                 "{key} is mapped for the whole run, but with several measures each names its own score columns: map it in a [[measures]] entry's columns, or name the export's columns <measure>_{key} (such as {}_{key})",
                 out[0].name

@@ -185,8 +185,6 @@ fn what_several_measures_cannot_do_is_refused() {
         String::from_utf8_lossy(&output.stderr).to_string()
     };
     assert!(run(&["--scale", "ucla3,swemwbs", "--streaming"]).contains("leave out --streaming"));
-    assert!(run(&["--scale", "ucla3,swemwbs", "--write-scored"])
-        .contains("--write-scored with several measures"));
     assert!(run(&["--scale", "ucla3,ucla3"]).contains("two measures are named"));
     let e = run(&["--scale", "ucla3,ucla9"]);
     assert!(e.contains("unknown scale 'ucla9'"), "{e}");
@@ -314,4 +312,137 @@ fn a_measures_folder_keeps_what_a_person_put_there() {
     assert_eq!(read(&out, "ucla3/notes.docx"), "mine");
     assert!(out.join("ucla3/comparisons.csv").exists());
     assert!(!out.join("ucla3/.loneliness-eval-partial").exists());
+}
+
+#[test]
+fn a_single_run_after_several_measures_removes_their_folders_and_overview() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let analyse = |scale: &str| {
+        bin()
+            .arg("analyse")
+            .arg(fixture("multi.csv"))
+            .args(["--scale", scale, "--no-charts", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+    };
+    analyse("ucla3,ons_direct,swemwbs");
+    std::fs::write(out.join("ons_direct/mine.txt"), "kept").expect("write");
+    // Two of the three measures: the third's folder goes.
+    analyse("ucla3,ons_direct");
+    assert!(!out.join("swemwbs").exists());
+    assert!(out.join("ucla3/comparisons.csv").exists());
+    // One measure (found by its prefixed columns): every measure folder and the overview go,
+    // except a person's own file (and so its folder).
+    analyse("swemwbs");
+    for gone in [
+        "ucla3",
+        "overview.csv",
+        "correlations.csv",
+        "ons_direct/comparisons.csv",
+    ] {
+        assert!(
+            !out.join(gone).exists(),
+            "{gone} is left from the earlier run"
+        );
+    }
+    assert_eq!(read(&out, "ons_direct/mine.txt"), "kept");
+    assert!(read(&out, "comparisons.csv").contains("pre_post"));
+}
+
+#[test]
+fn validate_and_score_read_every_measure() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // An out-of-range answer in one measure's column is listed under that column.
+    let text = read(&fixture(""), "multi.csv");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let column = header
+        .iter()
+        .position(|h| *h == "ons_direct_post_score")
+        .expect("column");
+    let mut cells: Vec<String> = lines[5].split(',').map(str::to_string).collect();
+    cells[column] = "Sometimes maybe".into();
+    lines[5] = cells.join(",");
+    let dirty = dir.path().join("dirty.csv");
+    std::fs::write(&dirty, lines.join("\n") + "\n").expect("write");
+    let output = bin()
+        .arg("validate")
+        .arg(&dirty)
+        .args(["--scale", "ucla3,ons_direct,swemwbs"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("line 6") && stdout.contains("ons_direct_post_score"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 problem in 300 records"), "{stdout}");
+    let clean = bin()
+        .arg("validate")
+        .arg(fixture("multi.csv"))
+        .args(["--config"])
+        .arg(fixture("multi.toml"))
+        .output()
+        .expect("runs");
+    assert!(clean.status.success());
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("measures loneliness, ons, wellbeing"));
+
+    // score: each measure's columns, prefixed, equal to that measure scored alone.
+    let score = |scale: &str| {
+        let output = bin()
+            .arg("score")
+            .arg(fixture("multi.csv"))
+            .args(["--scale", scale])
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{scale}");
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let all = score("ucla3,ons_direct,swemwbs");
+    let table = |text: &str| -> Vec<Vec<String>> {
+        text.lines()
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect()
+    };
+    let all_rows = table(&all);
+    for scale in ["ucla3", "ons_direct", "swemwbs"] {
+        let alone = table(&score(scale));
+        for (j, name) in alone[0].iter().enumerate() {
+            let wanted = match j {
+                0..=2 => name.clone(),
+                _ => format!("{scale}_{name}"),
+            };
+            let k = all_rows[0]
+                .iter()
+                .position(|h| *h == wanted)
+                .unwrap_or_else(|| panic!("{wanted} in {:?}", all_rows[0]));
+            for (a, b) in alone.iter().zip(&all_rows).skip(1) {
+                assert_eq!(a[j], b[k], "{scale} {name}");
+            }
+        }
+    }
+    // analyse --write-scored writes the same table once, at the top.
+    let out = dir.path().join("out");
+    bin()
+        .arg("analyse")
+        .arg(fixture("multi.csv"))
+        .args([
+            "--scale",
+            "ucla3,ons_direct,swemwbs",
+            "--write-scored",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(read(&out, "scored.csv"), all);
+    assert!(!out.join("ucla3/scored.csv").exists());
+    assert!(
+        read(&out, "summary.json").contains("scored.csv (--write-scored) holds participant ids")
+    );
 }

@@ -10,7 +10,9 @@ use crate::analyses::{analyse, Analysis, Context};
 use crate::error::Error;
 use crate::output::files::write_all;
 use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
+use crate::output::tables::{write_scored, ScoredMeasure};
 use crate::output::terminal;
+use crate::output::{to_bytes, write_file};
 use crate::settings::Settings;
 use crate::stats::padjust::PAdjust;
 use crate::stats::wilcoxon::WilcoxonMethod;
@@ -202,14 +204,13 @@ fn run_measures(args: &AnalyseArgs, settings: &Settings) -> Result<bool, Error> 
             "several measures are analysed in memory (their changes are correlated person by person); leave out --streaming, or analyse one measure at a time".into(),
         ));
     }
-    if settings.write_scored {
-        return Err(Error::Option(
-            "--write-scored with several measures: write each measure's scores with a run of its own (--scale NAME)".into(),
-        ));
-    }
     let mut runs = Vec::new();
     for m in &settings.measures {
-        let settings = settings.for_measure(m);
+        // scored.csv is written once, at the top, with every measure's scores.
+        let settings = Settings {
+            write_scored: false,
+            ..settings.for_measure(m)
+        };
         let measured = measure(args, &settings, &mut timer).map_err(|e| e.in_measure(&m.name))?;
         let Some(measured) = measured else {
             return Ok(false);
@@ -234,6 +235,21 @@ fn run_measures(args: &AnalyseArgs, settings: &Settings) -> Result<bool, Error> 
             scored: measured.loaded.scored.as_ref(),
             export: &measured.loaded.export,
         });
+    }
+    if settings.write_scored {
+        let measures: Vec<ScoredMeasure> = results
+            .iter()
+            .filter_map(|r| {
+                Some(ScoredMeasure {
+                    name: &r.name,
+                    scored: r.scored?,
+                    scale: r.scale,
+                })
+            })
+            .collect();
+        super::common::check_same_people(results.iter().map(|r| r.export))?;
+        let bytes = to_bytes(|w| write_scored(w, first, &measures));
+        write_file(&stage, "scored.csv", &bytes)?;
     }
     timer.lap("write each measure");
     crate::output::overview::write_overview(&stage, settings, &results)?;

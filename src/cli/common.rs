@@ -155,6 +155,22 @@ pub fn load_named(
     })
 }
 
+/// Several measures' scores side by side need the same people in the same order; the same
+/// records read for each give that, and anything else is refused rather than misaligned.
+pub fn check_same_people<'a>(mut exports: impl Iterator<Item = &'a Export>) -> Result<(), Error> {
+    let Some(first) = exports.next() else {
+        return Ok(());
+    };
+    for other in exports {
+        if other.ids.len() != first.ids.len() || other.ids.iter().ne(first.ids.iter()) {
+            return Err(Error::Option(
+                "the measures were read with different people; write each measure's scores with a run of its own (--scale NAME)".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// An export reduced to the counts the analysis needs.
 pub struct Summarised {
     /// The scale used.
@@ -325,6 +341,14 @@ fn prepare(settings: &Settings) -> Result<(Scale, ReadOptions), Error> {
         vocabulary: settings.vocabulary.clone(),
         date_order: Default::default(),
         score_prefix: settings.score_prefix.clone(),
+        // The scale's name, unless the measure is one of several or renamed by [[measures]].
+        score_prefix_if_unprefixed: settings
+            .score_prefix
+            .is_none()
+            .then(|| settings.measures.first())
+            .flatten()
+            .filter(|m| m.name == m.scale)
+            .map(|m| m.scale.clone()),
     };
     Ok((scale, read_options))
 }

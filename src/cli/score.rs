@@ -3,7 +3,7 @@
 
 use super::common::{load, InputArgs};
 use crate::error::Error;
-use crate::output::tables::write_scored;
+use crate::output::tables::{write_scored, ScoredMeasure};
 use crate::output::{to_bytes, write_file};
 use crate::settings::Settings;
 use clap::Args;
@@ -23,8 +23,31 @@ pub struct ScoreArgs {
 /// Runs `score`.
 pub fn run(args: &ScoreArgs) -> Result<(), Error> {
     let settings = Settings::resolve(args.input.cli_options())?;
-    let loaded = load(&args.input.inputs, &settings, true)?;
-    let bytes = to_bytes(|w| write_scored(w, &loaded.export, &loaded.scored, &loaded.scale));
+    // Each measure is scored from the same records (the same people in the same order).
+    let several = settings.measures.len() > 1;
+    let mut loaded = Vec::new();
+    for m in &settings.measures {
+        let one = load(&args.input.inputs, &settings.for_measure(m), true).map_err(|e| {
+            if several {
+                e.in_measure(&m.name)
+            } else {
+                e
+            }
+        })?;
+        loaded.push(one);
+    }
+    super::common::check_same_people(loaded.iter().map(|l| &l.export))?;
+    let measures: Vec<ScoredMeasure> = settings
+        .measures
+        .iter()
+        .zip(&loaded)
+        .map(|(m, l)| ScoredMeasure {
+            name: &m.name,
+            scored: &l.scored,
+            scale: &l.scale,
+        })
+        .collect();
+    let bytes = to_bytes(|w| write_scored(w, &loaded[0].export, &measures));
     match &args.output {
         Some(path) => {
             let dir = path

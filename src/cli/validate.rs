@@ -19,7 +19,21 @@ pub struct Problem {
 /// Runs `validate`; returns whether the export is clean.
 pub fn run(args: &InputArgs) -> Result<bool, Error> {
     let settings = Settings::resolve(args.cli_options())?;
-    let loaded = load(&args.inputs, &settings, false)?;
+    // Each measure is scored from the same records: the records' problems are listed once,
+    // each measure's invalid values under their own columns.
+    let mut measures = Vec::new();
+    for m in &settings.measures {
+        let several = settings.measures.len() > 1;
+        let loaded = load(&args.inputs, &settings.for_measure(m), false).map_err(|e| {
+            if several {
+                e.in_measure(&m.name)
+            } else {
+                e
+            }
+        })?;
+        measures.push(loaded);
+    }
+    let loaded = &measures[0];
     let export = &loaded.export;
     let name = match export.files.len() {
         1 => export.files[0].path.display().to_string(),
@@ -35,7 +49,8 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
             message: format!("record excluded ({}): {}", e.reason.stage(), e.detail),
         })
         .collect();
-    problems.extend(loaded.scored.problems.iter().map(|p| Problem {
+    let scored = measures.iter().flat_map(|m| &m.scored.problems);
+    problems.extend(scored.map(|p| Problem {
         line: p.line,
         column: Some(p.column.clone()),
         message: format!(
@@ -63,6 +78,9 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
     }
     // By line; within a line, in the order found (timepoints, then columns, left to right).
     problems.sort_by_key(|p| p.line);
+    // Measures that share a column (a total read by two scales) find its problem twice.
+    let mut seen = std::collections::BTreeSet::new();
+    problems.retain(|p| seen.insert(p.clone()));
     // Notices (near-duplicate group spellings, the sheet read) are not problems, but are
     // what a person checking an export wants to see.
     for notice in &export.notices {
@@ -75,7 +93,7 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
     }
     text.push_str(&if problems.is_empty() {
         format!(
-            "{name}: no problems ({} records, {} people, {} layout, scale {})\n",
+            "{name}: no problems ({} records, {} people, {} layout, {})\n",
             export.rows_read,
             export.ids.len(),
             if export.layout == crate::read::Layout::Wide {
@@ -83,7 +101,18 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
             } else {
                 "long"
             },
-            loaded.scale.name
+            match measures.len() {
+                1 => format!("scale {}", loaded.scale.name),
+                _ => format!(
+                    "measures {}",
+                    settings
+                        .measures
+                        .iter()
+                        .map(|m| m.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
         )
     } else {
         format!(

@@ -7,7 +7,7 @@ use super::summary::summary_json;
 use super::tables::{
     write_attrition, write_between, write_categories, write_change_bins, write_flow,
     write_intervals, write_item_reliability, write_mixed, write_reliable, write_repeated,
-    write_scored, write_timepoints, write_transitions,
+    write_scored, write_timepoints, write_transitions, ScoredMeasure,
 };
 use super::{to_bytes, write_file};
 use crate::analyses::{
@@ -127,7 +127,14 @@ pub fn write_all(
         write_file(
             stage,
             "scored.csv",
-            &to_bytes(|w| write_scored(w, export, scored, scale)),
+            &to_bytes(|w| {
+                let measure = ScoredMeasure {
+                    name: &scale.name,
+                    scored,
+                    scale,
+                };
+                write_scored(w, export, &[measure])
+            }),
         )?;
     }
     let dates = dates::findings(context);

@@ -264,6 +264,7 @@ pub fn write_overview(
         "disclosure": {
             "min_cell": settings.min_cell,
             "overview": "each measure's row quotes its own whole-sample rows of comparisons.csv: what they withhold, the overview withholds",
+            "participant_ids": super::summary::ids_rule(settings),
         },
     });
     let mut text = serde_json::to_string_pretty(&summary).map_err(|e| Error::Render {

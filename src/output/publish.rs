@@ -115,16 +115,68 @@ pub fn stage(out: &Path) -> Result<PathBuf, Error> {
 /// writes, including an earlier `scored.csv` or chart the new run did not make), and removes
 /// the staging folder. Other files in `out` are left alone.
 pub fn publish(out: &Path) -> Result<(), Error> {
+    // An earlier run with several measures wrote an overview here and a folder per measure:
+    // they would no longer match these results.
+    if !remove_earlier_measures(out, &[])?.is_empty() {
+        for name in OVERVIEW_FILES {
+            remove_file(&out.join(name))?;
+        }
+    }
     publish_files(out, &RESULT_FILES)
+}
+
+/// Removes a file that may not be there.
+fn remove_file(path: &Path) -> Result<(), Error> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// The measure folders an earlier run with several measures wrote in `out` (read from its
+/// summary.json); this tool's files in those not in `keep` are removed, and each folder
+/// too if nothing else is left in it. Returns the earlier run's folders.
+fn remove_earlier_measures(out: &Path, keep: &[&str]) -> Result<Vec<String>, Error> {
+    let summary = std::fs::read_to_string(out.join("summary.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+    let Some(summary) = summary.filter(|s| s["tool"]["name"] == "loneliness-eval") else {
+        return Ok(Vec::new());
+    };
+    let folders: Vec<String> = summary["measures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["folder"].as_str())
+        // Only a plain folder name inside `out`, whatever the file says.
+        .filter(|f| !f.is_empty() && *f != "." && *f != ".." && !f.contains(['/', '\\']))
+        .map(str::to_string)
+        .collect();
+    for folder in folders.iter().filter(|f| !keep.contains(&f.as_str())) {
+        let dir = out.join(folder);
+        for name in RESULT_FILES {
+            remove_file(&dir.join(name))?;
+        }
+        let charts = dir.join("charts");
+        if let Ok(entries) = std::fs::read_dir(&charts) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "svg" || e == "png") {
+                    remove_file(&path)?;
+                }
+            }
+        }
+        // Left in place when a person's own files are in it.
+        let _ = std::fs::remove_dir(&charts);
+        let _ = std::fs::remove_dir(&dir);
+    }
+    Ok(folders)
 }
 
 /// [`publish`] for a command whose results are `files` (and charts), summary.json among them.
 pub fn publish_files(out: &Path, files: &[&str]) -> Result<(), Error> {
     let stage = out.join(STAGING);
-    let remove = |path: &Path| match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
-        _ => Ok(()),
-    };
+    let remove = remove_file;
     // Earlier results go first, summary.json (the completeness marker) before the rest.
     remove(&out.join("summary.json"))?;
     for name in files {
@@ -158,8 +210,9 @@ pub fn publish_files(out: &Path, files: &[&str]) -> Result<(), Error> {
 }
 
 /// The files at the top of a run with several measures (besides a folder per measure).
-pub const OVERVIEW_FILES: [&str; 6] = [
+pub const OVERVIEW_FILES: [&str; 7] = [
     "overview.csv",
+    "scored.csv",
     "correlations.csv",
     "flow.csv",
     "report.html",
@@ -172,13 +225,10 @@ pub const OVERVIEW_FILES: [&str; 6] = [
 /// earlier single-measure run there, which would no longer match).
 pub fn publish_measures(out: &Path, measures: &[&str]) -> Result<(), Error> {
     let stage = out.join(STAGING);
+    // Folders of an earlier run's measures that this run does not have would not match it.
+    remove_earlier_measures(out, measures)?;
     // The completeness marker goes first: a folder interrupted here has no summary.json.
-    match std::fs::remove_file(out.join("summary.json")) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(Error::io(out.join("summary.json"), e))
-        }
-        _ => {}
-    }
+    remove_file(&out.join("summary.json"))?;
     // A measure's folder is published as a results folder of its own: only this tool's
     // files in it are replaced, anything else a person put there stays.
     for name in measures {

@@ -140,7 +140,8 @@ fn disclosure(settings: &Settings) -> Disclosure {
     }
 }
 
-fn ids_rule(settings: &Settings) -> String {
+/// Which output holds participant ids (only scored.csv, when asked for).
+pub(crate) fn ids_rule(settings: &Settings) -> String {
     if settings.write_scored {
         "scored.csv (--write-scored) holds participant ids: keep it private; no other output does"
             .into()

@@ -25,16 +25,23 @@ pub fn write_flow<W: std::io::Write>(out: W, flow: &[Stage]) -> csv::Result<()> 
 pub fn write_scored<W: std::io::Write>(
     out: W,
     export: &Export,
-    scored: &Scored,
-    scale: &Scale,
+    measures: &[ScoredMeasure],
 ) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let mut header = vec!["id".to_string()];
     header.extend(export.groups.iter().map(|g| g.name.clone()));
-    for tp in Timepoint::ALL {
-        header.push(format!("{}_score", tp.name()));
-        header.push(format!("{}_category", tp.name()));
-        header.push(format!("{}_status", tp.name()));
+    // One measure: pre_score ...; several: ucla3_pre_score ..., a measure's columns together.
+    let prefix = |m: &ScoredMeasure| match measures.len() {
+        1 => String::new(),
+        _ => format!("{}_", m.name),
+    };
+    for m in measures {
+        for tp in Timepoint::ALL {
+            let column = format!("{}{}", prefix(m), tp.name());
+            header.push(format!("{column}_score"));
+            header.push(format!("{column}_category"));
+            header.push(format!("{column}_status"));
+        }
     }
     w.write_record(&header)?;
     for (p, id) in export.ids.iter().enumerate() {
@@ -45,21 +52,34 @@ pub fn write_scored<W: std::io::Write>(
                 .iter()
                 .map(|g| g.levels[g.codes.get(p) as usize].clone()),
         );
-        for tp in Timepoint::ALL {
-            match scored.scores[tp.index()].get(p) {
-                Score::Valid(v) => {
-                    row.push(format_f64(v));
-                    row.push(scale.category(v).unwrap_or_default().to_string());
-                    row.push("valid".into());
+        for m in measures {
+            for tp in Timepoint::ALL {
+                match m.scored.scores[tp.index()].get(p) {
+                    Score::Valid(v) => {
+                        row.push(format_f64(v));
+                        row.push(m.scale.category(v).unwrap_or_default().to_string());
+                        row.push("valid".into());
+                    }
+                    Score::Missing => row.extend([String::new(), String::new(), "missing".into()]),
+                    Score::Invalid => row.extend([String::new(), String::new(), "invalid".into()]),
                 }
-                Score::Missing => row.extend([String::new(), String::new(), "missing".into()]),
-                Score::Invalid => row.extend([String::new(), String::new(), "invalid".into()]),
             }
         }
         w.write_record(&row)?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// One measure's scores for [`write_scored`]: every measure is scored from the same
+/// records, so person `p` is the same person in each.
+pub struct ScoredMeasure<'a> {
+    /// The measure's name (the columns' prefix when there are several).
+    pub name: &'a str,
+    /// Every person's scores.
+    pub scored: &'a Scored,
+    /// Its scale (for the categories).
+    pub scale: &'a Scale,
 }
 
 /// Writes timepoints.csv: group_by, group, timepoint, n, mean, sd, ci_low, ci_high, suppressed.

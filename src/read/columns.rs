@@ -38,6 +38,19 @@ pub fn normalise(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
+/// Whether a column key names a score column: `pre_score`, `post_q3`, `score`, `q1` ...
+pub fn is_score_key(key: &str) -> bool {
+    let key = key.trim().to_ascii_lowercase();
+    let rest = ["pre_", "post_", "followup_"]
+        .iter()
+        .find_map(|p| key.strip_prefix(p))
+        .unwrap_or(&key);
+    rest == "score"
+        || rest
+            .strip_prefix('q')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The header with lookups by expected name.
 pub struct Header {
     /// Header names as written (BOM removed).
@@ -90,6 +103,25 @@ impl Header {
     /// measure of several (`ucla3_pre_q1`, `swemwbs_pre_score`).
     pub fn with_score_prefix(mut self, prefix: Option<&str>) -> Header {
         self.score_prefix = prefix.map(normalise);
+        self
+    }
+
+    /// [`Header::with_score_prefix`] with `prefix` when no score column has a plain name
+    /// (`pre_score`, `pre_q1`, `score`, `q1`, or one renamed) and some has the prefix.
+    pub fn with_score_prefix_if_unprefixed(self, prefix: Option<&str>) -> Header {
+        let Some(prefix) = prefix.map(normalise) else {
+            return self;
+        };
+        let plain = |name: &String| is_score_key(name) || self.renames.contains_key(name);
+        let start = format!("{prefix}_");
+        let prefixed = |name: &String| name.strip_prefix(&start).is_some_and(is_score_key);
+        if self.score_prefix.is_none()
+            && !self.renames.keys().any(|k| is_score_key(k))
+            && !self.normalised.iter().any(plain)
+            && self.normalised.iter().any(prefixed)
+        {
+            return self.with_score_prefix(Some(&prefix));
+        }
         self
     }
 

@@ -397,7 +397,8 @@ pub(super) fn start_file(
         None => {
             let header = Header::new(names, &options.renames)
                 .map_err(input_error)?
-                .with_score_prefix(options.score_prefix.as_deref());
+                .with_score_prefix(options.score_prefix.as_deref())
+                .with_score_prefix_if_unprefixed(options.score_prefix_if_unprefixed.as_deref());
             let plan = Plan::new(&header, options).map_err(input_error)?;
             let builder = Builder::new(&header, &plan, options);
             let spill = match &options.spill {

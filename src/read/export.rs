@@ -43,6 +43,10 @@ pub struct ReadOptions {
     /// Score columns are read as `<prefix>_pre_score`, `<prefix>_pre_q1`, `<prefix>_score`
     /// ... (one measure of a run with several, `--scale a,b`).
     pub score_prefix: Option<String>,
+    /// A single measure's scale name: its score columns are read as `<scale>_pre_score`,
+    /// `<scale>_pre_q1` ... when the export has none without the prefix (`--scale ucla3` on
+    /// an export whose columns name their measure).
+    pub score_prefix_if_unprefixed: Option<String>,
     /// Block size of the parallel reader (default 1 MiB); tests use tiny blocks to put
     /// block boundaries at every kind of place.
     pub block_bytes: Option<usize>,

@@ -29,7 +29,7 @@ mod workbook;
 
 pub use codes::GroupCodes;
 
-pub use columns::{Layout, Source};
+pub use columns::{is_score_key, Layout, Source};
 pub use ids::Ids;
 pub use parquet::is_parquet;
 pub use spill::SpillTo;

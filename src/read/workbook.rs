@@ -277,7 +277,12 @@ fn choose_sheet<R: std::io::Read + std::io::Seek>(
             }
             let names = row_text(row);
             let planned = Header::new(names, &options.renames)
-                .map(|h| h.with_score_prefix(options.score_prefix.as_deref()))
+                .map(|h| {
+                    h.with_score_prefix(options.score_prefix.as_deref())
+                        .with_score_prefix_if_unprefixed(
+                            options.score_prefix_if_unprefixed.as_deref(),
+                        )
+                })
                 .and_then(|header| Plan::new(&header, options).map(|_| ()));
             match planned {
                 Ok(()) => return Ok((sheet.clone(), range, index)),
