@@ -280,7 +280,10 @@ fn exports_a_new_user_made_give_their_truth() {
             .success();
         let out = dir.path().join("out");
         analyse(&export, Some(&config), &out);
-        let table = std::fs::read_to_string(out.join("comparisons.csv")).expect("table");
+        // An export that also asks the ONS question gets a measure each: UCLA-3's folder.
+        let table = std::fs::read_to_string(out.join("comparisons.csv"))
+            .or_else(|_| std::fs::read_to_string(out.join("ucla3/comparisons.csv")))
+            .expect("table");
         let mut reader = csv::Reader::from_reader(table.as_bytes());
         let header: Vec<String> = reader
             .headers()
@@ -329,4 +332,149 @@ fn exports_a_new_user_made_give_their_truth() {
         }
         assert!(compared >= 1, "{name}: nothing compared");
     }
+}
+
+/// An export with three measures under the names a CRM gives them, and the same answers in
+/// the tool's own form (`ucla3_pre_q1` ...).
+fn three_measure_exports(dir: &Path) -> (PathBuf, PathBuf) {
+    let ucla = ["Hardly ever", "Some of the time", "Often"];
+    let ons = [
+        "Never",
+        "Hardly ever",
+        "Occasionally",
+        "Some of the time",
+        "Often/always",
+    ];
+    let timepoints = [("Referral", "pre"), ("End of support", "post")];
+    let (mut crm, mut own) = (
+        vec![
+            "Client ID".to_string(),
+            "Trigger group".into(),
+            "Area".into(),
+        ],
+        vec!["id".to_string(), "trigger_group".into(), "location".into()],
+    );
+    for (said, tp) in timepoints {
+        for k in 1..=3 {
+            crm.push(format!("UCLA Q{k} ({said})"));
+            own.push(format!("ucla3_{tp}_q{k}"));
+        }
+        for k in 1..=7 {
+            crm.push(format!("SWEMWBS {k} ({said})"));
+            own.push(format!("swemwbs_{tp}_q{k}"));
+        }
+        crm.push(format!("How often do you feel lonely? ({said})"));
+        own.push(format!("ons_direct_{tp}_score"));
+    }
+    let quote = |cells: &[String]| {
+        cells
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let (mut a, mut b) = (quote(&crm) + "\n", own.join(",") + "\n");
+    for i in 0..90usize {
+        let mut row = vec![
+            format!("C{i:03}"),
+            ["Bereaved", "Retired", "Carer"][i % 3].to_string(),
+            ["North", "South"][i / 45].to_string(),
+        ];
+        for t in 0..2 {
+            for k in 0..3 {
+                row.push(ucla[(i * 7 + k * 3 + t * 5) % 3].to_string());
+            }
+            for k in 0..7 {
+                row.push(((i * 3 + k * 5 + t * 2) % 5 + 1).to_string());
+            }
+            row.push(ons[(i * 11 + t * 3) % 5].to_string());
+        }
+        a.push_str(&(quote(&row) + "\n"));
+        b.push_str(&(row.join(",") + "\n"));
+    }
+    let (crm_path, own_path) = (dir.join("crm.csv"), dir.join("own.csv"));
+    std::fs::write(&crm_path, a).expect("write");
+    std::fs::write(&own_path, b).expect("write");
+    (crm_path, own_path)
+}
+
+#[test]
+fn an_export_with_three_measures_gets_a_measures_entry_each() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (crm, own) = three_measure_exports(dir.path());
+    let config = dir.path().join("eval.toml");
+    let output = bin()
+        .arg("init")
+        .arg(&crm)
+        .arg("--out")
+        .arg(&config)
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("measures ucla3, swemwbs, ons_direct"),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(&config).expect("config");
+    let entries = text
+        .lines()
+        .filter(|l| l.starts_with("[[measures]]"))
+        .count();
+    assert_eq!(entries, 3, "{text}");
+    assert!(
+        text.contains("post_q7 = \"SWEMWBS 7 (End of support)\""),
+        "{text}"
+    );
+    assert!(text.contains("pre_score = \"How often do you feel lonely? (Referral)\""));
+    // init's config on the CRM's names gives what the tool's own names give.
+    let (from_crm, from_own) = (dir.path().join("crm"), dir.path().join("own"));
+    analyse(&crm, Some(&config), &from_crm);
+    bin()
+        .arg("analyse")
+        .arg(&own)
+        .args([
+            "--scale",
+            "ucla3,swemwbs,ons_direct",
+            "--quiet",
+            "--no-charts",
+            "--no-report",
+            "--out",
+        ])
+        .arg(&from_own)
+        .assert()
+        .success();
+    for measure in ["ucla3", "swemwbs", "ons_direct"] {
+        for table in ["comparisons.csv", "timepoints.csv", "categories.csv"] {
+            let read = |d: &Path| std::fs::read_to_string(d.join(measure).join(table)).ok();
+            assert_eq!(read(&from_crm), read(&from_own), "{measure}/{table}");
+        }
+        assert!(from_crm.join(measure).join("comparisons.csv").exists());
+    }
+}
+
+#[test]
+fn one_other_measure_alone_is_the_runs_scale() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut text = String::from("id,wemwbs_total_baseline,wemwbs_total_exit\n");
+    for i in 0..40 {
+        text.push_str(&format!("P{i},{},{}\n", 20 + i % 40, 30 + i % 35));
+    }
+    let input = dir.path().join("w.csv");
+    std::fs::write(&input, text).expect("write");
+    let config = dir.path().join("eval.toml");
+    bin()
+        .arg("init")
+        .arg(&input)
+        .arg("--out")
+        .arg(&config)
+        .assert()
+        .success();
+    let config = std::fs::read_to_string(&config).expect("config");
+    assert!(config.contains("scale = \"wemwbs\""), "{config}");
+    assert!(!config.contains("[[measures]]"), "{config}");
+    assert!(
+        config.contains("pre_score = \"wemwbs_total_baseline\""),
+        "{config}"
+    );
 }

@@ -143,7 +143,35 @@ fn djg6_in_words_follows_the_manuals_scoring_and_missing_rule() {
             .expect("json");
     assert_eq!(summary["settings"]["max_missing_items"], 1);
     let report = std::fs::read_to_string(out.join("report.md")).expect("report");
-    assert!(report.contains("a missing item scores 0, as the scale's manual says"));
+    assert!(
+        report.contains(
+            "a missing item scores 0 and nothing is prorated, as the scale's manual says"
+        ),
+        "{report}"
+    );
+    // A run's own allowance is said as the run's, not the manual's.
+    let own = dir.path().join("own");
+    bin()
+        .arg("analyse")
+        .arg(fixture("djg6.csv"))
+        .args([
+            "--scale",
+            "djg6",
+            "--max-missing-items",
+            "2",
+            "--quiet",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(&own)
+        .assert()
+        .success();
+    let report = std::fs::read_to_string(own.join("report.md")).expect("report");
+    assert!(
+        report.contains("the scale's manual allows 1 missing item(s), this run 2")
+            && !report.contains("as the scale's manual says"),
+        "{report}"
+    );
     // Three categories: categories.csv follows the manual's lonely (a total of 2 or more).
     let c = row(
         &out.join("categories.csv"),

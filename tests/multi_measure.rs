@@ -446,3 +446,41 @@ fn validate_and_score_read_every_measure() {
         read(&out, "summary.json").contains("scored.csv (--write-scored) holds participant ids")
     );
 }
+
+#[test]
+fn the_terminal_says_a_shared_notice_once_and_withheld_sizes_as_withheld() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A group spelled two ways is a notice about the records, the same for every measure.
+    let text = read(&fixture(""), "multi.csv");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[7] = lines[7].replacen(",X,", ", x,", 1);
+    let input = dir.path().join("spelled.csv");
+    std::fs::write(&input, lines.join("\n") + "\n").expect("write");
+    let output = bin()
+        .arg("analyse")
+        .arg(&input)
+        .args([
+            "--scale",
+            "ucla3,ons_direct",
+            "--no-charts",
+            "--min-cell",
+            "200",
+        ])
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("differ only in case").count(), 1, "{stderr}");
+    // 143 people have a follow-up, fewer than min-cell 200: their number is not shown as 0.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let ucla3 = stdout
+        .lines()
+        .find(|l| l.starts_with("│ ucla3"))
+        .expect("a row for ucla3");
+    assert!(
+        ucla3.contains("┆ withheld ") && !ucla3.contains("┆ 0 "),
+        "{ucla3}"
+    );
+}

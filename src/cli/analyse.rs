@@ -93,7 +93,7 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
     let settings = settings.for_measure(&settings.measures[0]);
     let mut timer = PhaseTimer::from_env();
     check_out_path(&settings.out, &expand_inputs(&args.input.inputs)?)?;
-    let Some(measured) = measure(args, &settings, &mut timer)? else {
+    let Some(measured) = measure(args, &settings, &mut timer, None)? else {
         return Ok(false);
     };
     let (loaded, analysis, options) = (&measured.loaded, &measured.analysis, &measured.options);
@@ -152,6 +152,7 @@ fn measure(
     args: &AnalyseArgs,
     settings: &Settings,
     timer: &mut PhaseTimer,
+    label: Option<&str>,
 ) -> Result<Option<Measured>, Error> {
     // Read, score and summarise (in memory, or streamed for inputs larger than memory).
     let mode = match args.streaming {
@@ -169,8 +170,9 @@ fn measure(
         return Err(Error::input(&loaded.export.source.path, reason));
     }
     if !settings.quiet {
+        let label = label.map(|l| format!("measure {l}: ")).unwrap_or_default();
         for warning in warnings(&loaded.export, status, problems) {
-            eprintln!("warning: {warning}");
+            eprintln!("warning: {label}{warning}");
         }
     }
     // Analyse: each table applies the disclosure rules to its own rows, and the rule for
@@ -211,7 +213,8 @@ fn run_measures(args: &AnalyseArgs, settings: &Settings) -> Result<bool, Error> 
             write_scored: false,
             ..settings.for_measure(m)
         };
-        let measured = measure(args, &settings, &mut timer).map_err(|e| e.in_measure(&m.name))?;
+        let measured = measure(args, &settings, &mut timer, Some(&m.name))
+            .map_err(|e| e.in_measure(&m.name))?;
         let Some(measured) = measured else {
             return Ok(false);
         };
@@ -263,6 +266,17 @@ fn run_measures(args: &AnalyseArgs, settings: &Settings) -> Result<bool, Error> 
     )?;
     timer.lap("overview");
     if !settings.quiet {
+        // The records' notices (the sheet read, near-duplicate spellings) are the same for
+        // every measure and said once; a measure's own (its columns) under its name.
+        let shared = |notice: &String| results.iter().all(|r| r.export.notices.contains(notice));
+        for notice in results[0].export.notices.iter().filter(|n| shared(n)) {
+            eprintln!("note: {notice}");
+        }
+        for r in &results {
+            for notice in r.export.notices.iter().filter(|n| !shared(n)) {
+                eprintln!("note: measure {}: {notice}", r.name);
+            }
+        }
         let text = crate::output::overview::terminal(settings, &results);
         super::print_out(&format!(
             "{text}Results written to {}/ (a folder per measure)\n",

@@ -70,25 +70,47 @@ pub fn run(args: &InitArgs) -> Result<(), Error> {
         config: Some(args.out.clone()),
         ..CliOptions::default()
     })?;
-    let checked = load(std::slice::from_ref(&args.input), &settings, true);
+    // Each measure read as `analyse` will: the records once, each measure's scores.
+    let several = settings.measures.len() > 1;
+    let checked: Result<Vec<_>, Error> = settings
+        .measures
+        .iter()
+        .map(|m| {
+            load(
+                std::slice::from_ref(&args.input),
+                &settings.for_measure(m),
+                true,
+            )
+            .map(|loaded| (m.name.clone(), loaded))
+            .map_err(|e| if several { e.in_measure(&m.name) } else { e })
+        })
+        .collect();
     let mut out = summary(&args.input, &args.out, &sample, &guessed);
     match &checked {
-        Ok(loaded) => {
-            let export = &loaded.export;
-            let summaries = crate::summarise::summarise(export, &loaded.scored);
-            let status = &summaries.status;
-            let _ = writeln!(
+        Ok(measures) => {
+            let export = &measures[0].1.export;
+            let _ = write!(
                 out,
-                "\nWith this config: {} records read, {} excluded, {} people; {} with pre and post scores, {} with a follow-up; invalid scores: {} pre, {} post, {} follow-up.",
+                "\nWith this config: {} records read, {} excluded, {} people",
                 export.rows_read,
                 export.excluded.len(),
                 export.people,
-                status.with(&[Timepoint::Pre, Timepoint::Post]),
-                status.with(&[Timepoint::Followup]),
-                status.invalid[0],
-                status.invalid[1],
-                status.invalid[2],
             );
+            for (name, loaded) in measures {
+                let summaries = crate::summarise::summarise(&loaded.export, &loaded.scored);
+                let status = &summaries.status;
+                let _ = write!(
+                    out,
+                    "{}{} with pre and post scores, {} with a follow-up; invalid scores: {} pre, {} post, {} follow-up",
+                    if several { format!(";\n  {name}: ") } else { "; ".into() },
+                    status.with(&[Timepoint::Pre, Timepoint::Post]),
+                    status.with(&[Timepoint::Followup]),
+                    status.invalid[0],
+                    status.invalid[1],
+                    status.invalid[2],
+                );
+            }
+            out.push_str(".\n");
         }
         Err(e) => {
             let _ = writeln!(
@@ -189,13 +211,21 @@ pub fn config_text(input: &Path, sample: &Sample, g: &Guess) -> String {
         }
     );
     let _ = writeln!(t);
-    let _ = writeln!(
-        t,
-        "scale = {}  # {}{}",
-        string(&g.scale),
-        g.scale_reason,
-        if g.scale_unsure { "; CHECK" } else { "" }
-    );
+    if g.measures.is_empty() {
+        let _ = writeln!(
+            t,
+            "scale = {}  # {}{}",
+            string(&g.scale),
+            g.scale_reason,
+            if g.scale_unsure { "; CHECK" } else { "" }
+        );
+    } else {
+        let _ = writeln!(
+            t,
+            "# {} measures, each a [[measures]] entry at the end with its scale and score columns",
+            g.measures.len()
+        );
+    }
     let by: Vec<String> = g.by.iter().map(|b| string(b)).collect();
     let _ = writeln!(t, "by = [{}]", by.join(", "));
     if let Some(encoding) = sample.encoding {
@@ -403,7 +433,50 @@ pub fn config_text(input: &Path, sample: &Sample, g: &Guess) -> String {
             };
         }
     }
+    // Last, so no key above falls into a measure's table.
+    for m in &g.measures {
+        let _ = writeln!(
+            t,
+            "\n[[measures]]  # {}{}",
+            m.reason,
+            if m.unsure { "; CHECK" } else { "" }
+        );
+        let _ = writeln!(t, "name = {}  # its results folder", string(&m.name));
+        let _ = writeln!(t, "scale = {}", string(&m.scale));
+        if !m.columns.is_empty() {
+            let _ = writeln!(t, "[measures.columns]");
+            for (expected, header) in &m.columns {
+                let _ = writeln!(t, "{} = {}", key(expected), string(header));
+            }
+        }
+    }
     t
+}
+
+/// Columns as `expected <- header` lines, a timepoint's items on one line:
+/// `pre_q1..pre_q3 <- "ucla1_t0" .. "ucla3_t0"`.
+fn column_lines(s: &mut String, columns: &[(String, String)], indent: &str) {
+    let mut k = 0;
+    while k < columns.len() {
+        let (expected, header) = &columns[k];
+        let stem = expected.trim_end_matches(|c: char| c.is_ascii_digit());
+        let run = if stem.ends_with('q') {
+            columns[k..]
+                .iter()
+                .take_while(|(e, _)| e.trim_end_matches(|c: char| c.is_ascii_digit()) == stem)
+                .count()
+        } else {
+            1
+        };
+        if run > 1 {
+            let (last_expected, last_header) = &columns[k + run - 1];
+            let names = format!("{expected}..{last_expected}");
+            let _ = writeln!(s, "{indent}{names:<16} <- {header:?} .. {last_header:?}");
+        } else {
+            let _ = writeln!(s, "{indent}{expected:<16} <- {header:?}");
+        }
+        k += run;
+    }
 }
 
 /// What `init` decided, for the terminal.
@@ -413,39 +486,35 @@ fn summary(input: &Path, out: &Path, sample: &Sample, g: &Guess) -> String {
         Some(Layout::Long) => "long",
         _ => "wide",
     };
+    let scales = match g.measures.as_slice() {
+        [] => format!(
+            "scale {}{}",
+            g.scale,
+            if g.scale_unsure { " (unsure)" } else { "" }
+        ),
+        measures => format!(
+            "measures {}",
+            measures
+                .iter()
+                .map(|m| format!("{}{}", m.name, if m.unsure { " (unsure)" } else { "" }))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     let _ = writeln!(
         s,
-        "Wrote {} for {}: {layout} layout, scale {}{}, {}.",
+        "Wrote {} for {}: {layout} layout, {scales}, {}.",
         out.display(),
         input.display(),
-        g.scale,
-        if g.scale_unsure { " (unsure)" } else { "" },
         plural(sample.rows.len(), "row looked at", "rows looked at")
     );
     if let Some((sheet, row)) = &sample.sheet {
         let _ = writeln!(s, "  sheet {sheet:?}, header on row {row}");
     }
-    // Item columns of a timepoint on one line: `pre_q1..pre_q3 <- "ucla1_t0" .. "ucla3_t0"`.
-    let mut k = 0;
-    while k < g.columns.len() {
-        let (expected, header) = &g.columns[k];
-        let stem = expected.trim_end_matches(|c: char| c.is_ascii_digit());
-        let run = if stem.ends_with('q') {
-            g.columns[k..]
-                .iter()
-                .take_while(|(e, _)| e.trim_end_matches(|c: char| c.is_ascii_digit()) == stem)
-                .count()
-        } else {
-            1
-        };
-        if run > 1 {
-            let (last_expected, last_header) = &g.columns[k + run - 1];
-            let names = format!("{expected}..{last_expected}");
-            let _ = writeln!(s, "  {names:<16} <- {header:?} .. {last_header:?}");
-        } else {
-            let _ = writeln!(s, "  {expected:<16} <- {header:?}");
-        }
-        k += run;
+    column_lines(&mut s, &g.columns, "  ");
+    for m in &g.measures {
+        let _ = writeln!(s, "  {} ({}):", m.name, m.scale);
+        column_lines(&mut s, &m.columns, "    ");
     }
     let mut counts = Vec::new();
     if !g.labels.is_empty() {

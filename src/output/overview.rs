@@ -285,6 +285,15 @@ fn change_text(c: &Change) -> String {
     }
 }
 
+/// A comparison's people: "withheld" when disclosure control withholds the row (its size
+/// among them), 0 when nobody has both scores.
+fn n_text(c: &Change) -> String {
+    match c.withheld {
+        true => "withheld".into(),
+        false => c.n.to_string(),
+    }
+}
+
 /// The terminal's overview: each measure's headline, then a table across measures.
 pub fn terminal(settings: &Settings, results: &[MeasureResults]) -> String {
     use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
@@ -313,12 +322,12 @@ pub fn terminal(settings: &Settings, results: &[MeasureResults]) -> String {
     for r in &rows {
         table.add_row(vec![
             r.measure.clone(),
-            r.pre_post.n.to_string(),
+            n_text(&r.pre_post),
             change_text(&r.pre_post),
             r.pre_post
                 .pct_improved
                 .map_or("-".into(), |p| format!("{p:.1}")),
-            r.pre_followup.n.to_string(),
+            n_text(&r.pre_followup),
             change_text(&r.pre_followup),
             change_text(&r.post_followup),
         ]);

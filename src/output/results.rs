@@ -295,6 +295,9 @@ pub struct ScaleRecord {
     /// What a missing item scores within the allowance, instead of prorating.
     #[serde(default)]
     pub missing_item_score: Option<f64>,
+    /// Items the scale's own rule lets be missing (a run may allow another number).
+    #[serde(default)]
+    pub allowed_missing: Option<u64>,
     /// What the scale measures, when not loneliness.
     #[serde(default)]
     pub outcome: Option<String>,

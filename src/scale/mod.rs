@@ -427,6 +427,25 @@ impl Scale {
                 return Err(bad(format!("total_min {lo} must be below total_max {hi}")));
             }
         }
+        // Every possible raw total needs its converted score, or a person's valid answers
+        // would become an invalid score with no reason a reader could act on.
+        if let (false, Some((lo, hi))) = (conversion.is_empty(), total_range) {
+            let whole = |x: f64| crate::stats::is_whole(x);
+            if !(whole(lo) && whole(hi)) || hi - lo > 100_000.0 {
+                return Err(bad(format!(
+                    "a conversion needs whole raw totals, but the totals run {lo}-{hi}"
+                )));
+            }
+            let mut raw = lo;
+            while raw <= hi {
+                if !conversion.iter().any(|&(r, _)| r == raw) {
+                    return Err(bad(format!(
+                        "conversion has no score for the raw total {raw}; list every raw total from {lo} to {hi}"
+                    )));
+                }
+                raw += 1.0;
+            }
+        }
         for (i, c) in def.categories.iter().enumerate() {
             if c.min > c.max {
                 return Err(bad(format!(
@@ -717,6 +736,35 @@ mod tests {
         assert!(err.to_string().contains("overlap"), "{err}");
         let zero = parse("[[scales]]\nname = \"z\"\nitems = 0\nhigher_is_worse = true\n");
         assert!(ScaleTable::builtin().with_custom(zero).get("z").is_err());
+    }
+
+    #[test]
+    fn a_conversion_must_cover_every_raw_total() {
+        let parse = |text: &str| -> Vec<ScaleDef> {
+            toml::from_str::<ScaleFile>(text)
+                .expect("valid toml")
+                .scales
+        };
+        // Three items 1-3 sum to 3-9; the table lacks 6.
+        let gap = parse(
+            "[[scales]]\nname = \"g\"\nitems = 3\nitem_min = 1\nitem_max = 3\nhigher_is_worse = true\nconversion = [[3, 10], [4, 12], [5, 14], [7, 18], [8, 20], [9, 22]]\n",
+        );
+        let err = ScaleTable::builtin()
+            .with_custom(gap)
+            .get("g")
+            .expect_err("raw total 6 has no score");
+        assert!(
+            err.to_string().contains("no score for the raw total 6"),
+            "{err}"
+        );
+        let full = parse(
+            "[[scales]]\nname = \"f\"\nitems = 3\nitem_min = 1\nitem_max = 3\nhigher_is_worse = true\nconversion = [[3, 10], [4, 12], [5, 14], [6, 16], [7, 18], [8, 20], [9, 22]]\n",
+        );
+        let scale = ScaleTable::builtin()
+            .with_custom(full)
+            .get("f")
+            .expect("full");
+        assert_eq!(scale.convert(6.0), Some(16.0));
     }
 
     #[test]

@@ -771,8 +771,19 @@ fn methods(results: &ResultsDir) -> Vec<String> {
             let missing = if settings.max_missing_items == 0 {
                 "A timepoint with any missing item was treated as missing.".to_string()
             } else if let Some(score) = scale.missing_item_score {
+                // The manual's allowance, or this run's own (--max-missing-items) said as such.
+                let allowance = match scale.allowed_missing {
+                    Some(a) if a == settings.max_missing_items => {
+                        ", as the scale's manual says".to_string()
+                    }
+                    Some(a) => format!(
+                        "; the scale's manual allows {a} missing item(s), this run {} (--max-missing-items)",
+                        settings.max_missing_items
+                    ),
+                    None => String::new(),
+                };
                 format!(
-                    "A timepoint with up to {} missing item(s) counted the answered items (a missing item scores {score}, as the scale's manual says, and nothing is prorated); with more it was treated as missing.",
+                    "A timepoint with up to {} missing item(s) counted the answered items (a missing item scores {score} and nothing is prorated{allowance}); with more it was treated as missing.",
                     settings.max_missing_items
                 )
             } else {

@@ -5,9 +5,11 @@
 //! differently; test and total rows; date columns. Each guess says how sure it is, and where
 //! unsure it leaves the safe choice (a value unmapped stays invalid or excluded, and counted).
 
+mod measures;
 mod words;
 
 use crate::read::dates::DateFormat;
+pub use measures::MeasureGuess;
 pub use words::{timepoint_word, tokens};
 
 use super::sample::Sample;
@@ -61,6 +63,10 @@ pub struct Guess {
     pub other_groups: Vec<(String, usize)>,
     /// What a person should check.
     pub checks: Vec<String>,
+    /// Two or more measures (the loneliness scale's and others named by their words, such
+    /// as `swemwbs_pre_q1`): each a `[[measures]]` entry, their score columns not in
+    /// `columns`. Empty with one measure.
+    pub measures: Vec<MeasureGuess>,
 }
 
 /// A date column `init` found.
@@ -109,6 +115,59 @@ fn assign_date_roles(g: &mut Guess, header: &[String], token_lists: &[Vec<String
             }
         }
     }
+}
+
+/// The loneliness scale's guess and the other measures found: one measure stays the run's
+/// scale; with several, each (the loneliness scale first) becomes a `[[measures]]` entry
+/// holding its score columns.
+fn join_measures(g: &mut Guess, others: Vec<MeasureGuess>, has_scores: bool) {
+    if others.is_empty() {
+        return;
+    }
+    if !has_scores && others.len() == 1 {
+        // The export's one measure is another scale: the run's scale, as a single run.
+        let m = others.into_iter().next().expect("one measure");
+        g.checks
+            .retain(|c| !c.starts_with("no score column") && !c.starts_with("scale: no score"));
+        g.scale = m.scale;
+        g.scale_reason = m.reason;
+        g.scale_unsure = m.unsure;
+        g.columns.extend(m.columns);
+        return;
+    }
+    let mut measures = Vec::new();
+    if has_scores {
+        let (scores, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut g.columns)
+            .into_iter()
+            .partition(|(k, _)| super::is_score_key(k));
+        g.columns = rest;
+        measures.push(MeasureGuess {
+            name: g.scale.clone(),
+            scale: g.scale.clone(),
+            reason: g.scale_reason.clone(),
+            unsure: g.scale_unsure,
+            columns: scores,
+        });
+    } else {
+        g.checks
+            .retain(|c| !c.starts_with("no score column") && !c.starts_with("scale: no score"));
+    }
+    measures.extend(others);
+    // Two measures of one scale (items and a total, two forms) need names of their own.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for m in &mut measures {
+        let n = seen.entry(m.name.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            m.name = format!("{}_{n}", m.name);
+        }
+    }
+    g.checks.push(format!(
+        "{} measures found ({}): each is a [[measures]] entry, analysed in one run with a results folder of its own; check each one's columns",
+        measures.len(),
+        measures.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
+    ));
+    g.measures = measures;
 }
 
 /// One value of a long layout's timepoint column.
@@ -697,9 +756,22 @@ pub fn guess(sample: &Sample) -> Guess {
         }
     }
     assign_date_roles(&mut g, header, &token_lists);
+    // Other measures beside it (SWEMWBS, the ONS question ...), each a [[measures]] entry.
+    let mut measure_columns: Vec<String> = Vec::new();
+    if g.layout == Some(Layout::Wide) {
+        let values = |c: usize| column_values(c).into_iter().map(String::from).collect();
+        let taken: Vec<usize> = score_columns.iter().map(|&(c, _)| c).collect();
+        let (others, checks) = measures::other_measures(header, &token_lists, &values, &taken);
+        g.checks.extend(checks);
+        measure_columns = (others.iter().flat_map(|m| &m.columns))
+            .map(|(_, h)| h.clone())
+            .collect();
+        join_measures(&mut g, others, !score_columns.is_empty());
+    }
     // Other columns that could group the results: few distinct values, most repeated.
     for c in 0..header.len() {
-        let mapped = g.columns.iter().any(|(_, h)| h == header[c].trim());
+        let mapped = g.columns.iter().any(|(_, h)| h == header[c].trim())
+            || measure_columns.iter().any(|h| h == header[c].trim());
         if names[c].is_some() || mapped || g.dates.iter().any(|d| d.header == header[c].trim()) {
             continue;
         }
@@ -727,7 +799,8 @@ pub fn guess(sample: &Sample) -> Guess {
     }
     if g.layout == Some(Layout::Wide)
         && !score_columns.is_empty()
-        && !g.columns.iter().any(|(e, _)| e.starts_with("post_"))
+        && !wide_items.contains_key(&Timepoint::Post)
+        && !wide_totals.contains_key(&Timepoint::Post)
     {
         g.checks.push("no end-of-support (post) scores found, so there is no pre-post comparison: map them in [columns] (post_score = \"...\" or post_q1 = \"...\")".into());
     }

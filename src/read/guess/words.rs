@@ -136,15 +136,21 @@ pub(super) fn score_name(name: &str) -> Option<ScoreName> {
         }
     }
     let mut wave = None;
+    // `UCLA2_pre` numbers the item after the measure's word; `ucla3_pre_q1` names the form
+    // there and the item after `q`, which wins.
+    let mut after_measure = None;
     for (k, tok) in t.iter().enumerate() {
         let next_number = t.get(k + 1).and_then(|n| n.parse::<u32>().ok());
         match tok.as_str() {
             "q" | "item" | "question" | "qu" => item = item.or(next_number),
             "t" | "time" | "wave" | "w" => wave = wave.or(next_number),
-            "ucla" | "uls" | "lonely" | "loneliness" => item = item.or(next_number),
+            "ucla" | "uls" | "lonely" | "loneliness" => {
+                after_measure = after_measure.or(next_number)
+            }
             _ => {}
         }
     }
+    item = item.or(after_measure);
     let total = has(&t, "total") || has(&t, "score") || has(&t, "sum");
     if item.is_some() && total {
         item = None;
@@ -454,6 +460,11 @@ mod tests {
                 total: true,
                 ..Default::default()
             })
+        );
+        // The form's length after the measure's word, the item after `q`.
+        assert_eq!(
+            s("ucla3_post_q1").map(|n| (n.timepoint, n.item)),
+            Some((Some(Timepoint::Post), Some(1)))
         );
         assert_eq!(
             s("UCLA Q3 - 3 Month Follow Up").map(|n| (n.timepoint, n.item)),
