@@ -478,3 +478,63 @@ fn one_other_measure_alone_is_the_runs_scale() {
         "{config}"
     );
 }
+
+#[test]
+fn measures_named_in_many_ways_are_each_found() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut header = vec![
+        "id".to_string(),
+        "ucla_total_pre".into(),
+        "ucla_total_post".into(),
+        "WEMWBS total (Referral)".into(),
+        "WEMWBS total (End)".into(),
+        "ons_lonely_pre".into(),
+        "ons_lonely_post".into(),
+    ];
+    for tp in ["Start", "Exit"] {
+        header.extend((1..=6).map(|k| format!("DJG Q{k} ({tp})")));
+    }
+    for tp in ["pre", "post"] {
+        header.extend((1..=3).map(|k| format!("CEL q{k} {tp}")));
+    }
+    let mut text = header.join(",") + "\n";
+    for i in 0..60usize {
+        let mut row = vec![
+            format!("P{i}"),
+            (3 + i % 7).to_string(),
+            (3 + i * 3 % 7).to_string(),
+            (30 + i % 30).to_string(),
+            (35 + i % 30).to_string(),
+            (1 + i % 5).to_string(),
+            (1 + i * 2 % 5).to_string(),
+        ];
+        row.extend((0..12).map(|k| (1 + (i + k) % 3).to_string()));
+        row.extend((0..6).map(|k| ((i + k) % 5).to_string()));
+        text.push_str(&(row.join(",") + "\n"));
+    }
+    let input = dir.path().join("variants.csv");
+    std::fs::write(&input, text).expect("write");
+    let output = bin()
+        .arg("init")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.path().join("eval.toml"))
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("measures ucla3, wemwbs, ons_direct, djg6, cel,"),
+        "{stdout}"
+    );
+    // Every measure reads every person at both timepoints, nothing invalid.
+    assert_eq!(
+        stdout
+            .matches(
+                "60 with pre and post scores, 0 with a follow-up; invalid scores: 0 pre, 0 post"
+            )
+            .count(),
+        5,
+        "{stdout}"
+    );
+}

@@ -108,6 +108,16 @@ fn swemwbs_in_words_is_analysed_on_its_metric_scores() {
     assert!(report.contains(
         "Short Warwick Edinburgh Mental Wellbeing Scale (SWEMWBS) (c) NHS Health Scotland, University of Warwick and University of Edinburgh, 2008, all rights reserved."
     ));
+    // No cut-offs and no reliability: the two tables are left out, and the report says why.
+    assert!(!out.join("categories.csv").exists() && !out.join("reliable_change.csv").exists());
+    assert!(
+        report.contains(
+            "Not computed: categories.csv, because the SWEMWBS has no published cut-offs"
+        ) && report.contains("Not computed: reliable_change.csv, because no reliability is known"),
+        "{report}"
+    );
+    let json: Value = serde_json::from_str(&summary).expect("json");
+    assert_eq!(json["not_computed"].as_array().map(Vec::len), Some(2));
     // Prorating cannot give a raw total the conversion holds: refused.
     let run = bin()
         .arg("analyse")

@@ -136,6 +136,18 @@ pub struct SummaryRecord {
     /// The period covered and the follow-up window, when the export has dates.
     #[serde(default)]
     pub dates: Option<DatesRecord>,
+    /// Tables left out because the measure cannot support them, with the reason.
+    #[serde(default)]
+    pub not_computed: Vec<NotComputedRecord>,
+}
+
+/// summary.json `not_computed`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct NotComputedRecord {
+    /// The table left out.
+    pub table: String,
+    /// Why.
+    pub reason: String,
 }
 
 /// summary.json `dates`.

@@ -101,7 +101,39 @@ struct Summary<'a> {
     flow: &'a [Stage],
     #[serde(skip_serializing_if = "Option::is_none")]
     dates: Option<&'a crate::analyses::dates::DateFindings>,
+    /// Analyses the scale cannot support, left out with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    not_computed: Vec<NotComputed>,
     comparisons: Vec<Map<String, Value>>,
+}
+
+/// A table left out because the measure cannot support its analysis, and why.
+#[derive(Serialize)]
+struct NotComputed {
+    table: &'static str,
+    reason: String,
+}
+
+/// The analyses this scale cannot support: a category test needs a worse category (two
+/// categories, or one the scale names); the reliable change index needs a reliability.
+fn not_computed(scale: &Scale, settings: &Settings) -> Vec<NotComputed> {
+    let mut out = Vec::new();
+    if crate::scale::worse_category(scale).is_none() {
+        out.push(NotComputed {
+            table: "categories.csv",
+            reason: match scale.categories.len() {
+                0 => format!("the {} has no published cut-offs, so no share in a category or McNemar test is computed", scale.short),
+                n => format!("the {} has {n} categories and names none as the worse, so no share in a category or McNemar test is computed", scale.short),
+            },
+        });
+    }
+    if settings.reliability.or(scale.reliability).is_none() {
+        out.push(NotComputed {
+            table: "reliable_change.csv",
+            reason: format!("no reliability is known for the {}, so no reliable change index is computed; give the total's reliability with --reliability R", scale.short),
+        });
+    }
+    out
 }
 
 /// The disclosure rules the results were published under, so a reader of the files knows
@@ -198,6 +230,7 @@ pub fn summary_json(
         headline: headline(rows, scale, settings.conf_level),
         flow,
         dates,
+        not_computed: not_computed(scale, settings),
         comparisons: rows.iter().map(row_object).collect(),
     };
     let mut text = serde_json::to_string_pretty(&summary)?;
