@@ -4,7 +4,7 @@
 
 use clap::{Parser, Subcommand};
 use loneliness_eval::cli::{
-    analyse, common::InputArgs, compare, init, report, scales, score, validate,
+    analyse, audit, common::InputArgs, compare, init, report, scales, score, validate,
 };
 use std::process::ExitCode;
 
@@ -32,6 +32,9 @@ enum Command {
     Scales(scales::ScalesArgs),
     /// Redraw the charts and reports of a results folder, without the raw data.
     Report(report::ReportArgs),
+    /// List every withheld count that the published tables of a results folder pin to a
+    /// small group (exit 3 if any): the check an output checker does by hand.
+    Audit(audit::AuditArgs),
     /// Match scheme users to similar people not supported (propensity score) and estimate
     /// the scheme's effect on the change in loneliness: OUT/compare/.
     Compare(compare::CompareArgs),
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Scales(args) => scales::run(args).map(|()| true),
         Command::Report(args) => report::run(args).map(|()| true),
         Command::Compare(args) => compare::run(args).map(|()| true),
+        Command::Audit(args) => audit::run(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -538,3 +538,80 @@ fn measures_named_in_many_ways_are_each_found() {
         "{stdout}"
     );
 }
+
+/// Runs init on `header` and `rows` written as a CSV; returns the config and init's output.
+fn init_on(dir: &Path, name: &str, header: &str, rows: &[String]) -> (String, String) {
+    let input = dir.join(format!("{name}.csv"));
+    std::fs::write(&input, format!("{header}\n{}\n", rows.join("\n"))).expect("write");
+    let config = dir.join(format!("{name}.toml"));
+    let output = bin()
+        .arg("init")
+        .arg(&input)
+        .arg("--out")
+        .arg(&config)
+        .output()
+        .expect("runs");
+    (
+        std::fs::read_to_string(&config).expect("config"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn other_measures_are_told_apart_by_their_words() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rows = |f: &dyn Fn(usize) -> String| (0..30).map(f).collect::<Vec<_>>();
+    // An ONS4 question is its own measure, not the loneliness question; a ward code is no
+    // measure at all.
+    let (config, _) = init_on(
+        dir.path(),
+        "ons4",
+        "id,ucla_total_pre,ucla_total_post,ONS Ward Code (referral),ONS4 Life satisfaction (Referral),ONS4 Life satisfaction (End)",
+        &rows(&|i| format!("P{i},{},{},E0{i},{},{}", 3 + i % 7, 3 + i * 2 % 7, i % 11, (i * 3) % 11)),
+    );
+    assert!(
+        config.contains("scale = \"ons4_life_satisfaction\""),
+        "{config}"
+    );
+    assert!(
+        !config.contains("ons_direct") && !config.contains("Ward"),
+        "{config}"
+    );
+    // WEMWBS by name stays WEMWBS whatever its totals; waves T1, T2 place the timepoints.
+    let (config, _) = init_on(
+        dir.path(),
+        "wemwbs",
+        "id,ucla_total_T1,ucla_total_T2,WEMWBS_total_T1,WEMWBS_total_T2",
+        &rows(&|i| {
+            format!(
+                "P{i},{},{},{},{}",
+                3 + i % 7,
+                3 + i * 2 % 7,
+                20 + i % 15,
+                22 + i % 13
+            )
+        }),
+    );
+    assert!(config.contains("scale = \"wemwbs\""), "{config}");
+    assert!(
+        config.contains("post_score = \"WEMWBS_total_T2\""),
+        "{config}"
+    );
+    // "De Jong" in two words; 9 means no answer on the UCLA items but is a De Jong Gierveld
+    // 11 total, so it is not a missing code for the whole export.
+    let (config, stdout) = init_on(
+        dir.path(),
+        "djg",
+        "id,UCLA Q1 (Referral),UCLA Q2 (Referral),UCLA Q3 (Referral),UCLA Q1 (End),UCLA Q2 (End),UCLA Q3 (End),De Jong total (Referral),De Jong total (End)",
+        &rows(&|i| {
+            let item = |k: usize| if (i + k) % 13 == 0 { 9 } else { 1 + (i + k) % 3 };
+            format!("P{i},{},{},{},{},{},{},{},{}", item(0), item(1), item(2), item(3), item(4), item(5), i % 12, (i + 4) % 12)
+        }),
+    );
+    assert!(config.contains("scale = \"djg11\""), "{config}");
+    assert!(!config.contains("missing-codes = [9"), "{config}");
+    assert!(
+        stdout.contains("is not a missing code for the whole export"),
+        "{stdout}"
+    );
+}

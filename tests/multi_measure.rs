@@ -484,3 +484,66 @@ fn the_terminal_says_a_shared_notice_once_and_withheld_sizes_as_withheld() {
         "{ucla3}"
     );
 }
+
+#[test]
+fn an_earlier_summary_naming_other_folders_cannot_remove_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    bin()
+        .arg("analyse")
+        .arg(fixture("multi.csv"))
+        .args([
+            "--scale",
+            "ucla3,ons_direct",
+            "--no-charts",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    // A summary.json edited to name a parent, the staging folder or a path as a measure's
+    // folder: none of them is touched.
+    std::fs::create_dir_all(dir.path().join("keep")).expect("dir");
+    std::fs::write(dir.path().join("keep/comparisons.csv"), "mine").expect("write");
+    let text = read(&out, "summary.json")
+        .replace("\"folder\": \"ucla3\"", "\"folder\": \"../keep\"")
+        .replace(
+            "\"folder\": \"ons_direct\"",
+            "\"folder\": \".loneliness-eval-partial\"",
+        );
+    std::fs::write(out.join("summary.json"), text).expect("write");
+    bin()
+        .arg("analyse")
+        .arg(fixture("multi.csv"))
+        .args([
+            "--scale",
+            "ucla3",
+            "--no-charts",
+            "--quiet",
+            "--force",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(read(&dir.path().join("keep"), "comparisons.csv"), "mine");
+    assert!(read(&out, "comparisons.csv").contains("pre_post"));
+    // One reliability for every measure is refused.
+    let output = bin()
+        .arg("analyse")
+        .arg(fixture("multi.csv"))
+        .args([
+            "--scale",
+            "ucla3,ons_direct",
+            "--reliability",
+            "0.8",
+            "--out",
+        ])
+        .arg(dir.path().join("r"))
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("--reliability would apply one reliability to every measure"));
+}

@@ -206,6 +206,11 @@ fn run_measures(args: &AnalyseArgs, settings: &Settings) -> Result<bool, Error> 
             "several measures are analysed in memory (their changes are correlated person by person); leave out --streaming, or analyse one measure at a time".into(),
         ));
     }
+    if settings.reliability.is_some() {
+        return Err(Error::Option(
+            "--reliability would apply one reliability to every measure; give each scale its own with `reliability` in a [[scales]] definition (loneliness-eval scales --toml prints the definitions to copy)".into(),
+        ));
+    }
     let mut runs = Vec::new();
     for m in &settings.measures {
         // scored.csv is written once, at the top, with every measure's scores.

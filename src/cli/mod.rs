@@ -2,6 +2,7 @@
 //! stages; no statistics live here.
 
 pub mod analyse;
+pub mod audit;
 pub mod common;
 pub mod compare;
 pub mod init;

@@ -60,7 +60,7 @@ pub fn build(dir: &std::path::Path, options: &ReportOptions) -> Result<(), Error
 }
 
 /// The measures' folders when `dir` holds a run with several measures.
-fn measure_folders(dir: &std::path::Path) -> Option<Vec<String>> {
+pub(crate) fn measure_folders(dir: &std::path::Path) -> Option<Vec<String>> {
     let text = std::fs::read_to_string(dir.join("summary.json")).ok()?;
     let summary: serde_json::Value = serde_json::from_str(&text).ok()?;
     let measures = summary["measures"].as_array()?;

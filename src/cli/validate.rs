@@ -83,8 +83,16 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
     problems.retain(|p| seen.insert(p.clone()));
     // Notices (near-duplicate group spellings, the sheet read) are not problems, but are
     // what a person checking an export wants to see.
-    for notice in &export.notices {
+    // A notice about the records is the same for every measure: said once; a measure's own
+    // (its columns) under its name.
+    let shared = |notice: &String| measures.iter().all(|m| m.export.notices.contains(notice));
+    for notice in export.notices.iter().filter(|n| shared(n)) {
         eprintln!("note: {notice}");
+    }
+    for (m, loaded) in settings.measures.iter().zip(&measures) {
+        for notice in loaded.export.notices.iter().filter(|n| !shared(n)) {
+            eprintln!("note: measure {}: {notice}", m.name);
+        }
     }
     let mut text = String::new();
     for p in &problems {

@@ -7,7 +7,10 @@
 //!   recovered from a row's or a column's totals.
 //! - [`nested`]: counts that follow from several tables together (comparisons, categories,
 //!   reliable change) by subtraction.
+//! - [`audit`]: from the published tables alone, how far a reader can pin down each withheld
+//!   count (`loneliness-eval audit`).
 
+pub mod audit;
 pub mod counts;
 pub mod groups;
 pub mod nested;

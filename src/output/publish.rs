@@ -117,7 +117,10 @@ pub fn stage(out: &Path) -> Result<PathBuf, Error> {
 pub fn publish(out: &Path) -> Result<(), Error> {
     // An earlier run with several measures wrote an overview here and a folder per measure:
     // they would no longer match these results.
-    if !remove_earlier_measures(out, &[])?.is_empty() {
+    let earlier = earlier_measures(out);
+    if !earlier.is_empty() {
+        remove_file(&out.join("summary.json"))?;
+        remove_measure_folders(out, &earlier, &[])?;
         for name in OVERVIEW_FILES {
             remove_file(&out.join(name))?;
         }
@@ -133,25 +136,34 @@ fn remove_file(path: &Path) -> Result<(), Error> {
     }
 }
 
-/// The measure folders an earlier run with several measures wrote in `out` (read from its
-/// summary.json); this tool's files in those not in `keep` are removed, and each folder
-/// too if nothing else is left in it. Returns the earlier run's folders.
-fn remove_earlier_measures(out: &Path, keep: &[&str]) -> Result<Vec<String>, Error> {
+/// The measure folders an earlier run with several measures wrote in `out`, read from its
+/// summary.json (none when it is not such a run).
+fn earlier_measures(out: &Path) -> Vec<String> {
     let summary = std::fs::read_to_string(out.join("summary.json"))
         .ok()
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
     let Some(summary) = summary.filter(|s| s["tool"]["name"] == "loneliness-eval") else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
-    let folders: Vec<String> = summary["measures"]
+    summary["measures"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|m| m["folder"].as_str())
-        // Only a plain folder name inside `out`, whatever the file says.
-        .filter(|f| !f.is_empty() && *f != "." && *f != ".." && !f.contains(['/', '\\']))
+        // Only a measure's name (letters, digits, _ and -), whatever the file says: never
+        // the staging folder, a parent or a path.
+        .filter(|f| {
+            !f.is_empty()
+                && f.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
         .map(str::to_string)
-        .collect();
+        .collect()
+}
+
+/// Removes this tool's files (and charts) from the `folders` not in `keep`, and each folder
+/// too if nothing else is left in it.
+fn remove_measure_folders(out: &Path, folders: &[String], keep: &[&str]) -> Result<(), Error> {
     for folder in folders.iter().filter(|f| !keep.contains(&f.as_str())) {
         let dir = out.join(folder);
         for name in RESULT_FILES {
@@ -170,7 +182,7 @@ fn remove_earlier_measures(out: &Path, keep: &[&str]) -> Result<Vec<String>, Err
         let _ = std::fs::remove_dir(&charts);
         let _ = std::fs::remove_dir(&dir);
     }
-    Ok(folders)
+    Ok(())
 }
 
 /// [`publish`] for a command whose results are `files` (and charts), summary.json among them.
@@ -225,10 +237,12 @@ pub const OVERVIEW_FILES: [&str; 7] = [
 /// earlier single-measure run there, which would no longer match).
 pub fn publish_measures(out: &Path, measures: &[&str]) -> Result<(), Error> {
     let stage = out.join(STAGING);
-    // Folders of an earlier run's measures that this run does not have would not match it.
-    remove_earlier_measures(out, measures)?;
-    // The completeness marker goes first: a folder interrupted here has no summary.json.
+    // Folders of an earlier run's measures that this run does not have would not match it;
+    // they are read from the earlier summary.json, which then goes first (the completeness
+    // marker: a folder interrupted from here on has none).
+    let earlier = earlier_measures(out);
     remove_file(&out.join("summary.json"))?;
+    remove_measure_folders(out, &earlier, measures)?;
     // A measure's folder is published as a results folder of its own: only this tool's
     // files in it are replaced, anything else a person put there stays.
     for name in measures {

@@ -130,7 +130,7 @@ fn not_computed(scale: &Scale, settings: &Settings) -> Vec<NotComputed> {
     if settings.reliability.or(scale.reliability).is_none() {
         out.push(NotComputed {
             table: "reliable_change.csv",
-            reason: format!("no reliability is known for the {}, so no reliable change index is computed; give the total's reliability with --reliability R", scale.short),
+            reason: format!("no reliability is known for the {}, so no reliable change index is computed; give the total's reliability with --reliability R (with several measures, `reliability` in the scale's [[scales]] definition)", scale.short),
         });
     }
     out

@@ -153,6 +153,32 @@ fn join_measures(g: &mut Guess, others: Vec<MeasureGuess>, has_scores: bool) {
             .retain(|c| !c.starts_with("no score column") && !c.starts_with("scale: no score"));
     }
     measures.extend(others);
+    // A number that reads as "no answer" beside the loneliness scale's answers may be a valid
+    // answer of another measure: not a missing code for the whole export then.
+    let table = ScaleTable::builtin();
+    let valid_in = |scale: &str, x: f64| {
+        table.get(scale).is_ok_and(|s| {
+            let items = s.items.as_ref().is_some_and(|i| x >= i.min && x <= i.max);
+            let total = s.total_range.is_some_and(|(lo, hi)| x >= lo && x <= hi);
+            items || total
+        })
+    };
+    let first_other = usize::from(has_scores);
+    let (kept, valid_elsewhere): (Vec<_>, Vec<_>) = std::mem::take(&mut g.missing_numbers)
+        .into_iter()
+        .partition(|(code, _)| {
+            let x = code.parse::<f64>().unwrap_or(f64::NAN);
+            !measures[first_other..]
+                .iter()
+                .any(|m| valid_in(&m.scale, x))
+        });
+    g.missing_numbers = kept;
+    for (code, n) in valid_elsewhere {
+        g.checks.push(format!(
+            "{code} ({n} cells) reads as \"no answer\" in {}'s columns but is a valid answer of another measure, so it is not a missing code for the whole export: add it to [column-missing-codes] for {}'s columns",
+            g.scale, g.scale
+        ));
+    }
     // Two measures of one scale (items and a total, two forms) need names of their own.
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for m in &mut measures {

@@ -87,7 +87,9 @@ pub(super) fn has_phrase(tokens: &[String], phrase: &[&str]) -> bool {
 /// ("Lonely" alone is the ONS direct question's word, another measure.)
 pub(super) const MEASURE_WORDS: [&str; 3] = ["ucla", "loneliness", "uls"];
 /// Words naming other measures, whose columns are not this run's scores.
-pub(super) const OTHER_MEASURES: [&str; 15] = [
+pub(super) const OTHER_MEASURES: [&str; 17] = [
+    "worthwhile",
+    "jong",
     "swemwbs",
     "wemwbs",
     "warwick",
