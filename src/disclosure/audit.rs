@@ -385,14 +385,32 @@ pub fn audit(published: &Published) -> Audit {
                 key => row.comparison.split('_').any(|t| t == key).then_some(true),
             };
             let Some(at_least) = needs else { continue };
-            let mut terms: Vec<(usize, f64)> = row_vars[r].iter().map(|&v| (v, -1.0)).collect();
-            terms.push((size_vars[i], 1.0));
             let op = if at_least {
                 ComparisonOp::Ge
             } else {
                 ComparisonOp::Le
             };
-            model.constraints.push((terms, op, 0.0, s.table));
+            // A published side is a number, not a link: the comparisons stay apart, so each
+            // range is solved over far fewer counts.
+            match (s.n, row.n) {
+                (Some(_), Some(_)) => {}
+                (None, Some(pairs)) => {
+                    let terms = vec![(size_vars[i], 1.0)];
+                    model.constraints.push((terms, op, pairs as f64, s.table));
+                }
+                (size, _) => {
+                    let mut terms: Vec<(usize, f64)> =
+                        row_vars[r].iter().map(|&v| (v, -1.0)).collect();
+                    let rhs = match size {
+                        Some(n) => -(n as f64),
+                        None => {
+                            terms.push((size_vars[i], 1.0));
+                            0.0
+                        }
+                    };
+                    model.constraints.push((terms, op, rhs, s.table));
+                }
+            }
         }
     }
     for (&(group_by, key), members) in &size_families {

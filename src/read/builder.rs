@@ -214,18 +214,13 @@ impl Builder {
             (_, _, DateOrder::Collect) => {
                 let column = self.date_columns[0]
                     .expect("the plan refuses order-by-date without a date column");
-                let day = date_cell(
-                    &self.vocabulary,
-                    self.vocabulary.date_format,
-                    column,
-                    record.field(column),
-                )
-                .ok()
-                .flatten();
+                let text = record.field(column);
+                let read = date_cell(&self.vocabulary, self.vocabulary.date_format, column, text);
                 self.collected.push(order::Collected {
                     id: id.to_string(),
                     line,
-                    day,
+                    day: read.ok().flatten(),
+                    unreadable: read.is_err().then(|| trim(text).to_string()),
                 });
                 return;
             }

@@ -83,12 +83,14 @@ pub fn parse_date(text: &str, format: DateFormat) -> Result<Option<DayNumber>, N
     if text.is_empty() || super::value::is_missing_text(text) {
         return Ok(None);
     }
+    // A forced format still reads yyyy-mm-dd, which no other form can be mistaken for:
+    // workbook and SPSS date cells arrive as that text whatever the export's own form.
     let date = match format {
         DateFormat::Iso => iso(text),
-        DateFormat::DayFirst => numeric(text, false),
-        DateFormat::MonthFirst => numeric(text, true),
-        DateFormat::DayMonthName => day_month_name(text),
-        DateFormat::Excel => excel(text, 1.0..2_958_466.0),
+        DateFormat::DayFirst => iso(text).or_else(|| numeric(text, false)),
+        DateFormat::MonthFirst => iso(text).or_else(|| numeric(text, true)),
+        DateFormat::DayMonthName => iso(text).or_else(|| day_month_name(text)),
+        DateFormat::Excel => iso(text).or_else(|| excel(text, 1.0..2_958_466.0)),
         // Day numbers only in the range of plausible dates (1954 to 2119), so that a year or a
         // count in a mistaken column is never read as a day in 1905.
         DateFormat::Auto => iso(text)
@@ -364,8 +366,21 @@ mod tests {
             iso_of("03/04/2024", DateFormat::MonthFirst).as_deref(),
             Some("2024-03-04")
         );
+        // yyyy-mm-dd (a workbook's date cell) under every forced format.
+        for format in [
+            DateFormat::DayFirst,
+            DateFormat::MonthFirst,
+            DateFormat::DayMonthName,
+            DateFormat::Excel,
+        ] {
+            assert_eq!(
+                parse_date("2024-03-01", format),
+                Ok(Some(19783)),
+                "{format:?}"
+            );
+        }
         assert_eq!(
-            parse_date("2024-03-01", DateFormat::DayFirst),
+            parse_date("2024/13/01", DateFormat::DayFirst),
             Err(NotADate)
         );
         assert_eq!(parse_date("01/03/2024", DateFormat::Iso), Err(NotADate));

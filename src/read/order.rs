@@ -16,6 +16,8 @@ pub(super) struct Collected {
     pub(super) id: String,
     pub(super) line: u64,
     pub(super) day: Option<DayNumber>,
+    /// The date cell's text when it is not a date (so the exclusion says so, not "blank").
+    pub(super) unreadable: Option<String>,
 }
 
 /// A record's fate, decided from all of its person's dates.
@@ -57,10 +59,16 @@ pub(super) fn decide(collected: Vec<Collected>) -> Decisions {
                 record.line,
                 Decision::Exclude(
                     Exclusion::UndatedAssessment,
-                    format!(
-                        "id {:?}: an assessment without a date cannot be placed in date order",
-                        record.id
-                    ),
+                    match &record.unreadable {
+                        Some(text) => format!(
+                            "id {:?}: the date {text:?} is not a date, so the assessment cannot be placed in date order (set date-format, or correct the cell)",
+                            record.id
+                        ),
+                        None => format!(
+                            "id {:?}: an assessment without a date cannot be placed in date order",
+                            record.id
+                        ),
+                    },
                 ),
             )),
         }
@@ -103,6 +111,23 @@ mod tests {
             id: id.into(),
             line,
             day,
+            unreadable: None,
+        }
+    }
+
+    #[test]
+    fn a_date_that_is_no_date_says_so() {
+        let d = decide(vec![Collected {
+            id: "a".into(),
+            line: 2,
+            day: None,
+            unreadable: Some("31/02/2024".into()),
+        }]);
+        match d.get(2) {
+            Some(Decision::Exclude(Exclusion::UndatedAssessment, detail)) => {
+                assert!(detail.contains("\"31/02/2024\" is not a date"), "{detail}")
+            }
+            other => panic!("{other:?}"),
         }
     }
 
