@@ -59,6 +59,27 @@ fn the_missing_group_of_one_is_found_and_protection_leaves_nothing_exposed() {
         stdout.contains("comparisons.csv trigger_group=(missing) pre_post n (withheld): the published counts show it is 1"),
         "{stdout}"
     );
+    // The analyst is told, on the terminal only.
+    let told = bin()
+        .arg("analyse")
+        .arg(&input)
+        .args([
+            "--by",
+            "trigger_group",
+            "--no-charts",
+            "--no-report",
+            "--out",
+        ])
+        .arg(dir.path().join("told"))
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&told.stderr);
+    assert!(
+        stderr.contains(
+            "comparisons.csv, trigger_group, pre_post: the withheld groups hold 1 person in all"
+        ),
+        "{stderr}"
+    );
     let protected = dir.path().join("protected");
     analyse(&input, &protected, &["--secondary-suppression"]);
     let output = bin().arg("audit").arg(&protected).output().expect("runs");

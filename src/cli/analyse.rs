@@ -188,6 +188,12 @@ fn measure(
     };
     let analysis = analyse(&context);
     timer.lap("analyse");
+    if !settings.quiet && !settings.secondary_suppression {
+        let label = label.map(|l| format!("measure {l}: ")).unwrap_or_default();
+        for warning in derivable_warnings(&analysis, settings.min_cell) {
+            eprintln!("warning: {label}{warning}");
+        }
+    }
     Ok(Some(Measured {
         loaded,
         analysis,
@@ -289,6 +295,51 @@ fn run_measures(args: &AnalyseArgs, settings: &Settings) -> Result<bool, Error> 
         ))?;
     }
     Ok(true)
+}
+
+/// Without `--secondary-suppression`: the families whose withheld groups a reader can size by
+/// subtracting the published groups from the whole sample (comparisons.csv, timepoints.csv),
+/// said to the analyst (never written to the published files).
+fn derivable_warnings(analysis: &Analysis, min_cell: usize) -> Vec<String> {
+    use crate::disclosure::groups::derivable_withheld;
+    let pairs: Vec<(&str, usize, Option<usize>)> = analysis
+        .rows
+        .iter()
+        .map(|r| {
+            let slot = crate::model::Comparison::ALL
+                .iter()
+                .position(|c| *c == r.comparison)
+                .unwrap_or(0);
+            (r.group_by.as_str(), slot, r.result.as_ref().map(|p| p.n))
+        })
+        .collect();
+    let scores: Vec<(&str, usize, Option<usize>)> = analysis
+        .timepoints
+        .iter()
+        .map(|t| {
+            (
+                t.group_by.as_str(),
+                t.timepoint.index(),
+                t.stats.as_ref().map(|s| s.n),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (group_by, slot, people) in derivable_withheld(&pairs, min_cell) {
+        out.push(format!(
+            "comparisons.csv, {group_by}, {}: the withheld groups hold {people} {} in all, which a reader finds by subtracting the published groups from the whole sample; --secondary-suppression protects them (outputs are meant to be published; `loneliness-eval audit` lists every such count)",
+            crate::model::Comparison::ALL[slot].name(),
+            if people == 1 { "person" } else { "people" }
+        ));
+    }
+    for (group_by, slot, people) in derivable_withheld(&scores, min_cell) {
+        out.push(format!(
+            "timepoints.csv, {group_by}, {}: the withheld groups hold {people} {} in all, found by subtraction; --secondary-suppression protects them",
+            crate::model::Timepoint::ALL[slot].name(),
+            if people == 1 { "person" } else { "people" }
+        ));
+    }
+    out
 }
 
 /// The run's settings: command line over config file over defaults.
