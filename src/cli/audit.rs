@@ -4,7 +4,7 @@
 //! when anything is exposed. Needs no raw data: an output checker can run it on what they
 //! were sent.
 
-use crate::disclosure::audit::{audit, Audit, PairRow, Published, SizeRow};
+use crate::disclosure::audit::{audit, Audit, Kind, PairRow, Published, SizeRow, Transitions};
 use crate::error::Error;
 use crate::output::results::{csv_cell, CsvRow, ResultsDir};
 use clap::Args;
@@ -93,7 +93,7 @@ fn published(results: &ResultsDir) -> Published {
     };
     let categories = further("categories.csv");
     let reliable = further("reliable_change.csv");
-    let pairs = results
+    let pairs: Vec<PairRow> = results
         .comparisons
         .iter()
         .map(|c| {
@@ -174,12 +174,171 @@ fn published(results: &ResultsDir) -> Published {
         .into_iter()
         .map(|(comparison, bars)| (comparison, join_sides(&bars)))
         .collect();
+    let transitions = transitions(results, &pairs);
     Published {
         min_cell: results.summary.settings.min_cell,
         pairs,
         sizes,
         sides,
+        transitions,
     }
+}
+
+/// transitions.csv by comparison, each published pair given its kind (direction, move between
+/// categories, reliable change) as the tables define them, and each distribution bar's
+/// people not in a published pair. A comparison whose bars do not add up to the whole
+/// sample's n, or whose changes are not whole numbers, is left out (it adds nothing then).
+fn transitions(results: &ResultsDir, pairs: &[PairRow]) -> Vec<Transitions> {
+    let lower_is_better = results.summary.scale.higher_is_worse;
+    let moves = pairs.iter().any(|p| p.categories.is_some());
+    let reliable = pairs.iter().any(|p| p.reliable.is_some());
+    let whole = |comparison: &str| {
+        pairs
+            .iter()
+            .find(|p| p.group_by == "all" && p.comparison == comparison)
+    };
+    // The worse category's range, by the label categories.csv names.
+    let summary: Option<serde_json::Value> =
+        std::fs::read_to_string(results.dir.join("summary.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+    let worse_label = results
+        .further
+        .iter()
+        .find(|(f, _)| f == "categories.csv")
+        .and_then(|(_, rows)| rows.first())
+        .map(|r| csv_cell(r, "worse_category"));
+    let worse_range = summary.as_ref().and_then(|s| {
+        let scale = &s["scale"];
+        let label = worse_label.as_deref()?;
+        let candidates = scale["categories"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(std::iter::once(&scale["worse"]));
+        candidates
+            .filter(|c| c["label"].as_str() == Some(label))
+            .find_map(|c| Some((c["min"].as_f64()?, c["max"].as_f64()?)))
+    });
+    if moves && worse_range.is_none() {
+        return Vec::new(); // moves cannot be told from scores: nothing safe to add
+    }
+    let s_diff = |comparison: &str| -> Option<f64> {
+        let rows = &results
+            .further
+            .iter()
+            .find(|(f, _)| f == "reliable_change.csv")?
+            .1;
+        rows.iter()
+            .find(|r| csv_cell(r, "group_by") == "all" && csv_cell(r, "comparison") == comparison)
+            .and_then(|r| csv_cell(r, "s_diff").parse::<f64>().ok())
+    };
+    let direction = |d: f64| match (d < 0.0, d > 0.0) {
+        (false, false) => 1,
+        (true, _) => {
+            if lower_is_better {
+                0
+            } else {
+                2
+            }
+        }
+        (_, true) => {
+            if lower_is_better {
+                2
+            } else {
+                0
+            }
+        }
+    };
+    let class = |d: f64, s_diff: Option<f64>| match s_diff {
+        Some(s) if reliable && s > 0.0 => {
+            let rci = d / s;
+            if rci.abs() <= crate::summarise::yardsticks::RCI_CRITICAL {
+                1
+            } else if (rci < 0.0) == lower_is_better {
+                0
+            } else {
+                2
+            }
+        }
+        _ => 1,
+    };
+    let in_worse = |x: f64| worse_range.is_some_and(|(lo, hi)| x >= lo && x <= hi);
+    let mut comparisons: Vec<String> = results
+        .transitions
+        .iter()
+        .map(|t| t.comparison.clone())
+        .collect();
+    comparisons.dedup();
+    let mut out = Vec::new();
+    for comparison in comparisons {
+        let Some(n) = whole(&comparison).and_then(|p| p.n) else {
+            continue;
+        };
+        let s = s_diff(&comparison);
+        if reliable && s.is_none() {
+            continue;
+        }
+        let bars: Vec<_> = results
+            .change_bins
+            .iter()
+            .filter(|b| b.comparison == comparison)
+            .collect();
+        let published: Vec<_> = results
+            .transitions
+            .iter()
+            .filter(|t| t.comparison == comparison)
+            .collect();
+        if bars.iter().map(|b| b.count).sum::<u64>() != n || bars.iter().any(|b| !b.discrete) {
+            continue;
+        }
+        let kind_of = |a: f64, b: f64| -> Kind {
+            let d = b - a;
+            let m = match (moves, in_worse(a), in_worse(b)) {
+                (false, ..) => 1,
+                (_, true, true) => 0,
+                (_, false, false) => 1,
+                (_, true, false) => 2,
+                (_, false, true) => 3,
+            };
+            (direction(d), m, class(d, s))
+        };
+        let mut left_out = Vec::new();
+        let mut consistent = true;
+        for bar in &bars {
+            let within = |d: f64| d >= bar.change_low && d <= bar.change_high;
+            let paired: u64 = published
+                .iter()
+                .filter(|t| within(t.later - t.earlier))
+                .map(|t| t.count)
+                .sum();
+            let Some(left) = bar.count.checked_sub(paired) else {
+                consistent = false;
+                break;
+            };
+            let mut changes: Vec<(usize, usize)> = Vec::new();
+            let mut d = bar.change_low;
+            while d <= bar.change_high {
+                changes.push((direction(d), class(d, s)));
+                d += 1.0;
+            }
+            changes.sort_unstable();
+            changes.dedup();
+            left_out.push((changes, left));
+        }
+        if !consistent {
+            continue;
+        }
+        out.push(Transitions {
+            comparison,
+            pairs: published
+                .iter()
+                .map(|t| (kind_of(t.earlier, t.later), t.count))
+                .collect(),
+            left_out,
+        });
+    }
+    out
 }
 
 /// Bars (the directions each covers, its people) as sums over sets of directions: directions

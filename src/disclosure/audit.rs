@@ -73,6 +73,23 @@ pub struct Published {
     /// distribution.csv: per comparison, the whole sample's bars added up over sets of
     /// directions: each side alone, or sides a bar spans.
     pub sides: Vec<(String, Vec<SideSum>)>,
+    /// transitions.csv, per comparison: the whole sample's published (earlier, later) pairs
+    /// by their kind, and per distribution bar the people it holds whose pair is not
+    /// published, with the (direction, reliable change) its changes can have.
+    pub transitions: Vec<Transitions>,
+}
+
+/// transitions.csv of one comparison, as the audit reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Transitions {
+    /// The comparison.
+    pub comparison: String,
+    /// Published pairs: each pair's kind (from its scores, the scale's categories and the
+    /// reliable change yardstick) and its people.
+    pub pairs: Vec<(Kind, u64)>,
+    /// Per bar of distribution.csv: the (direction, reliable change) of its changes, and its
+    /// people not in a published pair.
+    pub left_out: Vec<(Vec<(usize, usize)>, u64)>,
 }
 
 /// People over a set of directions (0 improved, 1 unchanged, 2 worse), from distribution.csv.
@@ -112,8 +129,10 @@ const MOVES: [&str; 4] = [
 ];
 const RELIABLE: [&str; 3] = ["reliably better", "no reliable change", "reliably worse"];
 
-/// A type of person in a row: direction, move, reliable change (indexes of the above).
-type Kind = (usize, usize, usize);
+/// A type of person in a row: direction (0 improved, 1 unchanged, 2 worse), move (0 stayed
+/// in the worse category, 1 stayed out, 2 moved out, 3 moved in), reliable change (0 better,
+/// 1 none, 2 worse).
+pub type Kind = (usize, usize, usize);
 
 /// Which kinds a published count adds up.
 type KindTest = fn(&Kind) -> bool;
@@ -352,6 +371,76 @@ pub fn audit(published: &Published) -> Audit {
             for (directions, value) in sides {
                 let vars = sum_where(r, &|k| directions.contains(&k.0));
                 model.equal(&vars, *value, "distribution.csv");
+            }
+        }
+    }
+    // transitions.csv: the whole sample's people of each kind are its published pairs of that
+    // kind and some of each bar's left-out people (a bar's changes fix their direction and
+    // reliable change, not their move).
+    for t in &published.transitions {
+        let Some(&r) = families
+            .get(&("all", t.comparison.as_str()))
+            .and_then(|rows| rows.first())
+        else {
+            continue;
+        };
+        let mut left: Vec<Vec<usize>> = vec![Vec::new(); kinds.len()];
+        for (changes, people) in &t.left_out {
+            let mut bar = Vec::new();
+            for (k, kind) in kinds.iter().enumerate() {
+                if changes.contains(&(kind.0, kind.2)) {
+                    let v = model.var(everyone, "transitions.csv");
+                    left[k].push(v);
+                    bar.push(v);
+                }
+            }
+            model.equal(&bar, *people, "transitions.csv");
+        }
+        for (k, kind) in kinds.iter().enumerate() {
+            let published_pairs: u64 = t
+                .pairs
+                .iter()
+                .filter(|(p, _)| p == kind)
+                .map(|(_, n)| n)
+                .sum();
+            let mut terms: Vec<(usize, f64)> = vec![(row_vars[r][k], 1.0)];
+            terms.extend(left[k].iter().map(|&v| (v, -1.0)));
+            model.constraints.push((
+                terms,
+                ComparisonOp::Eq,
+                published_pairs as f64,
+                "transitions.csv",
+            ));
+        }
+        // Groups a reader could name: the people left out of transitions.csv who moved out
+        // of (or into) the worse category, or of one kind.
+        let name = format!("transitions.csv all {}", t.comparison);
+        for m in 2..4 {
+            let vars: Vec<usize> = kinds
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| k.1 == m)
+                .flat_map(|(k, _)| left[k].iter().copied())
+                .collect();
+            if !vars.is_empty() {
+                checks.push(Check {
+                    what: format!(
+                        "{name}: people whose pair is not published who {}",
+                        MOVES[m]
+                    ),
+                    vars,
+                });
+            }
+        }
+        for (k, kind) in kinds.iter().enumerate() {
+            if !left[k].is_empty() {
+                checks.push(Check {
+                    what: format!(
+                        "{name}: people whose pair is not published, {}, {}, {}",
+                        DIRECTIONS[kind.0], MOVES[kind.1], RELIABLE[kind.2]
+                    ),
+                    vars: left[k].clone(),
+                });
             }
         }
     }
@@ -717,6 +806,38 @@ mod tests {
             exposed
                 .iter()
                 .any(|e| e.what.contains("withheld n_worse of 2 groups") && e.range == (3, 3)),
+            "{exposed:?}"
+        );
+    }
+
+    #[test]
+    fn the_moves_left_out_of_transitions_are_found() {
+        // 50 people on a 3-9 scale, lonely 6-9: 8->5 (12), 7->5 (3), 8->7 (10), 5->5 (15),
+        // 4->6 (10). transitions.csv publishes the pairs of 10 or more but leaves out 7->5
+        // and 8->7 (13 together in the bar of changes -2 to -1); categories.csv's 15 who moved
+        // out less the 12 of the published 8->5 leaves 3 who moved out unpublished.
+        let mut all = row("all", "All", Some(50), [Some(25), Some(15), Some(10)]);
+        all.categories = Some([Some(25), Some(20), Some(15), Some(10)]);
+        let published = Published {
+            min_cell: 10,
+            pairs: vec![all],
+            transitions: vec![Transitions {
+                comparison: "pre_post".into(),
+                pairs: vec![((0, 2, 1), 12), ((1, 1, 1), 15), ((2, 3, 1), 10)],
+                left_out: vec![
+                    (vec![(0, 1)], 0),
+                    (vec![(0, 1)], 13),
+                    (vec![(1, 1)], 0),
+                    (vec![(2, 1)], 0),
+                ],
+            }],
+            ..Default::default()
+        };
+        let exposed = audit(&published).exposed;
+        assert!(
+            exposed
+                .iter()
+                .any(|e| e.what.contains("not published who moved out of it") && e.range == (3, 3)),
             "{exposed:?}"
         );
     }
