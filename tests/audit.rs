@@ -86,6 +86,38 @@ fn the_missing_group_of_one_is_found_and_protection_leaves_nothing_exposed() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains(" 0 exposed, 0 not checked"), "{stdout}");
+    // summary.json counts the loss by rule; the blank count cells of published rows in
+    // comparisons.csv are the small ones and the protecting ones.
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(protected.join("summary.json")).expect("summary"),
+    )
+    .expect("json");
+    let loss = &summary["disclosure"]["withheld"]["comparisons.csv"];
+    let mut reader = csv::Reader::from_path(protected.join("comparisons.csv")).expect("table");
+    let header = reader.headers().expect("header").clone();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (mut blank, mut rows_withheld) = (0u64, 0u64);
+    for record in reader.records() {
+        let record = record.expect("row");
+        if &record[at("suppressed")] == "true" {
+            rows_withheld += 1;
+            continue;
+        }
+        blank += ["n_improved", "n_unchanged", "n_worse"]
+            .iter()
+            .filter(|c| record[at(c)].is_empty())
+            .count() as u64;
+    }
+    let number = |key: &str| loss[key].as_u64().expect(key);
+    assert_eq!(
+        number("count_cells_small") + number("count_cells_protecting"),
+        blank
+    );
+    assert_eq!(
+        number("rows_small") + number("rows_protecting"),
+        rows_withheld
+    );
+    assert!(blank > 0 && rows_withheld > 0, "{loss}");
 }
 
 #[test]

@@ -7,12 +7,14 @@
 //!   recovered from a row's or a column's totals.
 //! - [`nested`]: counts that follow from several tables together (comparisons, categories,
 //!   reliable change) by subtraction.
+//! - [`loss`]: what was withheld, by rule (summary.json `disclosure.withheld`).
 //! - [`audit`]: from the published tables alone, how far a reader can pin down each withheld
 //!   count (`loneliness-eval audit`).
 
 pub mod audit;
 pub mod counts;
 pub mod groups;
+pub mod loss;
 pub mod nested;
 
 pub use counts::{families_of, protect_counts, withheld_partitions, CountRow, Family};

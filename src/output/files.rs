@@ -138,12 +138,18 @@ pub fn write_all(
         )?;
     }
     let dates = dates::findings(context);
-    let summary =
-        summary_json(export, settings, scale, flow, rows, dates.as_ref()).map_err(|e| {
-            Error::Render {
-                what: "summary.json".into(),
-                why: e.to_string(),
-            }
-        })?;
+    let summary = summary_json(export, settings, scale, flow, rows, dates.as_ref(), {
+        let sizes: Vec<u64> = context
+            .summaries
+            .pairs
+            .iter()
+            .map(|c| c.pairs.iter().map(|p| p.1).sum())
+            .collect();
+        super::summary::withheld(analysis, &sizes, settings.min_cell)
+    })
+    .map_err(|e| Error::Render {
+        what: "summary.json".into(),
+        why: e.to_string(),
+    })?;
     write_file(stage, "summary.json", summary.as_bytes())
 }

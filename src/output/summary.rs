@@ -3,6 +3,7 @@
 
 use super::comparisons::{row_cells, COLUMNS};
 use crate::analyses::comparisons::ComparisonRow;
+use crate::disclosure::loss::TableLoss;
 use crate::model::Comparison;
 use crate::read::{Export, Layout};
 use crate::scale::Scale;
@@ -145,9 +146,75 @@ struct Disclosure {
     secondary_suppression: String,
     distributions: String,
     participant_ids: String,
+    /// What was withheld in each count table, by rule.
+    withheld: std::collections::BTreeMap<&'static str, TableLoss>,
 }
 
-fn disclosure(settings: &Settings) -> Disclosure {
+/// What disclosure control withheld in comparisons.csv, categories.csv and
+/// reliable_change.csv, by rule: rows too small or protecting, count cells small or
+/// protecting. `pair_sizes` are the people of each comparisons.csv row (withheld ones too).
+pub fn withheld(
+    analysis: &crate::analyses::Analysis,
+    pair_sizes: &[u64],
+    min_cell: usize,
+) -> std::collections::BTreeMap<&'static str, TableLoss> {
+    use crate::disclosure::loss::{table_loss, RowCells};
+    let m = min_cell as u64;
+    let comparisons: Vec<RowCells> = analysis
+        .rows
+        .iter()
+        .zip(pair_sizes)
+        .map(|(r, &n)| RowCells {
+            n,
+            withheld: r.suppressed(),
+            cells: r.result.as_ref().map_or(Vec::new(), |p| {
+                [p.n_improved, p.n_unchanged, p.n_worse]
+                    .iter()
+                    .zip(r.hidden_counts)
+                    .map(|(&v, h)| (v as u64, h))
+                    .collect()
+            }),
+        })
+        .collect();
+    let mut out = std::collections::BTreeMap::new();
+    out.insert("comparisons.csv", table_loss(&comparisons, m));
+    if let Some(rows) = &analysis.categories {
+        let rows: Vec<RowCells> = rows
+            .iter()
+            .map(|r| RowCells {
+                n: r.n,
+                withheld: r.suppressed,
+                cells: [r.worse_earlier, r.worse_later, r.to_better, r.to_worse]
+                    .iter()
+                    .map(|&v| (v, r.counts_withheld))
+                    .collect(),
+            })
+            .collect();
+        out.insert("categories.csv", table_loss(&rows, m));
+    }
+    if let Some(rows) = &analysis.reliable {
+        let rows: Vec<RowCells> = rows
+            .iter()
+            .map(|r| RowCells {
+                n: r.n,
+                withheld: r.suppressed,
+                cells: r
+                    .counts
+                    .iter()
+                    .chain(r.recovered_deteriorated.iter().flatten())
+                    .map(|&v| (v, r.counts_withheld))
+                    .collect(),
+            })
+            .collect();
+        out.insert("reliable_change.csv", table_loss(&rows, m));
+    }
+    out
+}
+
+fn disclosure(
+    settings: &Settings,
+    withheld: std::collections::BTreeMap<&'static str, TableLoss>,
+) -> Disclosure {
     let m = settings.min_cell;
     if m == 0 {
         let off = "not applied (--min-cell 0)".to_string();
@@ -157,6 +224,7 @@ fn disclosure(settings: &Settings) -> Disclosure {
             secondary_suppression: off.clone(),
             distributions: off,
             participant_ids: ids_rule(settings),
+            withheld,
         };
     }
     Disclosure {
@@ -169,6 +237,7 @@ fn disclosure(settings: &Settings) -> Disclosure {
         },
         distributions: format!("distribution.csv pools bars of fewer than {m} people with their neighbours on the same side of no change; transitions.csv leaves out (earlier, later) pairs of fewer than {m} people, with the next smallest of the same bar and side of no change until the left-out total of each is 0 or at least {m}; sides whose counts comparisons.csv withholds show as one summed bar and no pairs; a comparison of fewer than {m} people publishes neither"),
         participant_ids: ids_rule(settings),
+        withheld,
     }
 }
 
@@ -208,6 +277,7 @@ pub fn summary_json(
     flow: &[Stage],
     rows: &[ComparisonRow],
     dates: Option<&crate::analyses::dates::DateFindings>,
+    withheld: std::collections::BTreeMap<&'static str, TableLoss>,
 ) -> serde_json::Result<String> {
     let source = &export.source;
     let summary = Summary {
@@ -226,7 +296,7 @@ pub fn summary_json(
         settings,
         scale,
         notices: &export.notices,
-        disclosure: disclosure(settings),
+        disclosure: disclosure(settings, withheld),
         headline: headline(rows, scale, settings.conf_level),
         flow,
         dates,
