@@ -34,9 +34,17 @@ pub struct CategoryRow {
     pub test: Option<McNemar>,
     /// Withheld for disclosure control (fewer than min-cell people, or secondary).
     pub suppressed: bool,
-    /// The counts and test withheld, `n` published (`--secondary-suppression`: a cell of the
-    /// 2x2 table or one derivable from the other groups would be below min-cell).
-    pub counts_withheld: bool,
+    /// Which counts are withheld (worse earlier, worse later, to better, to worse), `n`
+    /// published (`--secondary-suppression`: a cell of the 2x2 table or one derivable from
+    /// the other groups would be below min-cell). The test goes with any of them.
+    pub hidden: [bool; 4],
+}
+
+impl CategoryRow {
+    /// Whether any count of the published row is withheld (then its test is too).
+    pub fn counts_withheld(&self) -> bool {
+        self.hidden.iter().any(|&h| h)
+    }
 }
 
 /// categories.csv rows from the pair counts (`summaries.pairs`), in their order; `None` when
@@ -63,7 +71,7 @@ pub fn category_rows(
                 to_worse: 0,
                 test: None,
                 suppressed: false,
-                counts_withheld: false,
+                hidden: [false; 4],
             };
             for &((a, b), count) in &counts.pairs {
                 let (Some(wa), Some(wb)) = (is_worse(a), is_worse(b)) else {
@@ -104,11 +112,11 @@ pub fn category_rows(
             .collect();
         let withheld = withheld_partitions(&tables, &families_of(&keys), min_cell as u64);
         for (row, withheld) in rows.iter_mut().zip(withheld) {
-            row.counts_withheld = withheld && !row.suppressed;
+            row.hidden = [withheld && !row.suppressed; 4];
         }
     }
     for row in &mut rows {
-        if !row.suppressed && !row.counts_withheld {
+        if !row.suppressed && !row.counts_withheld() {
             row.test = mcnemar(row.to_better, row.to_worse);
         }
     }

@@ -30,11 +30,11 @@ pub fn withhold_nested(
             .as_mut()
             .and_then(|rows| rows.get_mut(i))
         {
-            row.counts_withheld |= !row.suppressed;
+            row.hidden = [!row.suppressed || row.counts_withheld(); 4];
             row.test = None;
         }
         if let Some(row) = analysis.reliable.as_mut().and_then(|rows| rows.get_mut(i)) {
-            row.counts_withheld |= !row.suppressed;
+            row.hidden = [!row.suppressed || row.counts_withheld(); 5];
         }
     }
     if whole_sample_changed {

@@ -36,9 +36,17 @@ pub struct ReliableRow {
     pub yardstick: Option<Yardstick>,
     /// Withheld for disclosure control.
     pub suppressed: bool,
-    /// The counts and percentages withheld, `n` published (`--secondary-suppression`: one of
-    /// them, or one derivable from the other groups, would be below min-cell).
-    pub counts_withheld: bool,
+    /// Which counts are withheld (better, no change, worse, recovered, deteriorated; a
+    /// percentage goes with its count), `n` and the yardstick published
+    /// (`--secondary-suppression`).
+    pub hidden: [bool; 5],
+}
+
+impl ReliableRow {
+    /// Whether any count of the published row is withheld.
+    pub fn counts_withheld(&self) -> bool {
+        self.hidden.iter().any(|&h| h)
+    }
 }
 
 /// Rows in the order of comparisons.csv; `None` without a reliability (`--reliability` or
@@ -84,7 +92,7 @@ pub fn reliable_rows(
                 recovered_deteriorated: moved,
                 yardstick,
                 suppressed: false,
-                counts_withheld: false,
+                hidden: [false; 5],
             }
         })
         .collect();
@@ -110,7 +118,7 @@ pub fn reliable_rows(
         let keys: Vec<(&str, usize)> = pairs.iter().map(|c| c.family_key()).collect();
         let withheld = withheld_partitions(&partitions, &families_of(&keys), min_cell as u64);
         for (row, withheld) in rows.iter_mut().zip(withheld) {
-            row.counts_withheld = withheld && !row.suppressed;
+            row.hidden = [withheld && !row.suppressed; 5];
         }
     }
     Some(rows)

@@ -185,8 +185,8 @@ pub fn withheld(
                 n: r.n,
                 withheld: r.suppressed,
                 cells: [r.worse_earlier, r.worse_later, r.to_better, r.to_worse]
-                    .iter()
-                    .map(|&v| (v, r.counts_withheld))
+                    .into_iter()
+                    .zip(r.hidden)
                     .collect(),
             })
             .collect();
@@ -202,7 +202,8 @@ pub fn withheld(
                     .counts
                     .iter()
                     .chain(r.recovered_deteriorated.iter().flatten())
-                    .map(|&v| (v, r.counts_withheld))
+                    .zip(r.hidden)
+                    .map(|(&v, h)| (v, h))
                     .collect(),
             })
             .collect();

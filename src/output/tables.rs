@@ -253,19 +253,18 @@ pub fn write_categories<W: std::io::Write>(
         ];
         if r.suppressed {
             cells.extend(std::iter::repeat_n(String::new(), 9));
-        } else if r.counts_withheld {
-            cells.push(r.n.to_string());
-            cells.push(worse_category.to_string());
-            cells.extend(std::iter::repeat_n(String::new(), 7));
         } else {
             cells.push(r.n.to_string());
             cells.push(worse_category.to_string());
-            cells.extend(
-                [r.worse_earlier, r.worse_later, r.to_better, r.to_worse].map(|c| c.to_string()),
-            );
-            match &r.test {
-                Some(t) => cells.extend([t.statistic, t.p, t.p_exact].map(format_f64)),
-                None => cells.extend(std::iter::repeat_n(String::new(), 3)),
+            let counts = [r.worse_earlier, r.worse_later, r.to_better, r.to_worse];
+            cells.extend(counts.iter().zip(r.hidden).map(|(c, hidden)| match hidden {
+                true => String::new(),
+                false => c.to_string(),
+            }));
+            // The test gives the moves back: published only beside all the counts.
+            match (&r.test, r.counts_withheld()) {
+                (Some(t), false) => cells.extend([t.statistic, t.p, t.p_exact].map(format_f64)),
+                _ => cells.extend(std::iter::repeat_n(String::new(), 3)),
             }
         }
         cells.push(r.suppressed.to_string());
@@ -315,23 +314,24 @@ pub fn write_reliable<W: std::io::Write>(
                 cells.push(r.n.to_string());
                 cells.extend(std::iter::repeat_n(String::new(), 11));
             }
-            (false, Some(y)) if r.counts_withheld => {
-                cells.push(r.n.to_string());
-                cells.extend(std::iter::repeat_n(String::new(), 8));
-                cells.extend([y.reliability, y.sd_earlier, y.s_diff].map(format_f64));
-            }
             (false, Some(y)) => {
                 cells.push(r.n.to_string());
-                cells.extend(r.counts.map(|c| c.to_string()));
-                cells.extend(r.counts.map(|c| {
-                    if r.n == 0 {
-                        String::new()
-                    } else {
-                        format_f64(100.0 * c as f64 / r.n as f64)
-                    }
-                }));
+                let shown = |k: usize, text: String| if r.hidden[k] { String::new() } else { text };
+                for (k, c) in r.counts.iter().enumerate() {
+                    cells.push(shown(k, c.to_string()));
+                }
+                // A percentage gives its count back: withheld with it.
+                for (k, &c) in r.counts.iter().enumerate() {
+                    let pct = match r.n {
+                        0 => String::new(),
+                        n => format_f64(100.0 * c as f64 / n as f64),
+                    };
+                    cells.push(shown(k, pct));
+                }
                 match r.recovered_deteriorated {
-                    Some([rec, det]) => cells.extend([rec.to_string(), det.to_string()]),
+                    Some([rec, det]) => {
+                        cells.extend([shown(3, rec.to_string()), shown(4, det.to_string())])
+                    }
                     None => cells.extend([String::new(), String::new()]),
                 }
                 cells.extend([y.reliability, y.sd_earlier, y.s_diff].map(format_f64));
