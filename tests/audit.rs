@@ -201,3 +201,30 @@ fn protected_outputs_of_random_exports_expose_nothing() {
     // The check can fail: most of these exports leak without the protection.
     assert!(leaks_without >= 6, "{leaks_without} of 12 leak unprotected");
 }
+
+#[test]
+fn the_bundled_example_protected_exposes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/synthetic_export.csv");
+    bin()
+        .arg("analyse")
+        .arg(&example)
+        .args([
+            "--secondary-suppression",
+            "--quiet",
+            "--no-charts",
+            "--no-report",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let output = bin().arg("audit").arg(&out).output().expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(": 0 exposed, 0 not checked, of 3234 "),
+        "{stdout}"
+    );
+}
