@@ -547,3 +547,37 @@ fn an_earlier_summary_naming_other_folders_cannot_remove_them() {
     assert!(String::from_utf8_lossy(&output.stderr)
         .contains("--reliability would apply one reliability to every measure"));
 }
+
+#[test]
+fn a_comparison_nobody_has_shows_0_not_withheld() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The export without its follow-up columns: nobody has a follow-up.
+    let text = read(&fixture(""), "multi.csv");
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    let keep: Vec<usize> = (0..rows[0].len())
+        .filter(|&j| !rows[0][j].contains("followup"))
+        .collect();
+    let kept: Vec<String> = rows
+        .iter()
+        .map(|r| keep.iter().map(|&j| r[j]).collect::<Vec<_>>().join(","))
+        .collect();
+    let input = dir.path().join("no_followup.csv");
+    std::fs::write(&input, kept.join("\n") + "\n").expect("write");
+    let output = bin()
+        .arg("analyse")
+        .arg(&input)
+        .args(["--scale", "ucla3,ons_direct", "--no-charts", "--out"])
+        .arg(dir.path().join("out"))
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let ucla3 = stdout
+        .lines()
+        .find(|l| l.starts_with("│ ucla3"))
+        .expect("a row for ucla3");
+    assert!(
+        ucla3.contains("┆ 0 ") && !ucla3.contains("┆ withheld "),
+        "{ucla3}"
+    );
+}
