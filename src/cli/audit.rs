@@ -75,7 +75,7 @@ fn describe(folder: &Path, published: &Published, found: &Audit) -> String {
 }
 
 /// What the folder publishes, as the audit reads it.
-fn published(results: &ResultsDir) -> Published {
+pub fn published(results: &ResultsDir) -> Published {
     let further = |name: &str| -> &[CsvRow] {
         results
             .further

@@ -107,6 +107,8 @@ pub struct Exposure {
     pub range: (u64, u64),
     /// The tables whose counts pin it.
     pub from: Vec<&'static str>,
+    /// The rows of comparisons.csv (indexes of [`Published::pairs`]) whose people it counts.
+    pub rows: Vec<usize>,
 }
 
 /// What the audit found.
@@ -192,9 +194,15 @@ impl Model {
 }
 
 /// Audits what a results folder publishes.
+pub fn audit(published: &Published) -> Audit {
+    audit_where(published, &|_| true)
+}
+
+/// [`audit`] of the checks whose description `keep` accepts (the same model: one check's
+/// range after a change, without solving every other).
 // Rows, kinds and directions index several parallel tables at once.
 #[allow(clippy::needless_range_loop)]
-pub fn audit(published: &Published) -> Audit {
+pub fn audit_where(published: &Published, keep: &dyn Fn(&str) -> bool) -> Audit {
     let m = published.min_cell;
     if m <= 1 {
         return Audit::default(); // nothing is withheld for being small
@@ -516,7 +524,15 @@ pub fn audit(published: &Published) -> Audit {
             .constraints
             .push((terms, ComparisonOp::Eq, 0.0, table));
     }
-    solve_checks(&model, checks, m)
+    // Which row of comparisons.csv each variable counts people of, to name an exposure's rows.
+    let mut var_row: Vec<Option<usize>> = vec![None; model.upper.len()];
+    for (r, vars) in row_vars.iter().enumerate() {
+        for &v in vars {
+            var_row[v] = Some(r);
+        }
+    }
+    checks.retain(|c| keep(&c.what));
+    solve_checks(&model, checks, m, &var_row)
 }
 
 /// Computes each check's range within its linked set of counts and keeps the exposed.
@@ -525,7 +541,7 @@ pub fn audit(published: &Published) -> Audit {
 /// can be 0, and one whose witnesses differ by min-cell or more has a range that wide, so
 /// most checks are cleared by the witnesses of others (two solves per linked set first:
 /// everything checked at its smallest, then at its largest) and only the rest are solved.
-fn solve_checks(model: &Model, checks: Vec<Check>, m: u64) -> Audit {
+fn solve_checks(model: &Model, checks: Vec<Check>, m: u64, var_row: &[Option<usize>]) -> Audit {
     let components = Components::of(model);
     let mut audit = Audit::default();
     let mut seen = std::collections::BTreeSet::new();
@@ -546,7 +562,8 @@ fn solve_checks(model: &Model, checks: Vec<Check>, m: u64) -> Audit {
         audit.checked += checks.len();
         let mut witnesses: Vec<BTreeMap<usize, f64>> = Vec::new();
         let everything: Vec<usize> = checks.iter().flat_map(|c| c.vars.iter().copied()).collect();
-        for largest in [false, true] {
+        // Witnesses pay off over many checks; one check is solved directly.
+        for largest in [false, true].into_iter().filter(|_| checks.len() > 2) {
             if let Some((_, w)) = extreme(model, &components, &parts, &everything, largest) {
                 witnesses.push(w);
             }
@@ -595,10 +612,14 @@ fn solve_checks(model: &Model, checks: Vec<Check>, m: u64) -> Audit {
             };
             witnesses.push(w);
             if high - low < m {
+                let mut rows: Vec<usize> = check.vars.iter().filter_map(|&v| var_row[v]).collect();
+                rows.sort_unstable();
+                rows.dedup();
                 audit.exposed.push(Exposure {
                     what: check.what,
                     range: (low, high),
                     from: from(),
+                    rows,
                 });
             }
         }

@@ -14,6 +14,7 @@
 pub mod audit;
 pub mod counts;
 pub mod groups;
+pub mod least_loss;
 pub mod loss;
 pub mod nested;
 
