@@ -181,6 +181,7 @@ pub fn published(results: &ResultsDir) -> Published {
         sizes,
         sides,
         transitions,
+        fixed: Vec::new(),
     }
 }
 

@@ -77,6 +77,10 @@ pub struct Published {
     /// by their kind, and per distribution bar the people it holds whose pair is not
     /// published, with the (direction, reliable change) its changes can have.
     pub transitions: Vec<Transitions>,
+    /// Rows of [`Published::pairs`] whose people of each kind are taken as known (from
+    /// [`kind_counts`] of the unprotected tables): what protection may assume of a reader, as
+    /// knowing more only narrows the ranges. Empty for an audit of a results folder.
+    pub fixed: Vec<(usize, Vec<u64>)>,
 }
 
 /// transitions.csv of one comparison, as the audit reads it.
@@ -174,6 +178,7 @@ struct Check {
 /// inequalities over them, each constraint naming its table.
 #[derive(Default)]
 struct Model {
+    lower: Vec<f64>,
     upper: Vec<f64>,
     table_of: Vec<&'static str>,
     constraints: Vec<Constraint>,
@@ -181,6 +186,7 @@ struct Model {
 
 impl Model {
     fn var(&mut self, upper: f64, table: &'static str) -> usize {
+        self.lower.push(0.0);
         self.upper.push(upper);
         self.table_of.push(table);
         self.upper.len() - 1
@@ -207,6 +213,43 @@ pub fn audit_where(published: &Published, keep: &dyn Fn(&str) -> bool) -> Audit 
     if m <= 1 {
         return Audit::default(); // nothing is withheld for being small
     }
+    let (model, mut checks, row_vars) = build(published);
+    // Which row of comparisons.csv each variable counts people of, to name an exposure's rows.
+    let mut var_row: Vec<Option<usize>> = vec![None; model.upper.len()];
+    for (r, vars) in row_vars.iter().enumerate() {
+        for &v in vars {
+            var_row[v] = Some(r);
+        }
+    }
+    checks.retain(|c| keep(&c.what) && c.vars.iter().any(|&v| model.lower[v] < model.upper[v]));
+    solve_checks(&model, checks, m, &var_row)
+}
+
+/// One whole table of kinds consistent with everything `published` says: per row of
+/// comparisons.csv, its people of each kind (in the order the audit numbers kinds); `None`
+/// when the solver finds none. A protection may take some rows' kinds as known (see
+/// [`Published::fixed`]): that only narrows what a reader could find, never widens it.
+pub fn kind_counts(published: &Published) -> Option<Vec<Vec<u64>>> {
+    let (model, _, row_vars) = build(published);
+    let components = Components::of(&model);
+    let parts: Vec<usize> = (0..components.members.len()).collect();
+    let (_, values) = extreme(&model, &components, &parts, &[], false)?;
+    Some(
+        row_vars
+            .iter()
+            .map(|vars| {
+                vars.iter()
+                    .map(|v| values.get(v).copied().unwrap_or(0.0) as u64)
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// The model of everything `published` says, the checks to solve, and each row's variables.
+// Rows, kinds and directions index several parallel tables at once.
+#[allow(clippy::needless_range_loop)]
+fn build(published: &Published) -> (Model, Vec<Check>, Vec<Vec<usize>>) {
     let moves = published.pairs.iter().any(|r| r.categories.is_some());
     let reliable = published.pairs.iter().any(|r| r.reliable.is_some());
     let kinds = kinds(moves, reliable);
@@ -360,10 +403,10 @@ pub fn audit_where(published: &Published, keep: &dyn Fn(&str) -> bool) -> Audit 
                 .collect();
             if hidden.len() >= 2 {
                 checks.push(Check {
+                    // Named without its number of groups: the same check as cells join it.
                     what: format!(
-                        "comparisons.csv {group_by} {comparison}: the withheld n_{} of {} groups together",
-                        DIRECTIONS[d],
-                        hidden.len()
+                        "comparisons.csv {group_by} {comparison}: the withheld n_{} of its groups together",
+                        DIRECTIONS[d]
                     ),
                     vars: hidden.iter().flat_map(|&r| sum_where(r, &|k| k.0 == d)).collect(),
                 });
@@ -524,15 +567,27 @@ pub fn audit_where(published: &Published, keep: &dyn Fn(&str) -> bool) -> Audit 
             .constraints
             .push((terms, ComparisonOp::Eq, 0.0, table));
     }
-    // Which row of comparisons.csv each variable counts people of, to name an exposure's rows.
-    let mut var_row: Vec<Option<usize>> = vec![None; model.upper.len()];
-    for (r, vars) in row_vars.iter().enumerate() {
-        for &v in vars {
-            var_row[v] = Some(r);
+    // Rows whose kinds are taken as known: their variables become numbers, so the grouping
+    // columns that add up to them no longer link through them.
+    for (r, counts) in &published.fixed {
+        for (&v, &count) in row_vars[*r].iter().zip(counts) {
+            model.lower[v] = count as f64;
+            model.upper[v] = count as f64;
         }
     }
-    checks.retain(|c| keep(&c.what));
-    solve_checks(&model, checks, m, &var_row)
+    if !published.fixed.is_empty() {
+        let fixed = |v: usize| model.lower[v] == model.upper[v];
+        let values: Vec<f64> = model.upper.clone();
+        let is_fixed: Vec<bool> = (0..values.len()).map(fixed).collect();
+        for (terms, _, rhs, _) in &mut model.constraints {
+            for &(v, a) in terms.iter().filter(|&&(v, _)| is_fixed[v]) {
+                *rhs -= a * values[v];
+            }
+            terms.retain(|&(v, _)| !is_fixed[v]);
+        }
+        model.constraints.retain(|(terms, ..)| !terms.is_empty());
+    }
+    (model, checks, row_vars)
 }
 
 /// Computes each check's range within its linked set of counts and keeps the exposed.
@@ -711,8 +766,9 @@ fn extreme(
     for &part in parts {
         for &v in &components.members[part].0 {
             let upper = model.upper[v].min(i32::MAX as f64) as i32;
+            let lower = model.lower[v].min(upper as f64) as i32;
             let coefficient = weight.get(&v).copied().unwrap_or(0.0);
-            local.insert(v, problem.add_integer_var(coefficient, (0, upper)));
+            local.insert(v, problem.add_integer_var(coefficient, (lower, upper)));
         }
     }
     for &part in parts {
@@ -826,7 +882,7 @@ mod tests {
         assert!(
             exposed
                 .iter()
-                .any(|e| e.what.contains("withheld n_worse of 2 groups") && e.range == (3, 3)),
+                .any(|e| e.what.contains("withheld n_worse of its groups") && e.range == (3, 3)),
             "{exposed:?}"
         );
     }
@@ -861,6 +917,34 @@ mod tests {
                 .any(|e| e.what.contains("not published who moved out of it") && e.range == (3, 3)),
             "{exposed:?}"
         );
+    }
+
+    #[test]
+    fn knowing_more_only_narrows_what_a_reader_finds() {
+        // The subtraction leak, audited again with the whole sample's kinds taken as known:
+        // still exposed, and the known row's own counts are not checked.
+        let published = Published {
+            min_cell: 10,
+            pairs: vec![
+                row("all", "All", Some(25), [Some(16), Some(5), Some(4)]),
+                row("g", "a", Some(14), [Some(9), Some(3), Some(2)]),
+                row("g", "b", Some(10), [Some(6), Some(2), Some(2)]),
+                row("g", "c", None, [None, None, None]),
+            ],
+            ..Default::default()
+        };
+        let kinds = kind_counts(&published).expect("a table fits");
+        assert_eq!(kinds[0], [16, 5, 4]);
+        assert_eq!(kinds[3].iter().sum::<u64>(), 1);
+        let known = Published {
+            fixed: vec![(0, kinds[0].clone())],
+            ..published.clone()
+        };
+        let exposed = audit(&known).exposed;
+        assert!(exposed
+            .iter()
+            .any(|e| e.what.contains("g=c pre_post n (withheld)") && e.range == (1, 1)));
+        assert!(exposed.iter().all(|e| !e.what.starts_with("all=All")));
     }
 
     #[test]
