@@ -277,17 +277,11 @@ fn run_measures(args: &AnalyseArgs, settings: &Settings) -> Result<bool, Error> 
     )?;
     timer.lap("overview");
     if !settings.quiet {
-        // The records' notices (the sheet read, near-duplicate spellings) are the same for
-        // every measure and said once; a measure's own (its columns) under its name.
-        let shared = |notice: &String| results.iter().all(|r| r.export.notices.contains(notice));
-        for notice in results[0].export.notices.iter().filter(|n| shared(n)) {
-            eprintln!("note: {notice}");
-        }
-        for r in &results {
-            for notice in r.export.notices.iter().filter(|n| !shared(n)) {
-                eprintln!("note: measure {}: {notice}", r.name);
-            }
-        }
+        let named: Vec<(&str, &crate::read::Export)> = results
+            .iter()
+            .map(|r| (r.name.as_str(), r.export))
+            .collect();
+        super::common::print_notices(&named);
         let text = crate::output::overview::terminal(settings, &results);
         super::print_out(&format!(
             "{text}Results written to {}/ (a folder per measure)\n",

@@ -21,7 +21,7 @@ pub struct AuditArgs {
 
 /// Runs `audit`; returns whether nothing is exposed.
 pub fn run(args: &AuditArgs) -> Result<bool, Error> {
-    let folders = match super::report::measure_folders(&args.results) {
+    let folders = match crate::output::publish::measure_folders(&args.results) {
         Some(names) => names.iter().map(|n| args.results.join(n)).collect(),
         None => vec![args.results.clone()],
     };
@@ -199,28 +199,17 @@ fn transitions(results: &ResultsDir, pairs: &[PairRow]) -> Vec<Transitions> {
             .find(|p| p.group_by == "all" && p.comparison == comparison)
     };
     // The worse category's range, by the label categories.csv names.
-    let summary: Option<serde_json::Value> =
-        std::fs::read_to_string(results.dir.join("summary.json"))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok());
     let worse_label = results
         .further
         .iter()
         .find(|(f, _)| f == "categories.csv")
         .and_then(|(_, rows)| rows.first())
         .map(|r| csv_cell(r, "worse_category"));
-    let worse_range = summary.as_ref().and_then(|s| {
-        let scale = &s["scale"];
-        let label = worse_label.as_deref()?;
-        let candidates = scale["categories"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .chain(std::iter::once(&scale["worse"]));
-        candidates
-            .filter(|c| c["label"].as_str() == Some(label))
-            .find_map(|c| Some((c["min"].as_f64()?, c["max"].as_f64()?)))
-    });
+    let scale = &results.summary.scale;
+    let worse_range = (scale.categories.iter())
+        .chain(&scale.worse)
+        .find(|c| Some(&c.label) == worse_label.as_ref())
+        .map(|c| (c.min, c.max));
     if moves && worse_range.is_none() {
         return Vec::new(); // moves cannot be told from scores: nothing safe to add
     }

@@ -155,6 +155,46 @@ pub fn load_named(
     })
 }
 
+/// [`load`] for each of the run's measures, in order: every measure is scored from the same
+/// records. With several, an error names its measure.
+pub fn load_measures(
+    inputs: &[PathBuf],
+    settings: &Settings,
+    quiet: bool,
+) -> Result<Vec<Loaded>, Error> {
+    let several = settings.measures.len() > 1;
+    settings
+        .measures
+        .iter()
+        .map(|m| {
+            load(inputs, &settings.for_measure(m), quiet).map_err(|e| {
+                if several {
+                    e.in_measure(&m.name)
+                } else {
+                    e
+                }
+            })
+        })
+        .collect()
+}
+
+/// The notices of each measure's read: one about the records (the sheet read, near-duplicate
+/// spellings) is the same for every measure and said once; a measure's own (its columns)
+/// under its name.
+pub fn print_notices(measures: &[(&str, &Export)]) {
+    let shared = |notice: &String| measures.iter().all(|(_, e)| e.notices.contains(notice));
+    if let Some((_, first)) = measures.first() {
+        for notice in first.notices.iter().filter(|n| shared(n)) {
+            eprintln!("note: {notice}");
+        }
+    }
+    for (name, export) in measures {
+        for notice in export.notices.iter().filter(|n| !shared(n)) {
+            eprintln!("note: measure {name}: {notice}");
+        }
+    }
+}
+
 /// Several measures' scores side by side need the same people in the same order; the same
 /// records read for each give that, and anything else is refused rather than misaligned.
 pub fn check_same_people<'a>(mut exports: impl Iterator<Item = &'a Export>) -> Result<(), Error> {

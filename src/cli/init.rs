@@ -3,7 +3,7 @@
 //! missing codes, timepoint values, group spellings, test and total rows), then reads the
 //! export with it and says what came out and what a person should check.
 
-use super::common::load;
+use super::common::load_measures;
 use crate::error::Error;
 use crate::model::Timepoint;
 use crate::read::dates::DateFormat;
@@ -72,19 +72,10 @@ pub fn run(args: &InitArgs) -> Result<(), Error> {
     })?;
     // Each measure read as `analyse` will: the records once, each measure's scores.
     let several = settings.measures.len() > 1;
-    let checked: Result<Vec<_>, Error> = settings
-        .measures
-        .iter()
-        .map(|m| {
-            load(
-                std::slice::from_ref(&args.input),
-                &settings.for_measure(m),
-                true,
-            )
-            .map(|loaded| (m.name.clone(), loaded))
-            .map_err(|e| if several { e.in_measure(&m.name) } else { e })
-        })
-        .collect();
+    let checked = load_measures(std::slice::from_ref(&args.input), &settings, true).map(|all| {
+        let names = settings.measures.iter().map(|m| m.name.clone());
+        names.zip(all).collect::<Vec<_>>()
+    });
     let mut out = summary(&args.input, &args.out, &sample, &guessed);
     match &checked {
         Ok(measures) => {

@@ -37,7 +37,7 @@ pub fn build(dir: &std::path::Path, options: &ReportOptions) -> Result<(), Error
         return Ok(());
     }
     // A run with several measures: each measure's folder, then the overview.
-    if let Some(folders) = measure_folders(dir) {
+    if let Some(folders) = crate::output::publish::measure_folders(dir) {
         for folder in folders {
             build(&dir.join(folder), options)?;
         }
@@ -57,21 +57,6 @@ pub fn build(dir: &std::path::Path, options: &ReportOptions) -> Result<(), Error
         write_reports(&results, &rendered)?;
     }
     Ok(())
-}
-
-/// The measures' folders when `dir` holds a run with several measures.
-pub(crate) fn measure_folders(dir: &std::path::Path) -> Option<Vec<String>> {
-    let text = std::fs::read_to_string(dir.join("summary.json")).ok()?;
-    let summary: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let measures = summary["measures"].as_array()?;
-    Some(
-        measures
-            .iter()
-            .filter_map(|m| m["folder"].as_str())
-            .filter(|f| !f.is_empty() && !f.contains(['/', '\\', '.']))
-            .map(str::to_string)
-            .collect(),
-    )
 }
 
 /// Runs `report`.

@@ -1,7 +1,7 @@
 //! `loneliness-eval score data.csv`: scores every person and timepoint and writes the totals
 //! and categories as CSV (to stdout, or --output), for use in other tools.
 
-use super::common::{load, InputArgs};
+use super::common::{load_measures, InputArgs};
 use crate::error::Error;
 use crate::output::tables::{write_scored, ScoredMeasure};
 use crate::output::{to_bytes, write_file};
@@ -24,18 +24,7 @@ pub struct ScoreArgs {
 pub fn run(args: &ScoreArgs) -> Result<(), Error> {
     let settings = Settings::resolve(args.input.cli_options())?;
     // Each measure is scored from the same records (the same people in the same order).
-    let several = settings.measures.len() > 1;
-    let mut loaded = Vec::new();
-    for m in &settings.measures {
-        let one = load(&args.input.inputs, &settings.for_measure(m), true).map_err(|e| {
-            if several {
-                e.in_measure(&m.name)
-            } else {
-                e
-            }
-        })?;
-        loaded.push(one);
-    }
+    let loaded = load_measures(&args.input.inputs, &settings, true)?;
     super::common::check_same_people(loaded.iter().map(|l| &l.export))?;
     let measures: Vec<ScoredMeasure> = settings
         .measures

@@ -1,7 +1,7 @@
 //! `loneliness-eval validate data.csv`: lists every problem in an export with its line,
 //! column and value, and exits 3 if there is any. Nothing is written.
 
-use super::common::{load, InputArgs};
+use super::common::{load_measures, print_notices, InputArgs};
 use crate::error::Error;
 use crate::settings::Settings;
 
@@ -21,18 +21,7 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
     let settings = Settings::resolve(args.cli_options())?;
     // Each measure is scored from the same records: the records' problems are listed once,
     // each measure's invalid values under their own columns.
-    let mut measures = Vec::new();
-    for m in &settings.measures {
-        let several = settings.measures.len() > 1;
-        let loaded = load(&args.inputs, &settings.for_measure(m), false).map_err(|e| {
-            if several {
-                e.in_measure(&m.name)
-            } else {
-                e
-            }
-        })?;
-        measures.push(loaded);
-    }
+    let measures = load_measures(&args.inputs, &settings, false)?;
     let loaded = &measures[0];
     let export = &loaded.export;
     let name = match export.files.len() {
@@ -83,17 +72,11 @@ pub fn run(args: &InputArgs) -> Result<bool, Error> {
     problems.retain(|p| seen.insert(p.clone()));
     // Notices (near-duplicate group spellings, the sheet read) are not problems, but are
     // what a person checking an export wants to see.
-    // A notice about the records is the same for every measure: said once; a measure's own
-    // (its columns) under its name.
-    let shared = |notice: &String| measures.iter().all(|m| m.export.notices.contains(notice));
-    for notice in export.notices.iter().filter(|n| shared(n)) {
-        eprintln!("note: {notice}");
-    }
-    for (m, loaded) in settings.measures.iter().zip(&measures) {
-        for notice in loaded.export.notices.iter().filter(|n| !shared(n)) {
-            eprintln!("note: measure {}: {notice}", m.name);
-        }
-    }
+    let named: Vec<(&str, &crate::read::Export)> = (settings.measures.iter())
+        .zip(&measures)
+        .map(|(m, l)| (m.name.as_str(), &l.export))
+        .collect();
+    print_notices(&named);
     let mut text = String::new();
     for p in &problems {
         let place = export.place(p.line, p.column.as_deref());

@@ -286,9 +286,8 @@ fn change_text(c: &Change) -> String {
 }
 
 /// A comparison's people: "withheld" when disclosure control withholds the row (its size
-/// among them), 0 when nobody has both scores (as flow.csv's `with_<comparison>` says).
-fn n_text(c: &Change, flow: &[crate::summarise::flow::Stage], stage: &str) -> String {
-    let nobody = flow.iter().any(|s| s.stage == stage && s.n == 0);
+/// among them), 0 when nobody has both scores.
+fn n_text(c: &Change, nobody: bool) -> String {
     match (c.withheld, nobody) {
         (true, true) => "0".into(),
         (true, false) => "withheld".into(),
@@ -322,22 +321,23 @@ pub fn terminal(settings: &Settings, results: &[MeasureResults]) -> String {
         "after support ended".into(),
     ]);
     for (r, m) in rows.iter().zip(results) {
-        // A comparison nobody has is empty, not withheld.
+        // A comparison nobody has (flow.csv's `with_<comparison>` is 0) is empty, not withheld.
         let nobody = |stage: &str| m.flow.iter().any(|s| s.stage == stage && s.n == 0);
-        let change = |c: &Change, stage: &str| match nobody(stage) {
+        let change = |c: &Change, nobody: bool| match nobody {
             true => "-".to_string(),
             false => change_text(c),
         };
+        let (pre_post, pre_followup) = (nobody("with_pre_post"), nobody("with_pre_followup"));
         table.add_row(vec![
             r.measure.clone(),
-            n_text(&r.pre_post, m.flow, "with_pre_post"),
-            change(&r.pre_post, "with_pre_post"),
+            n_text(&r.pre_post, pre_post),
+            change(&r.pre_post, pre_post),
             r.pre_post
                 .pct_improved
                 .map_or("-".into(), |p| format!("{p:.1}")),
-            n_text(&r.pre_followup, m.flow, "with_pre_followup"),
-            change(&r.pre_followup, "with_pre_followup"),
-            change(&r.post_followup, "with_post_followup"),
+            n_text(&r.pre_followup, pre_followup),
+            change(&r.pre_followup, pre_followup),
+            change(&r.post_followup, nobody("with_post_followup")),
         ]);
     }
     out.push('\n');

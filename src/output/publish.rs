@@ -136,29 +136,56 @@ fn remove_file(path: &Path) -> Result<(), Error> {
     }
 }
 
-/// The measure folders an earlier run with several measures wrote in `out`, read from its
-/// summary.json (none when it is not such a run).
+/// The measure folders an earlier run of this tool with several measures wrote in `out`
+/// (none when it is not such a run).
 fn earlier_measures(out: &Path) -> Vec<String> {
-    let summary = std::fs::read_to_string(out.join("summary.json"))
-        .ok()
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
-    let Some(summary) = summary.filter(|s| s["tool"]["name"] == "loneliness-eval") else {
-        return Vec::new();
+    read_summary(out)
+        .filter(|s| s["tool"]["name"] == "loneliness-eval")
+        .and_then(|s| folders_of(&s))
+        .unwrap_or_default()
+}
+
+/// The measures' folders when `dir` holds a run with several measures (its summary.json
+/// lists them).
+pub fn measure_folders(dir: &Path) -> Option<Vec<String>> {
+    folders_of(&read_summary(dir)?)
+}
+
+fn read_summary(dir: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(dir.join("summary.json")).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// A summary's measure folders: only a measure's name (letters, digits, _ and -, as the
+/// config requires), whatever the file says: never the staging folder, a parent or a path.
+fn folders_of(summary: &serde_json::Value) -> Option<Vec<String>> {
+    let measures = summary["measures"].as_array()?;
+    Some(
+        measures
+            .iter()
+            .filter_map(|m| m["folder"].as_str())
+            .filter(|f| {
+                !f.is_empty()
+                    && f.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            })
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// Removes the charts (SVG and PNG files) in `charts`, if it is there.
+fn remove_charts(charts: &Path) -> Result<(), Error> {
+    let Ok(entries) = std::fs::read_dir(charts) else {
+        return Ok(());
     };
-    summary["measures"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m["folder"].as_str())
-        // Only a measure's name (letters, digits, _ and -), whatever the file says: never
-        // the staging folder, a parent or a path.
-        .filter(|f| {
-            !f.is_empty()
-                && f.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        })
-        .map(str::to_string)
-        .collect()
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "svg" || e == "png") {
+            remove_file(&path)?;
+        }
+    }
+    Ok(())
 }
 
 /// Removes this tool's files (and charts) from the `folders` not in `keep`, and each folder
@@ -170,14 +197,7 @@ fn remove_measure_folders(out: &Path, folders: &[String], keep: &[&str]) -> Resu
             remove_file(&dir.join(name))?;
         }
         let charts = dir.join("charts");
-        if let Ok(entries) = std::fs::read_dir(&charts) {
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.extension().is_some_and(|e| e == "svg" || e == "png") {
-                    remove_file(&path)?;
-                }
-            }
-        }
+        remove_charts(&charts)?;
         // Left in place when a person's own files are in it.
         let _ = std::fs::remove_dir(&charts);
         let _ = std::fs::remove_dir(&dir);
@@ -188,21 +208,13 @@ fn remove_measure_folders(out: &Path, folders: &[String], keep: &[&str]) -> Resu
 /// [`publish`] for a command whose results are `files` (and charts), summary.json among them.
 pub fn publish_files(out: &Path, files: &[&str]) -> Result<(), Error> {
     let stage = out.join(STAGING);
-    let remove = remove_file;
     // Earlier results go first, summary.json (the completeness marker) before the rest.
-    remove(&out.join("summary.json"))?;
+    remove_file(&out.join("summary.json"))?;
     for name in files {
-        remove(&out.join(name))?;
+        remove_file(&out.join(name))?;
     }
     let charts = out.join("charts");
-    if let Ok(entries) = std::fs::read_dir(&charts) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "svg" || e == "png") {
-                remove(&path)?;
-            }
-        }
-    }
+    remove_charts(&charts)?;
     let staged_charts = stage.join("charts");
     if let Ok(entries) = std::fs::read_dir(&staged_charts) {
         std::fs::create_dir_all(&charts).map_err(|e| Error::io(&charts, e))?;

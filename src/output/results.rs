@@ -319,6 +319,12 @@ pub struct ScaleRecord {
     /// A single ordinal answer.
     #[serde(default)]
     pub ordinal: bool,
+    /// The categories of totals.
+    #[serde(default)]
+    pub categories: Vec<crate::scale::Category>,
+    /// The worse category, when the scale names one of more than two.
+    #[serde(default)]
+    pub worse: Option<crate::scale::Category>,
 }
 
 /// summary.json `scale.items`.
