@@ -112,7 +112,8 @@ for n in "${SIZES[@]}"; do
     # zero changes, so the timed runs ask for it (the default, current R's, differs only in
     # the Wilcoxon columns and costs the same).
     read -r ours ours_kb < <(best_of "$RUNS" "analyse-$n" \
-        "$TOOL" analyse "$data" --out "$quiet" --quiet --no-charts --no-report --wilcoxon r-4.2)
+        "$TOOL" analyse "$data" --out "$quiet" --quiet --no-charts --no-report --wilcoxon r-4.2 \
+        --no-secondary-suppression)
     log "$n: analyse (default flags: charts and report)"
     read -r full_s full_kb < <(best_of "$RUNS" "analyse-full-$n" \
         "$TOOL" analyse "$data" --out "$full")
@@ -120,7 +121,7 @@ for n in "${SIZES[@]}"; do
     log "$n: analyse --streaming --quiet --no-charts --no-report"
     read -r stream_s stream_kb < <(best_of "$RUNS" "analyse-streaming-$n" \
         "$TOOL" analyse "$data" --out "$BENCH_DIR/out/$n/streaming" --quiet --no-charts \
-        --no-report --streaming --wilcoxon r-4.2)
+        --no-report --streaming --wilcoxon r-4.2 --no-secondary-suppression)
     if ! cmp -s "$quiet/comparisons.csv" "$BENCH_DIR/out/$n/streaming/comparisons.csv"; then
         echo "bench.sh: streaming comparisons.csv differs from the in-memory one" >&2
         exit 1

@@ -209,8 +209,8 @@ pub struct CliOptions {
     pub reliability: Option<f64>,
     /// `--wilcoxon`.
     pub wilcoxon: Option<WilcoxonMethod>,
-    /// `--secondary-suppression`.
-    pub secondary_suppression: bool,
+    /// `--no-secondary-suppression` (false) or `--secondary-suppression` (true).
+    pub secondary_suppression: Option<bool>,
     /// `--quiet`.
     pub quiet: bool,
     /// `--date-format`.
@@ -459,8 +459,10 @@ impl Settings {
             },
             columns,
             write_scored: cli.write_scored || config.write_scored.unwrap_or(false),
-            secondary_suppression: cli.secondary_suppression
-                || config.secondary_suppression.unwrap_or(false),
+            secondary_suppression: cli
+                .secondary_suppression
+                .or(config.secondary_suppression)
+                .unwrap_or(true),
             reliability: match cli.reliability.or(config.reliability) {
                 Some(r) if !(r > 0.0 && r < 1.0) => {
                     return Err(Error::Option(format!(

@@ -92,7 +92,7 @@ fn parse_svg(path: &Path) -> Svg {
 
 #[test]
 fn every_chart_is_written_as_svg_and_png() {
-    let out = analyse(&[]);
+    let out = analyse(&["--no-secondary-suppression"]);
     for stem in STEMS {
         let svg = out.path().join("charts").join(format!("{stem}.svg"));
         let png = out.path().join("charts").join(format!("{stem}.png"));
@@ -106,7 +106,7 @@ fn every_chart_is_written_as_svg_and_png() {
 
 #[test]
 fn svg_text_stays_on_the_canvas() {
-    let out = analyse(&[]);
+    let out = analyse(&["--no-secondary-suppression"]);
     for stem in STEMS {
         let svg = parse_svg(&out.path().join("charts").join(format!("{stem}.svg")));
         for (x, y, text) in &svg.texts {
@@ -122,7 +122,7 @@ fn svg_text_stays_on_the_canvas() {
 
 #[test]
 fn charts_say_what_they_show() {
-    let out = analyse(&[]);
+    let out = analyse(&["--no-secondary-suppression"]);
     let charts = out.path().join("charts");
     let texts = |stem: &str| {
         parse_svg(&charts.join(format!("{stem}.svg")))
@@ -180,8 +180,8 @@ fn charts_say_what_they_show() {
 
 #[test]
 fn reruns_and_rebuilds_are_byte_identical() {
-    let first = analyse(&[]);
-    let second = analyse(&[]);
+    let first = analyse(&["--no-secondary-suppression"]);
+    let second = analyse(&["--no-secondary-suppression"]);
     let mut files: Vec<String> = STEMS
         .iter()
         .flat_map(|s| [format!("charts/{s}.svg"), format!("charts/{s}.png")])
@@ -239,7 +239,7 @@ fn chart_and_report_options() {
 
 #[test]
 fn html_report_is_self_contained_and_complete() {
-    let out = analyse(&[]);
+    let out = analyse(&["--no-secondary-suppression"]);
     let html = std::fs::read_to_string(out.path().join("report.html")).expect("report");
     assert!(html.starts_with("<!DOCTYPE html>"));
     for forbidden in ["<script", "http://", "https://", "<img", "<link"] {
@@ -322,7 +322,7 @@ fn chart_tables_publish_no_count_under_min_cell() {
             .map(|r| r.expect("record")[at].parse().expect("count"))
             .collect()
     };
-    let out = analyse(&[]);
+    let out = analyse(&["--no-secondary-suppression"]);
     for name in ["distribution.csv", "transitions.csv"] {
         assert!(
             counts(out.path(), name).iter().all(|&c| c >= 10),

@@ -5,7 +5,6 @@
 //! comparisons.csv, so it needs no pass of its own and streams like them.
 
 use crate::disclosure::groups::withheld_in_families;
-use crate::disclosure::{families_of, withheld_partitions, CountRow};
 use crate::model::Comparison;
 use crate::scale::{in_worse_category, worse_category, Scale};
 use crate::stats::mcnemar::{mcnemar, McNemar};
@@ -91,29 +90,6 @@ pub fn category_rows(
     let hidden = withheld_in_families(&keys, &sizes, min_cell, secondary);
     for (row, &hidden) in rows.iter_mut().zip(&hidden) {
         row.suppressed = hidden;
-    }
-    if secondary {
-        // The 2x2 table of each row: stayed worse, moved out, moved in, stayed better. The
-        // published counts are its cells and margins, and McNemar's test gives the moves.
-        let tables: Vec<CountRow> = rows
-            .iter()
-            .map(|r| {
-                let stayed_worse = r.worse_earlier - r.to_better;
-                CountRow {
-                    cells: vec![
-                        stayed_worse,
-                        r.to_better,
-                        r.to_worse,
-                        r.n - stayed_worse - r.to_better - r.to_worse,
-                    ],
-                    withheld: r.suppressed,
-                }
-            })
-            .collect();
-        let withheld = withheld_partitions(&tables, &families_of(&keys), min_cell as u64);
-        for (row, withheld) in rows.iter_mut().zip(withheld) {
-            row.hidden = [withheld && !row.suppressed; 4];
-        }
     }
     for row in &mut rows {
         if !row.suppressed && !row.counts_withheld() {

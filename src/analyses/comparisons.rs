@@ -4,7 +4,7 @@ use super::AnalysisOptions;
 use crate::disclosure::groups::withheld_in_families;
 use crate::model::Comparison;
 use crate::stats::padjust::{p_adjust_by_family, PAdjust};
-use crate::stats::paired::{compare_counted, Better, PairedComparison};
+use crate::stats::paired::{compare_counted, PairedComparison};
 use crate::summarise::PairedGroup;
 use rayon::prelude::*;
 
@@ -86,53 +86,7 @@ pub fn compare_groups(groups: &[PairedGroup], options: &AnalysisOptions) -> Vec<
         })
         .collect();
     adjust_families(&mut rows, options.p_adjust);
-    if options.secondary {
-        protect_count_cells(&mut rows, groups, options.min_cell, options.better);
-    }
     rows
-}
-
-/// Blanks the improved / unchanged / worse counts that are small or would give a small one
-/// back (each row adds up to n; each grouping column's groups add up to the whole sample's
-/// row of the same comparison). Withheld rows count as blanked.
-fn protect_count_cells(
-    rows: &mut [ComparisonRow],
-    groups: &[PairedGroup],
-    min_cell: usize,
-    better: Better,
-) {
-    use crate::disclosure::{families_of, protect_counts, CountRow};
-    let counts: Vec<CountRow> = rows
-        .iter()
-        .zip(groups)
-        .map(|(r, g)| match &r.result {
-            Some(c) => CountRow {
-                cells: vec![c.n_improved as u64, c.n_unchanged as u64, c.n_worse as u64],
-                withheld: false,
-            },
-            // A withheld row's own counts (never published) guard its column totals.
-            None => {
-                let mut cells = vec![0u64; 3];
-                for &((a, b), count) in &g.pairs {
-                    cells[better.direction(b - a)] += count;
-                }
-                CountRow {
-                    cells,
-                    withheld: true,
-                }
-            }
-        })
-        .collect();
-    let keys: Vec<(&str, usize)> = rows
-        .iter()
-        .map(|r| (r.group_by.as_str(), r.comparison as usize))
-        .collect();
-    let hidden = protect_counts(&counts, &families_of(&keys), min_cell as u64);
-    for (row, flags) in rows.iter_mut().zip(hidden) {
-        if row.result.is_some() {
-            row.hidden_counts = [flags[0], flags[1], flags[2]];
-        }
-    }
 }
 
 /// Adjusts p-values within each family: rows sharing `group_by` and `comparison` that are not

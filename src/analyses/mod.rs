@@ -25,11 +25,11 @@ pub mod between_groups;
 pub mod categories;
 pub mod comparisons;
 pub mod correlations;
+pub mod count_cells;
 pub mod dates;
 pub mod distribution;
 pub mod item_reliability;
 pub mod mixed_model;
-pub mod nested;
 pub mod overview;
 pub mod reliable_change;
 pub mod repeated;
@@ -107,9 +107,10 @@ pub struct Analysis {
     pub reliable: Option<Vec<ReliableRow>>,
 }
 
-/// The protected tables of a run: each applies the disclosure rules to its own rows, and
-/// under `--secondary-suppression` the rule for counts nested across tables applies to the
-/// three that split the same people.
+/// The protected tables of a run: each withholds its groups too small to publish (and, with
+/// secondary suppression, those whose size could be found by subtraction), then the count
+/// cells of the three tables that split the same people are protected together
+/// ([`count_cells`]).
 pub fn analyse(context: &Context) -> Analysis {
     let Context {
         summaries,
@@ -123,7 +124,7 @@ pub fn analyse(context: &Context) -> Analysis {
     analysis.categories = category_rows(&summaries.pairs, scale, min_cell, secondary);
     analysis.reliable = reliable_rows(&summaries.pairs, scale, reliability, min_cell, secondary);
     if secondary {
-        nested::withhold_nested(
+        count_cells::protect_cells(
             &mut analysis,
             (&summaries.pairs, scale, reliability),
             min_cell,

@@ -10,7 +10,6 @@
 //! from the pair counts behind comparisons.csv, so they need no pass of their own.
 
 use crate::disclosure::groups::withheld_counts;
-use crate::disclosure::{families_of, withheld_partitions, CountRow};
 use crate::model::Comparison;
 use crate::scale::{in_worse_category, worse_category, Scale};
 use crate::summarise::yardsticks::{reliable_class, yardsticks, Yardstick};
@@ -101,25 +100,6 @@ pub fn reliable_rows(
         .zip(withheld_counts(pairs, min_cell, secondary))
     {
         row.suppressed = hidden;
-    }
-    if secondary {
-        // Each row's people split into: better (not recovered), recovered, no change, worse
-        // (not deteriorated), deteriorated; the published counts are sums of these.
-        let partitions: Vec<CountRow> = rows
-            .iter()
-            .map(|r| {
-                let [rec, det] = r.recovered_deteriorated.unwrap_or([0, 0]);
-                CountRow {
-                    cells: vec![r.counts[0] - rec, rec, r.counts[1], r.counts[2] - det, det],
-                    withheld: r.suppressed,
-                }
-            })
-            .collect();
-        let keys: Vec<(&str, usize)> = pairs.iter().map(|c| c.family_key()).collect();
-        let withheld = withheld_partitions(&partitions, &families_of(&keys), min_cell as u64);
-        for (row, withheld) in rows.iter_mut().zip(withheld) {
-            row.hidden = [withheld && !row.suppressed; 5];
-        }
     }
     Some(rows)
 }

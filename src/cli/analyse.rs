@@ -10,6 +10,7 @@ use crate::analyses::{analyse, Analysis, Context};
 use crate::error::Error;
 use crate::output::files::write_all;
 use crate::output::publish::{check_out_contents, check_out_path, publish, stage};
+use crate::output::results::ResultsDir;
 use crate::output::tables::{write_scored, ScoredMeasure};
 use crate::output::terminal;
 use crate::output::{to_bytes, write_file};
@@ -40,9 +41,14 @@ pub struct AnalyseArgs {
     /// Also write scored.csv (ids, groups, each timepoint's total and category).
     #[arg(long)]
     pub write_scored: bool,
-    /// Also withhold the smallest published groups of a column while the withheld ones total
-    /// 1 to min-cell - 1 people (their size could otherwise be found by subtraction).
+    /// Do not protect small groups from being found by subtraction (withhold only the counts
+    /// under --min-cell): for internal analysis, never for publication; the report and
+    /// summary.json then say "not for publication".
     #[arg(long)]
+    pub no_secondary_suppression: bool,
+    /// Protect small groups from being found by subtraction: the default, kept so that
+    /// earlier scripts still run.
+    #[arg(long, hide = true, conflicts_with = "no_secondary_suppression")]
     pub secondary_suppression: bool,
     /// Reliability of the scale's total for the reliable change index [default: the scale's
     /// published value, e.g. 0.72 for UCLA-3; see `loneliness-eval scales`].
@@ -93,23 +99,20 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
     let settings = settings.for_measure(&settings.measures[0]);
     let mut timer = PhaseTimer::from_env();
     check_out_path(&settings.out, &expand_inputs(&args.input.inputs)?)?;
-    let Some(measured) = measure(args, &settings, &mut timer, None)? else {
+    let Some(mut measured) = measure(args, &settings, &mut timer, None)? else {
         return Ok(false);
     };
+    // Write every file into a staging folder, check what it publishes, draw the charts and
+    // reports from those files (exactly as `report` would), then move them into place at once.
+    check_out_contents(
+        &settings.out,
+        &measured.loaded.export.source.sha256,
+        args.force,
+    )?;
+    let stage = stage(&settings.out)?;
+    write_checked(&stage, &mut measured, &settings, true, &mut timer)?;
     let (loaded, analysis, options) = (&measured.loaded, &measured.analysis, &measured.options);
     let context = measured.context(&settings, options);
-    // Write every file into a staging folder, draw the charts and reports from those files
-    // (exactly as `report` would), then move them into place at once.
-    check_out_contents(&settings.out, &loaded.export.source.sha256, args.force)?;
-    let stage = stage(&settings.out)?;
-    write_all(
-        &stage,
-        &context,
-        analysis,
-        &settings,
-        loaded.scored.as_ref(),
-    )?;
-    timer.lap("write tables");
     super::report::build(&stage, &args.report)?;
     publish(&settings.out)?;
     timer.lap("charts and reports");
@@ -124,6 +127,81 @@ pub fn run(args: &AnalyseArgs) -> Result<bool, Error> {
         )?;
     }
     Ok(true)
+}
+
+/// Writes every table of a measure into `folder`, then, with secondary suppression, reads
+/// them back as `loneliness-eval audit` does: while a withheld count, or a group of people a
+/// reader could name, is pinned to 1 to min-cell - 1 people, the published cells that free
+/// it are withheld too ([`repair`]) and the tables written again. Protection that is
+/// checked, not hoped for: a run whose tables cannot be made safe stops before publishing.
+///
+/// [`repair`]: crate::disclosure::least_loss::repair
+fn write_checked(
+    folder: &std::path::Path,
+    measured: &mut Measured,
+    settings: &Settings,
+    scored: bool,
+    timer: &mut PhaseTimer,
+) -> Result<(), Error> {
+    use crate::disclosure::least_loss::{newly_withheld, repair};
+    let Measured {
+        loaded,
+        analysis,
+        options,
+    } = measured;
+    let context = Context {
+        export: &loaded.export,
+        summaries: &loaded.summaries,
+        scale: &loaded.scale,
+        options,
+        reliability: settings.reliability,
+        by: &settings.by,
+    };
+    let scored = loaded.scored.as_ref().filter(|_| scored);
+    write_all(folder, &context, analysis, settings, scored)?;
+    timer.lap("write tables");
+    if !settings.secondary_suppression || settings.min_cell <= 1 {
+        return Ok(());
+    }
+    for _ in 0..5 {
+        let published = super::audit::published(&ResultsDir::load(folder)?);
+        let mut repaired = published.clone();
+        let (found, dropped) = repair(&mut repaired);
+        let cells = newly_withheld(&published, &repaired);
+        timer.lap("check disclosure");
+        if cells.is_empty() && dropped.is_empty() {
+            if found.exposed.is_empty() && found.unsolved.is_empty() {
+                return Ok(());
+            }
+            let first = found
+                .exposed
+                .first()
+                .map(|e| format!("{} is {}..{}", e.what, e.range.0, e.range.1))
+                .or_else(|| found.unsolved.first().cloned())
+                .unwrap_or_default();
+            return Err(Error::Render {
+                what: "the disclosure check".into(),
+                why: format!("{} withheld counts could still be pinned down and no published cell frees them (first: {first}); nothing was published. --no-secondary-suppression writes the tables for internal use only", found.exposed.len() + found.unsolved.len()),
+            });
+        }
+        // What only the (earlier, later) pairs gave away: transitions.csv publishes none for
+        // that comparison.
+        analysis
+            .transitions
+            .retain(|t| !dropped.iter().any(|c| c == t.comparison.name()));
+        crate::analyses::count_cells::withhold_cells(
+            analysis,
+            &cells,
+            (&loaded.summaries.pairs, &loaded.scale, settings.reliability),
+            settings.min_cell,
+        );
+        write_all(folder, &context, analysis, settings, scored)?;
+        timer.lap("write tables again");
+    }
+    Err(Error::Render {
+        what: "the disclosure check".into(),
+        why: "the tables still gave small counts away after five rounds of protection; nothing was published. --no-secondary-suppression writes the tables for internal use only".into(),
+    })
 }
 
 /// One measure read, scored, checked and analysed.
@@ -231,16 +309,21 @@ fn run_measures(args: &AnalyseArgs, settings: &Settings) -> Result<bool, Error> 
         };
         runs.push((m, settings, measured));
     }
-    let first = &runs[0].2.loaded.export;
-    check_out_contents(&settings.out, &first.source.sha256, args.force)?;
+    check_out_contents(
+        &settings.out,
+        &runs[0].2.loaded.export.source.sha256,
+        args.force,
+    )?;
     let stage = stage(&settings.out)?;
     let mut results = Vec::new();
-    for (m, settings, measured) in &runs {
+    for (m, settings, measured) in &mut runs {
         let folder = stage.join(&m.name);
         std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
-        let context = measured.context(settings, &measured.options);
-        write_all(&folder, &context, &measured.analysis, settings, None)?;
+        write_checked(&folder, measured, settings, false, &mut timer)?;
         super::report::build(&folder, &args.report)?;
+    }
+    let first = &runs[0].2.loaded.export;
+    for (m, _, measured) in &runs {
         results.push(crate::output::overview::MeasureResults {
             name: m.name.clone(),
             scale: &measured.loaded.scale,
@@ -344,7 +427,11 @@ fn resolve(args: &AnalyseArgs) -> Result<Settings, Error> {
         conf_level: args.conf_level,
         min_cell: args.min_cell,
         write_scored: args.write_scored,
-        secondary_suppression: args.secondary_suppression,
+        secondary_suppression: match (args.secondary_suppression, args.no_secondary_suppression) {
+            (_, true) => Some(false),
+            (true, _) => Some(true),
+            _ => None,
+        },
         reliability: args.reliability,
         wilcoxon: args.wilcoxon,
         quiet: args.quiet,

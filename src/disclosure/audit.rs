@@ -13,13 +13,17 @@
 //! group's people with a score at a timepoint, and with all three, which bound the pairs.
 //!
 //! Over whole, non-negative counts meeting all of that, each withheld count, each group of
-//! people a reader could name (one type of one row; the withheld cells of a row or of a
-//! grouping column's column together) has a smallest and a largest possible value: its
-//! range. It is **exposed** when the range starts at 1 to min-cell - 1 and is narrower than
-//! min-cell (the protection interval): a reader then knows someone is in it and that it is
-//! small. A range that reaches 0 (nobody need be there), starts at min-cell or above, or is
-//! at least min-cell wide is protected. The ranges are exact integer programmes (microlp's
-//! branch and bound), solved per linked set of counts.
+//! people a reader could name (one type of one row; the people a count holds beyond one
+//! nested in it; the withheld cells of a row or grouping column together) has a smallest and
+//! a largest possible value: its range. A withheld count (or several together) is
+//! **exposed** when its range starts at 1 to min-cell - 1 and is narrower than min-cell (the
+//! protection interval): a reader then knows someone is in it and about how many. A group
+//! the tables never publish as a count is exposed when a reader can tell it holds 1 to
+//! min-cell - 1 people (its range starts at 1 or more and ends below min-cell): a range of
+//! 9 to 12 describes no group smaller than min-cell, as publishing 12 would not. The ranges
+//! are exact integer programmes (microlp's branch and bound), solved first with the counts
+//! outside one grouping column (then one comparison) held at a feasible table's values, and
+//! over everything where that shows a count pinned.
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use std::collections::BTreeMap;
@@ -172,12 +176,18 @@ fn kinds(moves: bool, reliable: bool) -> Vec<Kind> {
 struct Check {
     what: String,
     vars: Vec<usize>,
+    /// A group the tables never publish as a count (a kind of person, people left out of
+    /// transitions.csv): exposed only when a reader can tell it holds 1 to min-cell - 1
+    /// people. A withheld count (or several together) is held to the protection interval.
+    derived: bool,
 }
 
 /// The integer programme: variables (non-negative whole counts), equalities and
 /// inequalities over them, each constraint naming its table.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Model {
+    /// Variables taken as known ([`Published::fixed`]): checks of those alone are not made.
+    assumed: Vec<bool>,
     lower: Vec<f64>,
     upper: Vec<f64>,
     table_of: Vec<&'static str>,
@@ -186,6 +196,7 @@ struct Model {
 
 impl Model {
     fn var(&mut self, upper: f64, table: &'static str) -> usize {
+        self.assumed.push(false);
         self.lower.push(0.0);
         self.upper.push(upper);
         self.table_of.push(table);
@@ -221,8 +232,105 @@ pub fn audit_where(published: &Published, keep: &dyn Fn(&str) -> bool) -> Audit 
             var_row[v] = Some(r);
         }
     }
-    checks.retain(|c| keep(&c.what) && c.vars.iter().any(|&v| model.lower[v] < model.upper[v]));
-    solve_checks(&model, checks, m, &var_row)
+    checks.retain(|c| keep(&c.what) && c.vars.iter().any(|&v| !model.assumed[v]));
+    // Each grouping column's rows of one comparison: where most checks lie.
+    let mut family_of: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut var_family: Vec<Option<usize>> = vec![None; model.upper.len()];
+    for (r, row) in published.pairs.iter().enumerate() {
+        if row.group_by == "all" {
+            continue;
+        }
+        let next = family_of.len();
+        let family = *family_of
+            .entry((row.group_by.as_str(), row.comparison.as_str()))
+            .or_insert(next);
+        for &v in &row_vars[r] {
+            var_family[v] = Some(family);
+        }
+    }
+    solve_by_family(&model, checks, m, &var_row, &var_family)
+}
+
+/// [`solve_checks`], most of it over far fewer counts. The tables link every count (each
+/// grouping column adds up to the whole sample, the sizes link the comparisons), so the
+/// whole model is one large programme. But a table consistent with everything published, with
+/// some counts then moved while the rest stay, is consistent with everything published too:
+/// so checks are first solved with every count outside their group held at one feasible
+/// table's values, the groups being each grouping column's rows of one comparison, then
+/// each comparison (its rows and transitions, without the sizes). What that shows possible is
+/// possible (it clears a check); what it shows pinned is solved again at the next level, the
+/// last being the whole model, as are the checks that span groups.
+fn solve_by_family(
+    model: &Model,
+    checks: Vec<Check>,
+    m: u64,
+    var_row: &[Option<usize>],
+    var_family: &[Option<usize>],
+) -> Audit {
+    let components = Components::of(model);
+    let parts: Vec<usize> = (0..components.members.len()).collect();
+    let feasible = match checks.len() {
+        0..=8 => None, // a few checks: the whole model at once
+        _ => extreme(model, &components, &parts, &[], false).map(|(_, w)| w),
+    };
+    let Some(feasible) = feasible else {
+        return solve_checks(model, checks, m, var_row);
+    };
+    // The comparisons: what stays linked without the sizes.
+    let mut without_sizes = model.clone();
+    for (terms, ..) in &mut without_sizes.constraints {
+        terms.retain(|&(v, _)| !matches!(model.table_of[v], "timepoints.csv" | "repeated.csv"));
+    }
+    let linked = Components::of(&without_sizes);
+    let var_comparison: Vec<Option<usize>> = (0..model.upper.len())
+        .map(|v| {
+            let sized = matches!(model.table_of[v], "timepoints.csv" | "repeated.csv");
+            (!sized).then_some(linked.of[v])
+        })
+        .collect();
+    let mut audit = Audit::default();
+    let mut pending = checks;
+    for groups in [var_family, &var_comparison] {
+        let count = groups.iter().flatten().max().map_or(0, |&g| g + 1);
+        let mut local: Vec<Vec<Check>> = vec![Vec::new(); count];
+        let mut next: Vec<Check> = Vec::new();
+        for check in pending {
+            let first = check.vars.first().and_then(|&v| groups[v]);
+            match first {
+                Some(g) if check.vars.iter().all(|&v| groups[v] == Some(g)) => local[g].push(check),
+                _ => next.push(check),
+            }
+        }
+        for (g, checks) in local.into_iter().enumerate() {
+            if checks.is_empty() {
+                continue;
+            }
+            let mut held = model.clone();
+            for v in (0..held.upper.len()).filter(|&v| groups[v] != Some(g)) {
+                let value = feasible.get(&v).copied().unwrap_or(held.lower[v]);
+                held.lower[v] = value;
+                held.upper[v] = value;
+            }
+            presolve(&mut held);
+            let by_what: BTreeMap<String, Check> =
+                checks.iter().map(|c| (c.what.clone(), c.clone())).collect();
+            let found = solve_checks(&held, checks, m, var_row);
+            audit.checked += found.checked;
+            // Pinned with the rest held: solved again at the next level.
+            for what in found.exposed.iter().map(|e| &e.what).chain(&found.unsolved) {
+                if let Some(check) = by_what.get(what) {
+                    next.push(check.clone());
+                    audit.checked -= 1;
+                }
+            }
+        }
+        pending = next;
+    }
+    let found = solve_checks(model, pending, m, var_row);
+    audit.checked += found.checked;
+    audit.exposed.extend(found.exposed);
+    audit.unsolved.extend(found.unsolved);
+    audit
 }
 
 /// One whole table of kinds consistent with everything `published` says: per row of
@@ -338,6 +446,7 @@ fn build(published: &Published) -> (Model, Vec<Check>, Vec<Vec<usize>>) {
                 None => checks.push(Check {
                     what: format!("{table} {name} {column} (withheld)"),
                     vars: vars.clone(),
+                    derived: false,
                 }),
             }
         }
@@ -354,6 +463,7 @@ fn build(published: &Published) -> (Model, Vec<Check>, Vec<Vec<usize>>) {
                         .join(" and ")
                 ),
                 vars: sum_where(r, &|k| hidden.contains(&k.0)),
+                derived: false,
             });
         }
         // Each type of person in the row: a group a reader could name.
@@ -368,7 +478,41 @@ fn build(published: &Published) -> (Model, Vec<Check>, Vec<Vec<usize>>) {
             checks.push(Check {
                 what: format!("{name}: people {}", words.join(", ")),
                 vars: vec![row_vars[r][k]],
+                derived: true,
             });
+        }
+        // The people one published count holds beyond a count nested in it (15 improved and
+        // 12 reliably better leave 3 who improved without a reliable change).
+        let beyond: [(bool, &str, KindTest); 4] = [
+            (
+                reliable,
+                "improved without a reliable improvement",
+                |k: &Kind| k.0 == 0 && k.2 != 0,
+            ),
+            (
+                reliable,
+                "worse without a reliable worsening",
+                |k: &Kind| k.0 == 2 && k.2 != 2,
+            ),
+            (
+                moves && reliable,
+                "moved out of the worse category without a reliable improvement",
+                |k: &Kind| k.1 == 2 && k.2 != 0,
+            ),
+            (
+                moves && reliable,
+                "moved into the worse category without a reliable worsening",
+                |k: &Kind| k.1 == 3 && k.2 != 2,
+            ),
+        ];
+        for (applies, words, keep) in beyond {
+            if applies {
+                checks.push(Check {
+                    what: format!("{name}: people {words}"),
+                    vars: sum_where(r, &keep),
+                    derived: true,
+                });
+            }
         }
     }
     // A grouping column's groups add up to the whole sample's row, type by type.
@@ -409,6 +553,7 @@ fn build(published: &Published) -> (Model, Vec<Check>, Vec<Vec<usize>>) {
                         DIRECTIONS[d]
                     ),
                     vars: hidden.iter().flat_map(|&r| sum_where(r, &|k| k.0 == d)).collect(),
+                    derived: false,
                 });
             }
         }
@@ -480,6 +625,7 @@ fn build(published: &Published) -> (Model, Vec<Check>, Vec<Vec<usize>>) {
                         MOVES[m]
                     ),
                     vars,
+                    derived: true,
                 });
             }
         }
@@ -491,6 +637,7 @@ fn build(published: &Published) -> (Model, Vec<Check>, Vec<Vec<usize>>) {
                         DIRECTIONS[kind.0], MOVES[kind.1], RELIABLE[kind.2]
                     ),
                     vars: left[k].clone(),
+                    derived: true,
                 });
             }
         }
@@ -514,6 +661,7 @@ fn build(published: &Published) -> (Model, Vec<Check>, Vec<Vec<usize>>) {
             None => checks.push(Check {
                 what: format!("{name} n (withheld)"),
                 vars: vec![size_vars[i]],
+                derived: false,
             }),
         }
         for (r, row) in published.pairs.iter().enumerate() {
@@ -571,23 +719,74 @@ fn build(published: &Published) -> (Model, Vec<Check>, Vec<Vec<usize>>) {
     // columns that add up to them no longer link through them.
     for (r, counts) in &published.fixed {
         for (&v, &count) in row_vars[*r].iter().zip(counts) {
+            model.assumed[v] = true;
             model.lower[v] = count as f64;
             model.upper[v] = count as f64;
         }
     }
-    if !published.fixed.is_empty() {
-        let fixed = |v: usize| model.lower[v] == model.upper[v];
-        let values: Vec<f64> = model.upper.clone();
-        let is_fixed: Vec<bool> = (0..values.len()).map(fixed).collect();
-        for (terms, _, rhs, _) in &mut model.constraints {
-            for &(v, a) in terms.iter().filter(|&&(v, _)| is_fixed[v]) {
-                *rhs -= a * values[v];
-            }
-            terms.retain(|&(v, _)| !is_fixed[v]);
-        }
-        model.constraints.retain(|(terms, ..)| !terms.is_empty());
-    }
+    presolve(&mut model);
     (model, checks, row_vars)
+}
+
+/// Fixes what the constraints force and takes fixed counts out of the constraints, so that
+/// the linked sets split and each range is solved over fewer counts: a sum of counts equal to
+/// 0 makes each 0, a constraint on one count bounds it, and a count whose bounds meet is a
+/// number. Repeated until nothing changes. A constraint that cannot hold is left for the
+/// solver to report.
+fn presolve(model: &mut Model) {
+    loop {
+        let mut changed = false;
+        for (terms, op, rhs, _) in &mut model.constraints {
+            for &(v, a) in terms.iter() {
+                if model.lower[v] == model.upper[v] {
+                    *rhs -= a * model.lower[v];
+                }
+            }
+            terms.retain(|&(v, _)| model.lower[v] < model.upper[v]);
+            match (terms.as_slice(), *op) {
+                ([], _) => {}
+                (&[(v, a)], op) => {
+                    let bound = *rhs / a;
+                    let (lower, upper) = (model.lower[v], model.upper[v]);
+                    let (mut lo, mut hi) = (lower, upper);
+                    let at_least = matches!(op, ComparisonOp::Ge) == (a > 0.0);
+                    match op {
+                        ComparisonOp::Eq => (lo, hi) = (bound, bound),
+                        _ if at_least => lo = lo.max(bound.ceil()),
+                        _ => hi = hi.min(bound.floor()),
+                    }
+                    if lo <= hi && lo.fract() == 0.0 && (lo, hi) != (lower, upper) {
+                        model.lower[v] = lo;
+                        model.upper[v] = hi;
+                        changed = true;
+                    }
+                }
+                (many, ComparisonOp::Eq)
+                    if *rhs == 0.0
+                        && many.iter().all(|&(v, a)| a > 0.0 && model.lower[v] == 0.0) =>
+                {
+                    for &(v, _) in many {
+                        model.upper[v] = 0.0;
+                    }
+                    changed = true;
+                }
+                _ => {}
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // What is left: the constraints on counts not yet known.
+    for (terms, _, rhs, _) in &mut model.constraints {
+        for &(v, a) in terms.iter() {
+            if model.lower[v] == model.upper[v] {
+                *rhs -= a * model.lower[v];
+            }
+        }
+        terms.retain(|&(v, _)| model.lower[v] < model.upper[v]);
+    }
+    model.constraints.retain(|(terms, ..)| !terms.is_empty());
 }
 
 /// Computes each check's range within its linked set of counts and keeps the exposed.
@@ -647,8 +846,14 @@ fn solve_checks(model: &Model, checks: Vec<Check>, m: u64, var_row: &[Option<usi
                     Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
                 })
             };
-            let cleared =
-                |range: Option<(u64, u64)>| range.is_some_and(|(lo, hi)| lo == 0 || hi - lo >= m);
+            // Protected: nobody need be in it, or (a withheld count) its range is min-cell
+            // wide, or (a derived group) it may hold min-cell or more.
+            let cleared = |range: Option<(u64, u64)>| {
+                range.is_some_and(|(lo, hi)| match check.derived {
+                    true => lo == 0 || hi >= m,
+                    false => lo == 0 || hi - lo >= m,
+                })
+            };
             if cleared(seen_range(&witnesses)) {
                 continue;
             }
@@ -666,7 +871,11 @@ fn solve_checks(model: &Model, checks: Vec<Check>, m: u64, var_row: &[Option<usi
                 continue;
             };
             witnesses.push(w);
-            if high - low < m {
+            let pinned = match check.derived {
+                true => high < m,
+                false => high - low < m,
+            };
+            if pinned {
                 let mut rows: Vec<usize> = check.vars.iter().filter_map(|&v| var_row[v]).collect();
                 rows.sort_unstable();
                 rows.dedup();

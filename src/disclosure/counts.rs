@@ -113,31 +113,6 @@ pub fn families_of(keys: &[(&str, usize)]) -> Vec<Family> {
         .collect()
 }
 
-/// Which rows must have all their counts withheld (the row's size stays) for tables whose
-/// counts are linked in more ways than one sum (categories.csv's 2x2 cells and margins and its
-/// McNemar test, reliable_change.csv's nested counts and percentages): `rows` hold each row's
-/// partition of its people (cells adding up to its size), withheld rows marked. A row with any
-/// cell [`protect_counts`] would blank loses all of them, and the protection runs again with
-/// those rows counted as withheld, until no more rows change: so no cell, margin or test of a
-/// published row gives away fewer than `min_cell` people, and neither does subtracting the
-/// published rows of a family from the whole sample's.
-pub fn withheld_partitions(rows: &[CountRow], families: &[Family], min_cell: u64) -> Vec<bool> {
-    let mut rows = rows.to_vec();
-    loop {
-        let hidden = protect_counts(&rows, families, min_cell);
-        let mut changed = false;
-        for (row, flags) in rows.iter_mut().zip(&hidden) {
-            if !row.withheld && flags.iter().any(|&h| h) {
-                row.withheld = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            return rows.iter().map(|r| r.withheld).collect();
-        }
-    }
-}
-
 /// Positions (into `cells`) to blank next so that the blanked total of a set whose sum is
 /// known is 0 or at least `min_cell`: the smallest published non-zero cell, or none.
 fn complement(cells: &[(u64, usize)], hidden: &[bool], min_cell: u64) -> Option<usize> {
@@ -186,25 +161,6 @@ mod tests {
         // - 12 gives it back).
         let hidden = protect_counts(&[row(&[30, 12, 3])], &[], 10);
         assert_eq!(hidden, [[false, true, true]]);
-    }
-
-    #[test]
-    fn a_row_with_any_small_cell_loses_all_and_its_family_is_protected() {
-        // Four cells per row (a 2x2 table). X has 3 in its second cell: X's counts go, and as
-        // the whole sample minus Y and Z would then give X back, Y's go too; Z stays.
-        let x = [10, 3, 10, 10];
-        let y = [30, 17, 10, 13];
-        let z = [50, 50, 50, 50];
-        let all: Vec<u64> = (0..4).map(|k| x[k] + y[k] + z[k]).collect();
-        let rows = [row(&all), row(&x), row(&y), row(&z)];
-        let withheld = withheld_partitions(&rows, &[family(&[1, 2, 3])], 10);
-        assert_eq!(withheld, [false, true, true, false]);
-        // With nothing small, nothing is withheld.
-        let rows = [row(&[80, 70, 60, 73]), row(&y), row(&z)];
-        assert_eq!(
-            withheld_partitions(&rows, &[family(&[1, 2])], 10),
-            [false, false, false]
-        );
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //!   while the withheld total of a column could be found by subtraction).
 //! - [`counts`]: which count cells of published rows are blanked so no small count can be
 //!   recovered from a row's or a column's totals.
-//! - [`nested`]: counts that follow from several tables together (comparisons, categories,
-//!   reliable change) by subtraction.
+//! - [`least_loss`]: the count cells of comparisons, categories and reliable change (which
+//!   split the same people) protected together, withholding the fewest cells.
 //! - [`loss`]: what was withheld, by rule (summary.json `disclosure.withheld`).
 //! - [`audit`]: from the published tables alone, how far a reader can pin down each withheld
 //!   count (`loneliness-eval audit`).
@@ -16,6 +16,5 @@ pub mod counts;
 pub mod groups;
 pub mod least_loss;
 pub mod loss;
-pub mod nested;
 
-pub use counts::{families_of, protect_counts, withheld_partitions, CountRow, Family};
+pub use counts::{families_of, protect_counts, CountRow, Family};

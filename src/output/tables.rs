@@ -261,8 +261,8 @@ pub fn write_categories<W: std::io::Write>(
                 true => String::new(),
                 false => c.to_string(),
             }));
-            // The test gives the moves back: published only beside all the counts.
-            match (&r.test, r.counts_withheld()) {
+            // The test gives the moves back: published only beside both.
+            match (&r.test, r.hidden[2] || r.hidden[3]) {
                 (Some(t), false) => cells.extend([t.statistic, t.p, t.p_exact].map(format_f64)),
                 _ => cells.extend(std::iter::repeat_n(String::new(), 3)),
             }

@@ -846,8 +846,13 @@ fn methods(results: &ResultsDir) -> Vec<String> {
             "Each comparison (referral to end of support, referral to follow-up, end of support to follow-up) uses everyone with valid scores at both of its timepoints. Change is the later score minus the earlier one. The mean change has a {conf:.0}% confidence interval from the paired t test (two-sided), reported with {wilcoxon}, and the Hodges-Lehmann estimate of the median change with its interval. The effect size is Cohen's dz (mean change divided by the standard deviation of change) with a {conf:.0}% confidence interval from the noncentral t distribution. The percentage improved counts people whose score {direction}; its interval in the charts is the Wilson score interval."
         ),
         format!(
-            "p-values were adjusted for multiple comparisons within each set of rows sharing a grouping and a comparison, using {adjust}. To protect privacy, results for any group with fewer than {} people in a comparison are suppressed. Means over time (first chart) use everyone with a valid score at each timepoint, so they also reflect who stayed in contact.{}",
+            "p-values were adjusted for multiple comparisons within each set of rows sharing a grouping and a comparison, using {adjust}. To protect privacy, results for any group with fewer than {} people in a comparison are suppressed.{} Means over time (first chart) use everyone with a valid score at each timepoint, so they also reflect who stayed in contact.{}",
             settings.min_cell,
+            match (settings.min_cell, settings.secondary_suppression) {
+                (0, _) => String::new(),
+                (m, true) => format!(" So that no smaller group can be worked out by subtraction, some further groups and counts are withheld too: a blank count is either fewer than {m} people or withheld to protect such a count (summary.json's disclosure section counts each), and the published tables were checked as `loneliness-eval audit` checks them."),
+                (m, false) => format!(" NOT FOR PUBLICATION: these results were produced with --no-secondary-suppression, so groups and counts of fewer than {m} people may be worked out by subtraction from the published ones."),
+            },
             s.not_computed
                 .iter()
                 .map(|n| format!(" Not computed: {}, because {}.", n.table, n.reason))
