@@ -34,16 +34,9 @@ pub struct CategoryRow {
     /// Withheld for disclosure control (fewer than min-cell people, or secondary).
     pub suppressed: bool,
     /// Which counts are withheld (worse earlier, worse later, to better, to worse), `n`
-    /// published (`--secondary-suppression`: a cell of the 2x2 table or one derivable from
-    /// the other groups would be below min-cell). The test goes with any of them.
+    /// published ([`super::count_cells`]: small, or protecting a small one). The test goes
+    /// with either move, which it gives back.
     pub hidden: [bool; 4],
-}
-
-impl CategoryRow {
-    /// Whether any count of the published row is withheld (then its test is too).
-    pub fn counts_withheld(&self) -> bool {
-        self.hidden.iter().any(|&h| h)
-    }
 }
 
 /// categories.csv rows from the pair counts (`summaries.pairs`), in their order; `None` when
@@ -92,7 +85,7 @@ pub fn category_rows(
         row.suppressed = hidden;
     }
     for row in &mut rows {
-        if !row.suppressed && !row.counts_withheld() {
+        if !row.suppressed {
             row.test = mcnemar(row.to_better, row.to_worse);
         }
     }

@@ -23,8 +23,8 @@ pub struct ComparisonRow {
     pub p_t_adj: Option<f64>,
     /// Adjusted Wilcoxon p-value.
     pub p_wilcoxon_adj: Option<f64>,
-    /// Count cells (improved, unchanged, worse) blanked by cell suppression
-    /// (`--secondary-suppression`): small, or able to give a small one back by subtraction.
+    /// Count cells (improved, unchanged, worse) withheld by the protection of count cells
+    /// ([`super::count_cells`]): small, or protecting a small one.
     pub hidden_counts: [bool; 3],
 }
 

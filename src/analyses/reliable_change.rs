@@ -37,15 +37,8 @@ pub struct ReliableRow {
     pub suppressed: bool,
     /// Which counts are withheld (better, no change, worse, recovered, deteriorated; a
     /// percentage goes with its count), `n` and the yardstick published
-    /// (`--secondary-suppression`).
+    /// ([`super::count_cells`]).
     pub hidden: [bool; 5],
-}
-
-impl ReliableRow {
-    /// Whether any count of the published row is withheld.
-    pub fn counts_withheld(&self) -> bool {
-        self.hidden.iter().any(|&h| h)
-    }
 }
 
 /// Rows in the order of comparisons.csv; `None` without a reliability (`--reliability` or

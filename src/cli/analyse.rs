@@ -149,14 +149,7 @@ fn write_checked(
         analysis,
         options,
     } = measured;
-    let context = Context {
-        export: &loaded.export,
-        summaries: &loaded.summaries,
-        scale: &loaded.scale,
-        options,
-        reliability: settings.reliability,
-        by: &settings.by,
-    };
+    let context = context_of(loaded, settings, options);
     let scored = loaded.scored.as_ref().filter(|_| scored);
     write_all(folder, &context, analysis, settings, scored)?;
     timer.lap("write tables");
@@ -213,14 +206,24 @@ struct Measured {
 
 impl Measured {
     fn context<'a>(&'a self, settings: &'a Settings, options: &'a AnalysisOptions) -> Context<'a> {
-        Context {
-            export: &self.loaded.export,
-            summaries: &self.loaded.summaries,
-            scale: &self.loaded.scale,
-            options,
-            reliability: settings.reliability,
-            by: &settings.by,
-        }
+        context_of(&self.loaded, settings, options)
+    }
+}
+
+/// What every analysis of a measure reads: its summaries, the run's settings and options
+/// (apart from [`Measured`], so that its analysis can be changed beside it).
+fn context_of<'a>(
+    loaded: &'a Summarised,
+    settings: &'a Settings,
+    options: &'a AnalysisOptions,
+) -> Context<'a> {
+    Context {
+        export: &loaded.export,
+        summaries: &loaded.summaries,
+        scale: &loaded.scale,
+        options,
+        reliability: settings.reliability,
+        by: &settings.by,
     }
 }
 
@@ -374,7 +377,7 @@ fn run_measures(args: &AnalyseArgs, settings: &Settings) -> Result<bool, Error> 
     Ok(true)
 }
 
-/// Without `--secondary-suppression`: the families whose withheld groups a reader can size by
+/// With `--no-secondary-suppression`: the families whose withheld groups a reader can size by
 /// subtracting the published groups from the whole sample (comparisons.csv, timepoints.csv),
 /// said to the analyst (never written to the published files).
 fn derivable_warnings(analysis: &Analysis, min_cell: usize) -> Vec<String> {
@@ -404,14 +407,14 @@ fn derivable_warnings(analysis: &Analysis, min_cell: usize) -> Vec<String> {
     let mut out = Vec::new();
     for (group_by, slot, people) in derivable_withheld(&pairs, min_cell) {
         out.push(format!(
-            "comparisons.csv, {group_by}, {}: the withheld groups hold {people} {} in all, which a reader finds by subtracting the published groups from the whole sample; --secondary-suppression protects them (outputs are meant to be published; `loneliness-eval audit` lists every such count)",
+            "comparisons.csv, {group_by}, {}: the withheld groups hold {people} {} in all, which a reader finds by subtracting the published groups from the whole sample; the default protection (left off by --no-secondary-suppression) withholds them (outputs are meant to be published; `loneliness-eval audit` lists every such count)",
             crate::model::Comparison::ALL[slot].name(),
             if people == 1 { "person" } else { "people" }
         ));
     }
     for (group_by, slot, people) in derivable_withheld(&scores, min_cell) {
         out.push(format!(
-            "timepoints.csv, {group_by}, {}: the withheld groups hold {people} {} in all, found by subtraction; --secondary-suppression protects them",
+            "timepoints.csv, {group_by}, {}: the withheld groups hold {people} {} in all, found by subtraction; the default protection (left off by --no-secondary-suppression) withholds them",
             crate::model::Timepoint::ALL[slot].name(),
             if people == 1 { "person" } else { "people" }
         ));

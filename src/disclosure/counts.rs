@@ -1,6 +1,6 @@
-//! Cell suppression of count tables (`--secondary-suppression`): which count cells of
+//! Cell suppression of count tables (`compare`'s balance tables): which count cells of
 //! published rows to blank so that no group smaller than the threshold can be read off or
-//! derived.
+//! derived. `analyse`'s three tables of counts are protected by [`super::least_loss`].
 //!
 //! A table here is rows of counts whose cells add up to a published row total (n improved +
 //! unchanged + worse = n), grouped into families whose rows add up, column by column, to a

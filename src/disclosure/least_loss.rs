@@ -256,26 +256,30 @@ impl Lines<'_> {
             if self.hidden[r][cell.index()] || count == 0 {
                 continue;
             }
-            let before = self.broken_around(r, cell) as isize;
+            let broken = self.newly_broken(r, cell);
             self.hidden[r][cell.index()] = true;
-            let after = self.broken_around(r, cell) as isize;
             let width = self.exposed_alone(r).map_or(u64::MAX, |(lo, hi)| hi - lo);
             self.hidden[r][cell.index()] = false;
             if width <= range.1 - range.0 {
                 continue;
             }
-            let key = (u64::MAX - width, after - before, count);
+            let key = (u64::MAX - width, broken, count);
             if best.as_ref().is_none_or(|b| key < b.0) {
                 best = Some((key, cell));
             }
         }
-        match best {
-            Some((_, cell)) => {
-                self.hidden[r][cell.index()] = true;
-                true
-            }
-            None => false,
-        }
+        best.map(|(_, cell)| self.hidden[r][cell.index()] = true)
+            .is_some()
+    }
+
+    /// How many more of the cell's lines withholding it would leave broken (fewer when it
+    /// mends some).
+    fn newly_broken(&mut self, r: usize, cell: Cell) -> isize {
+        let before = self.broken_around(r, cell) as isize;
+        self.hidden[r][cell.index()] = true;
+        let after = self.broken_around(r, cell) as isize;
+        self.hidden[r][cell.index()] = false;
+        after - before
     }
 
     /// Withholds the published cell of `line` that leaves the fewest of its lines broken
@@ -287,23 +291,14 @@ impl Lines<'_> {
             if self.hidden[r][cell.index()] || count == 0 {
                 continue;
             }
-            let before = self.broken_around(r, cell) as isize;
-            self.hidden[r][cell.index()] = true;
-            let after = self.broken_around(r, cell) as isize;
-            self.hidden[r][cell.index()] = false;
             let whole_sample = self.truth.pairs[r].group_by == "all";
-            let key = (whole_sample, after - before, count);
+            let key = (whole_sample, self.newly_broken(r, cell), count);
             if best.as_ref().is_none_or(|b| key < b.0) {
                 best = Some((key, r, cell));
             }
         }
-        match best {
-            Some((_, r, cell)) => {
-                self.hidden[r][cell.index()] = true;
-                true
-            }
-            None => false,
-        }
+        best.map(|(_, r, cell)| self.hidden[r][cell.index()] = true)
+            .is_some()
     }
 }
 

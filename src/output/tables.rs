@@ -261,10 +261,10 @@ pub fn write_categories<W: std::io::Write>(
                 true => String::new(),
                 false => c.to_string(),
             }));
-            // The test gives the moves back: published only beside both.
-            match (&r.test, r.hidden[2] || r.hidden[3]) {
-                (Some(t), false) => cells.extend([t.statistic, t.p, t.p_exact].map(format_f64)),
-                _ => cells.extend(std::iter::repeat_n(String::new(), 3)),
+            // The test gives the moves back: `None` where either is withheld.
+            match &r.test {
+                Some(t) => cells.extend([t.statistic, t.p, t.p_exact].map(format_f64)),
+                None => cells.extend(std::iter::repeat_n(String::new(), 3)),
             }
         }
         cells.push(r.suppressed.to_string());
